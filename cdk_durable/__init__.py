@@ -1,0 +1,45 @@
+"""cdk-durable: ship AWS Lambda durable functions correctly.
+
+Public names (imported lazily, so the command-line tools start without loading aws-cdk-lib):
+
+- :class:`DurableFunction` - the L3 construct (``cdk_durable.durable_function``)
+- :class:`DurableExecutionStatus`, :class:`DurableMetric` - platform enums (``cdk_durable.platform``)
+- :class:`AsyncStarter` - queue -> durable alias starter (``cdk_durable.starter``)
+- :class:`DurableChecks` - synth-time rule pack (``cdk_durable.checks``)
+- :func:`lint_paths` - the replay-model linter (``cdk_durable.lint``)
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+__version__ = "0.1.0"
+
+_LAZY: dict[str, str] = {
+    "DurableFunction": "cdk_durable.durable_function",
+    "DurableFunctionProps": "cdk_durable.durable_function",
+    "DeadLetterQueueMode": "cdk_durable.durable_function",
+    "DurableAlarms": "cdk_durable.observability",
+    "AsyncStarter": "cdk_durable.starter",
+    "DurableChecks": "cdk_durable.checks",
+    "lint_paths": "cdk_durable.lint",
+    "DurableExecutionStatus": "cdk_durable.platform",
+    "DurableMetric": "cdk_durable.platform",
+    "DurableValidationError": "cdk_durable._validation",
+}
+
+__all__ = sorted(_LAZY)
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ._validation import DurableValidationError
+    from .platform import DurableExecutionStatus, DurableMetric
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'cdk_durable' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value

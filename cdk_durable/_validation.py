@@ -1,0 +1,126 @@
+"""Bounds and error messages for every durable-function input, written once.
+
+Pure functions over plain values (seconds, days, strings): the construct converts its CDK types
+(``Duration``, ``Runtime``) before calling them and skips unresolved tokens. The cookiecutter
+pre-generation hook carries a copy of these bounds (it must run without this package installed);
+``tests/templates`` asserts the two agree.
+
+Every check raises :class:`DurableValidationError` with a message that names the input, the value
+and the allowed range.
+"""
+
+from __future__ import annotations
+
+import re
+
+from . import platform as p
+
+
+class DurableValidationError(ValueError):
+    """An input outside what AWS Lambda durable functions accept."""
+
+
+def _fmt_seconds(seconds: float) -> str:
+    if seconds == 1:
+        return "1 second"
+    if seconds >= 86400 and seconds % 86400 == 0:
+        days = int(seconds // 86400)
+        return f"{days} day{'s' if days != 1 else ''} ({int(seconds):,} seconds)"
+    if seconds >= 60 and seconds % 60 == 0 and seconds < 86400:
+        minutes = int(seconds // 60)
+        return f"{minutes} minute{'s' if minutes != 1 else ''} ({int(seconds):,} seconds)"
+    return f"{seconds:g} seconds" if seconds != int(seconds) else f"{int(seconds):,} seconds"
+
+
+def check_execution_timeout(seconds: float, *, name: str = "execution_timeout") -> None:
+    """1 second - 366 days, whole seconds."""
+    if seconds != int(seconds):
+        raise DurableValidationError(f"{name} must be a whole number of seconds, got {seconds:g} seconds")
+    if not p.EXECUTION_TIMEOUT_MIN_SECONDS <= seconds <= p.EXECUTION_TIMEOUT_MAX_SECONDS:
+        raise DurableValidationError(
+            f"{name} must be between 1 second and 366 days "
+            f"({p.EXECUTION_TIMEOUT_MAX_SECONDS:,} seconds), got {_fmt_seconds(seconds)}"
+        )
+
+
+def check_retention_days(days: float, *, name: str = "retention_period") -> None:
+    """Whole days, 1 - 90."""
+    if days != int(days):
+        raise DurableValidationError(
+            f"{name} must be a whole number of days between {p.RETENTION_MIN_DAYS} and "
+            f"{p.RETENTION_MAX_DAYS}, got {days:g} days"
+        )
+    if not p.RETENTION_MIN_DAYS <= days <= p.RETENTION_MAX_DAYS:
+        raise DurableValidationError(
+            f"{name} must be between {p.RETENTION_MIN_DAYS} and {p.RETENTION_MAX_DAYS} days, "
+            f"got {int(days)} days"
+        )
+
+
+def check_invocation_timeout(
+    seconds: float, *, execution_timeout_seconds: float | None, name: str = "timeout"
+) -> None:
+    """Per-invocation timeout: 1 second - 15 minutes, and not above the execution timeout."""
+    if not 1 <= seconds <= p.INVOCATION_TIMEOUT_MAX_SECONDS:
+        raise DurableValidationError(
+            f"{name} (per invocation) must be between 1 second and 15 minutes (900 seconds), "
+            f"got {_fmt_seconds(seconds)}"
+        )
+    if execution_timeout_seconds is not None and seconds > execution_timeout_seconds:
+        raise DurableValidationError(
+            f"{name} (per invocation) must not exceed execution_timeout "
+            f"({_fmt_seconds(execution_timeout_seconds)}), got {_fmt_seconds(seconds)}"
+        )
+
+
+def check_alias_name(alias: str, *, name: str = "alias_name") -> None:
+    """1-128 of ``[a-zA-Z0-9-_]``, not all digits, not ``$LATEST``."""
+    allowed = "1-128 characters of letters, digits, '-' and '_', not only digits, not $LATEST"
+    if alias == "$LATEST":
+        raise DurableValidationError(
+            f"{name} must not be $LATEST: durable functions are invoked through a published version "
+            f"or alias ({allowed}), got '$LATEST'"
+        )
+    if not alias or len(alias) > p.ALIAS_NAME_MAX_LENGTH or not re.match(p.ALIAS_NAME_PATTERN, alias):
+        raise DurableValidationError(f"{name} must be {allowed}, got {alias!r}")
+
+
+def check_execution_name(execution_name: str, *, name: str = "execution_name") -> None:
+    if not re.match(p.EXECUTION_NAME_PATTERN, execution_name):
+        raise DurableValidationError(
+            f"{name} must be 1-64 characters of letters, digits, '-' and '_', got {execution_name!r}"
+        )
+
+
+def runtime_supports_durable(runtime_name: str) -> bool:
+    """True for python3.13+ and nodejs22.x+ (also newer versions than :data:`platform.DURABLE_RUNTIMES`)."""
+    if runtime_name in p.DURABLE_RUNTIMES:
+        return True
+    m = re.fullmatch(r"python(\d+)\.(\d+)", runtime_name)
+    if m:
+        return (int(m[1]), int(m[2])) >= p.MIN_DURABLE_VERSION["python"]
+    m = re.fullmatch(r"nodejs(\d+)\.x", runtime_name)
+    if m:
+        return (int(m[1]),) >= p.MIN_DURABLE_VERSION["nodejs"]
+    return False
+
+
+def is_custom_runtime(runtime_name: str) -> bool:
+    return runtime_name.startswith("provided")
+
+
+def check_runtime(runtime_name: str, *, allow_custom_runtime: bool = False, name: str = "runtime") -> None:
+    if runtime_supports_durable(runtime_name):
+        return
+    allowed = ", ".join(p.DURABLE_RUNTIMES)
+    if is_custom_runtime(runtime_name):
+        if allow_custom_runtime:
+            return
+        raise DurableValidationError(
+            f"{name} {runtime_name!r} is a custom runtime: it supports durable execution only if you "
+            f"bring a durable SDK yourself; set allow_custom_runtime=True to confirm "
+            f"(managed durable runtimes: {allowed})"
+        )
+    raise DurableValidationError(
+        f"{name} must be a runtime that supports durable execution ({allowed}, or newer), got {runtime_name!r}"
+    )

@@ -1,0 +1,148 @@
+"""Platform facts about AWS Lambda durable functions, as data.
+
+This module is the single source for IAM action names, the status-event shape, metric names,
+runtimes and limits. The construct, the synth-time checks, the diagnosis tool and the tests import
+these values; a change in the platform is a one-line change here.
+
+Sources: AWS documentation (durable-security, durable-monitoring, durable-invoking-esm,
+durable-encryption), the botocore Lambda model (API version 2025-12-01) and aws-cdk-lib 2.275.
+"""
+
+from __future__ import annotations
+
+import enum
+from typing import Final
+
+# --- DurableConfig limits ------------------------------------------------------------------
+
+#: ``DurableConfig.ExecutionTimeout`` bounds, in seconds (1 second - 366 days).
+EXECUTION_TIMEOUT_MIN_SECONDS: Final = 1
+EXECUTION_TIMEOUT_MAX_SECONDS: Final = 366 * 24 * 60 * 60  # 31,622,400
+#: ``DurableConfig.RetentionPeriodInDays`` bounds and service default.
+RETENTION_MIN_DAYS: Final = 1
+RETENTION_MAX_DAYS: Final = 90
+RETENTION_DEFAULT_DAYS: Final = 14
+#: A single Lambda invocation (the per-invocation ``Timeout``) never exceeds 15 minutes.
+INVOCATION_TIMEOUT_MAX_SECONDS: Final = 15 * 60
+#: Event source mappings invoke synchronously: the whole execution must fit in 15 minutes.
+SYNC_INVOCATION_MAX_SECONDS: Final = 15 * 60
+#: Waits and retry delays.
+WAIT_MIN_SECONDS: Final = 1
+WAIT_MAX_SECONDS: Final = EXECUTION_TIMEOUT_MAX_SECONDS
+
+# --- Per-execution quotas ------------------------------------------------------------------
+
+MAX_OPERATIONS_PER_EXECUTION: Final = 3_000
+MAX_STORAGE_WRITTEN_BYTES: Final = 100 * 1024 * 1024
+#: The SDK checkpoints larger step results through a different path above this size.
+CHECKPOINT_PAYLOAD_THRESHOLD_BYTES: Final = 256 * 1024
+#: Invocation payload limits (async ``Event`` invocation / synchronous).
+ASYNC_PAYLOAD_MAX_BYTES: Final = 1024 * 1024
+SYNC_PAYLOAD_MAX_BYTES: Final = 6 * 1024 * 1024
+START_RATE_PER_SECOND: Final = 300
+
+# --- Names -----------------------------------------------------------------------------------
+
+#: ``--durable-execution-name``: 1-64 characters of ``[a-zA-Z0-9_-]``.
+EXECUTION_NAME_PATTERN: Final = r"^[a-zA-Z0-9_-]{1,64}$"
+#: Lambda alias names: 1-128 characters, must not be only digits (that is a version), may not be
+#: ``$LATEST``.
+ALIAS_NAME_PATTERN: Final = r"^(?!^[0-9]+$)([a-zA-Z0-9-_]+)$"
+ALIAS_NAME_MAX_LENGTH: Final = 128
+#: Lambda function names (the part after ``function:``).
+FUNCTION_NAME_PATTERN: Final = r"^[a-zA-Z0-9-_]{1,64}$"
+
+# --- Runtimes ----------------------------------------------------------------------------------
+
+#: Managed runtimes that support durable execution.
+DURABLE_RUNTIMES: Final = ("python3.13", "python3.14", "nodejs22.x", "nodejs24.x")
+PYTHON_DURABLE_RUNTIMES: Final = tuple(r for r in DURABLE_RUNTIMES if r.startswith("python"))
+NODE_DURABLE_RUNTIMES: Final = tuple(r for r in DURABLE_RUNTIMES if r.startswith("nodejs"))
+#: Minimum versions by family, for runtimes newer than this list (python3.15, nodejs26.x, ...).
+MIN_DURABLE_VERSION: Final = {"python": (3, 13), "nodejs": (22,)}
+
+# --- IAM -----------------------------------------------------------------------------------------
+
+#: Managed policy the execution role needs (logs + checkpoint + state).
+DURABLE_MANAGED_POLICY_NAME: Final = "service-role/AWSLambdaBasicDurableExecutionRolePolicy"
+#: What the SDK calls from inside the function; the managed policy grants them on ``*``.
+EXECUTION_ROLE_ACTIONS: Final = (
+    "lambda:CheckpointDurableExecution",
+    "lambda:GetDurableExecutionState",
+)
+#: Callback senders. Authorized against the execution ARN (``<function ARN>:*``).
+CALLBACK_ACTIONS: Final = (
+    "lambda:SendDurableExecutionCallbackSuccess",
+    "lambda:SendDurableExecutionCallbackFailure",
+    "lambda:SendDurableExecutionCallbackHeartbeat",
+)
+#: Readers of executions. ``Get*`` are authorized against the execution ARN;
+#: ``ListDurableExecutionsByFunction`` against the function ARN (qualified or not).
+READ_EXECUTION_ACTIONS: Final = (
+    "lambda:GetDurableExecution",
+    "lambda:GetDurableExecutionHistory",
+    "lambda:ListDurableExecutionsByFunction",
+)
+LIST_EXECUTIONS_ACTION: Final = "lambda:ListDurableExecutionsByFunction"
+STOP_EXECUTION_ACTIONS: Final = ("lambda:StopDurableExecution",)
+INVOKE_ACTIONS: Final = ("lambda:InvokeFunction",)
+#: Actions that the construct grants on execution ARNs (never ``*``).
+EXECUTION_ARN_SUFFIX: Final = ":*"
+
+# --- KMS -----------------------------------------------------------------------------------------
+
+KMS_SERVICE_ACTIONS: Final = ("kms:GenerateDataKey", "kms:Decrypt")
+KMS_ROLE_ACTIONS: Final = ("kms:Decrypt",)
+KMS_READER_ACTIONS: Final = ("kms:Decrypt",)
+KMS_DEPLOYER_ACTIONS: Final = ("kms:DescribeKey", "kms:GenerateDataKey", "kms:Decrypt")
+KMS_ENCRYPTION_CONTEXT_KEY: Final = "kms:EncryptionContext:aws:lambda:FunctionArn"
+LAMBDA_SERVICE_PRINCIPAL: Final = "lambda.amazonaws.com"
+
+# --- Status events -------------------------------------------------------------------------------
+
+EVENT_SOURCE: Final = "aws.lambda"
+STATUS_CHANGE_DETAIL_TYPE: Final = "Durable Execution Status Change"
+
+
+class DurableExecutionStatus(enum.Enum):
+    """Status of a durable execution, as in the status-change event and the API."""
+
+    RUNNING = "RUNNING"
+    SUCCEEDED = "SUCCEEDED"
+    FAILED = "FAILED"
+    TIMED_OUT = "TIMED_OUT"
+    STOPPED = "STOPPED"
+
+    @property
+    def is_terminal(self) -> bool:
+        return self is not DurableExecutionStatus.RUNNING
+
+
+TERMINAL_STATUSES: Final = tuple(s for s in DurableExecutionStatus if s.is_terminal)
+FAILURE_STATUSES: Final = (DurableExecutionStatus.FAILED, DurableExecutionStatus.TIMED_OUT)
+
+# --- Metrics -------------------------------------------------------------------------------------
+
+METRIC_NAMESPACE: Final = "AWS/Lambda"
+METRIC_DIMENSION: Final = "FunctionName"
+
+
+class DurableMetric(enum.Enum):
+    """CloudWatch metrics Lambda publishes for durable functions (namespace ``AWS/Lambda``)."""
+
+    STARTED = "DurableExecutionStarted"
+    SUCCEEDED = "DurableExecutionSucceeded"
+    FAILED = "DurableExecutionFailed"
+    TIMED_OUT = "DurableExecutionTimedOut"
+    STOPPED = "DurableExecutionStopped"
+    DURATION = "DurableExecutionDuration"
+    OPERATIONS = "DurableExecutionOperations"
+    STORAGE_WRITTEN_BYTES = "DurableExecutionStorageWrittenBytes"
+    RUNNING = "ApproximateRunningDurableExecutions"
+    RUNNING_UTILIZATION = "ApproximateRunningDurableExecutionsUtilization"
+
+
+# --- Event sources ---------------------------------------------------------------------------------
+
+#: ``AWS::Lambda::EventSourceMapping`` sources; all invoke synchronously (15-minute rule).
+EVENT_SOURCE_MAPPING_KINDS: Final = ("SQS", "Kinesis", "DynamoDB Streams", "Kafka", "Amazon MQ", "DocumentDB")
