@@ -13,7 +13,7 @@ export SAM_CLI_TELEMETRY := 0
 export CDK_DISABLE_CLI_TELEMETRY := true
 export PATH := $(CURDIR)/$(BIN):$(NODE_BIN):$(PATH)
 
-.PHONY: setup demo synth test lint typecheck bench clean
+.PHONY: setup demo synth test lint typecheck bench clean tools-sam
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -29,6 +29,16 @@ node_modules/.installed: package.json package-lock.json
 
 setup: $(VENV)/.installed node_modules/.installed
 
+## AWS SAM CLI in its own venv (it pins its own dependency versions); the template matrix uses it.
+SAM_VENV := .venv-sam
+$(SAM_VENV)/.installed:
+	$(PYTHON) -m venv $(SAM_VENV)
+	$(SAM_VENV)/bin/pip install --quiet --upgrade pip
+	$(SAM_VENV)/bin/pip install --quiet 'aws-sam-cli>=1.150'
+	touch $@
+
+tools-sam: $(SAM_VENV)/.installed
+
 ## The main job: synthesize the demo app, lint its template, run its workflow locally.
 demo: setup synth
 	$(BIN)/python -m demo.scenarios
@@ -40,7 +50,7 @@ synth: setup
 	@echo "synth OK: $$(ls cdk.out/*.template.json)"
 
 ## The whole test suite (what CI runs).
-test: setup lint typecheck
+test: setup tools-sam lint typecheck
 	$(BIN)/pytest -n auto
 
 lint: setup
