@@ -40,6 +40,8 @@ CHECKPOINT_PAYLOAD_THRESHOLD_BYTES: Final = 256 * 1024
 ASYNC_PAYLOAD_MAX_BYTES: Final = 1024 * 1024
 SYNC_PAYLOAD_MAX_BYTES: Final = 6 * 1024 * 1024
 START_RATE_PER_SECOND: Final = 300
+#: ``SendDurableExecutionCallbackSuccess`` ``Result`` (botocore model: blob, max 1,048,576 bytes).
+CALLBACK_RESULT_MAX_BYTES: Final = 1024 * 1024
 
 # --- Names -----------------------------------------------------------------------------------
 
@@ -86,6 +88,11 @@ READ_EXECUTION_ACTIONS: Final = (
 LIST_EXECUTIONS_ACTION: Final = "lambda:ListDurableExecutionsByFunction"
 STOP_EXECUTION_ACTIONS: Final = ("lambda:StopDurableExecution",)
 INVOKE_ACTIONS: Final = ("lambda:InvokeFunction",)
+#: AWS CLI commands for callback senders (``aws lambda <command> --callback-id ID``); ``--result``
+#: is a blob, so CLI v2 needs ``--cli-binary-format raw-in-base64-out`` to send raw JSON text.
+CLI_CALLBACK_SUCCESS: Final = "send-durable-execution-callback-success"
+CLI_CALLBACK_FAILURE: Final = "send-durable-execution-callback-failure"
+CLI_CALLBACK_HEARTBEAT: Final = "send-durable-execution-callback-heartbeat"
 #: Actions that the construct grants on execution ARNs (never ``*``).
 EXECUTION_ARN_SUFFIX: Final = ":*"
 
