@@ -124,3 +124,65 @@ def check_runtime(runtime_name: str, *, allow_custom_runtime: bool = False, name
     raise DurableValidationError(
         f"{name} must be a runtime that supports durable execution ({allowed}, or newer), got {runtime_name!r}"
     )
+
+
+# --- Construct-level checks (DurableFunction, AsyncStarter) -----------------------------------------
+
+
+def check_sync_event_source(execution_timeout_seconds: float, *, source: str = "event source") -> None:
+    """Event source mappings invoke synchronously: the execution must fit in 15 minutes."""
+    if execution_timeout_seconds > p.SYNC_INVOCATION_MAX_SECONDS:
+        raise DurableValidationError(
+            f"{source} cannot be attached: event source mappings ({', '.join(p.EVENT_SOURCE_MAPPING_KINDS)}) "
+            f"invoke a durable function synchronously, so the whole execution must finish within 15 minutes "
+            f"(900 seconds) and Lambda rejects the mapping when execution_timeout is longer; "
+            f"execution_timeout is {_fmt_seconds(execution_timeout_seconds)}. Use "
+            f"cdk_durable.AsyncStarter (a small function fed by the queue that starts executions "
+            f"asynchronously with a durable execution name), or lower execution_timeout to 15 minutes or less"
+        )
+
+
+def check_kms_key_region(key_region: str, stack_region: str, *, name: str = "kms_key") -> None:
+    """The durable-execution key must live in the function's region."""
+    if key_region != stack_region:
+        raise DurableValidationError(
+            f"{name} must be in the function's region ({stack_region}): Lambda encrypts durable execution "
+            f"data only with a key in the same region, got a key in {key_region}"
+        )
+
+
+def check_kms_key_spec(key_spec: str | None, key_usage: str | None, *, name: str = "kms_key") -> None:
+    """Symmetric encryption keys only (SYMMETRIC_DEFAULT, ENCRYPT_DECRYPT)."""
+    if key_spec not in (None, "SYMMETRIC_DEFAULT"):
+        raise DurableValidationError(
+            f"{name} must be a symmetric encryption key (key spec SYMMETRIC_DEFAULT), got key spec {key_spec}"
+        )
+    if key_usage not in (None, "ENCRYPT_DECRYPT"):
+        raise DurableValidationError(
+            f"{name} must be an encryption key (key usage ENCRYPT_DECRYPT), got key usage {key_usage}"
+        )
+
+
+def check_conflict(option: str, other: str, reason: str) -> None:
+    """Two options that cannot be used together: always raises."""
+    raise DurableValidationError(f"{option} cannot be combined with {other}: {reason}")
+
+
+def check_execution_name_source(field: str | None, template: str | None) -> None:
+    """AsyncStarter: at most one of execution_name_field / execution_name_template, well formed."""
+    if field is not None and template is not None:
+        check_conflict(
+            "execution_name_field",
+            "execution_name_template",
+            "the durable execution name comes from exactly one of them",
+        )
+    if field is not None and not re.fullmatch(r"[A-Za-z0-9_$-]+(\.[A-Za-z0-9_$-]+)*", field):
+        raise DurableValidationError(
+            "execution_name_field must be a dotted path of JSON keys "
+            f"(letters, digits, '_', '-', '$', separated by '.'), got {field!r}"
+        )
+    if template is not None and not re.search(r"\{[A-Za-z0-9_$.-]+\}", template):
+        raise DurableValidationError(
+            "execution_name_template must contain at least one {field} placeholder "
+            f"(a dotted path of JSON keys, e.g. 'order-{{orderId}}'), got {template!r}"
+        )

@@ -1,0 +1,1 @@
+"""Handler code of :class:`cdk_durable.AsyncStarter` (deployed as an asset; ``index.py`` only)."""

@@ -1,0 +1,168 @@
+"""CloudWatch metrics and the alarms AWS recommends for durable functions.
+
+Metric names come from :class:`cdk_durable.platform.DurableMetric` (namespace ``AWS/Lambda``).
+
+Dimension choice: the durable-monitoring page lists the metrics but not their dimensions. Lambda's
+per-function metrics use ``FunctionName`` (all versions and aliases together), so the per-execution
+metrics here use ``FunctionName`` too. ``ApproximateRunningDurableExecutionsUtilization`` is documented
+as "percentage of your *account's* maximum running durable executions quota", so it is an account-level
+metric and is emitted here without dimensions. Both can be overridden with ``dimensions_map=``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+import aws_cdk as cdk
+from aws_cdk import aws_cloudwatch as cloudwatch
+from aws_cdk import aws_cloudwatch_actions as cw_actions
+from aws_cdk import aws_sns as sns
+from constructs import Construct
+
+from . import platform as p
+from ._validation import DurableValidationError
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .durable_function import DurableFunction
+
+#: Metrics that describe the whole account (no FunctionName dimension).
+ACCOUNT_LEVEL_METRICS: frozenset[p.DurableMetric] = frozenset({p.DurableMetric.RUNNING_UTILIZATION})
+
+#: Default statistic per metric: counts are summed, sizes and gauges take the maximum.
+DEFAULT_STATISTIC: Mapping[p.DurableMetric, str] = {
+    p.DurableMetric.STARTED: "Sum",
+    p.DurableMetric.SUCCEEDED: "Sum",
+    p.DurableMetric.FAILED: "Sum",
+    p.DurableMetric.TIMED_OUT: "Sum",
+    p.DurableMetric.STOPPED: "Sum",
+    p.DurableMetric.DURATION: "Average",
+    p.DurableMetric.OPERATIONS: "Maximum",
+    p.DurableMetric.STORAGE_WRITTEN_BYTES: "Maximum",
+    p.DurableMetric.RUNNING: "Maximum",
+    p.DurableMetric.RUNNING_UTILIZATION: "Maximum",
+}
+
+
+def durable_metric(function_name: str, metric: p.DurableMetric, **props: Any) -> cloudwatch.Metric:
+    """A CloudWatch metric for one durable function (``props`` are ``cloudwatch.MetricProps`` options).
+
+    Default: statistic from :data:`DEFAULT_STATISTIC`, period 5 minutes, dimension
+    ``FunctionName=<function_name>`` (none for account-level metrics).
+    """
+    if not isinstance(metric, p.DurableMetric):
+        allowed = ", ".join(m.name for m in p.DurableMetric)
+        raise DurableValidationError(f"metric must be a DurableMetric ({allowed}), got {metric!r}")
+    if "dimensions_map" not in props:
+        props["dimensions_map"] = (
+            {} if metric in ACCOUNT_LEVEL_METRICS else {p.METRIC_DIMENSION: function_name}
+        )
+    props.setdefault("statistic", DEFAULT_STATISTIC[metric])
+    return cloudwatch.Metric(namespace=p.METRIC_NAMESPACE, metric_name=metric.value, **props)
+
+
+class DurableAlarms(Construct):
+    """The alarms AWS recommends for a durable function, in one call.
+
+    - ``failed``: ``DurableExecutionFailed`` (Sum) >= ``failures_threshold`` in one period.
+    - ``timed_out``: ``DurableExecutionTimedOut`` (Sum) >= ``timeouts_threshold`` in one period.
+    - ``running_utilization``: ``ApproximateRunningDurableExecutionsUtilization`` (Maximum) >=
+      ``running_utilization_percent`` (account-level; set ``running_utilization_percent=None`` on all
+      but one function to avoid duplicate alarms).
+    - ``storage_written``: ``DurableExecutionStorageWrittenBytes`` (Maximum) >= ``storage_written_percent``
+      of the 100 MB per-execution limit.
+
+    Missing data is "not breaching" (no executions is not a problem). Every alarm sends to ``topic``
+    (an SNS topic) and to each of ``alarm_actions``; :meth:`add_alarm_action` adds more later.
+    """
+
+    def __init__(
+        self,
+        scope: Construct,
+        id: str,
+        *,
+        target: DurableFunction,
+        topic: sns.ITopic | None = None,
+        alarm_actions: Sequence[cloudwatch.IAlarmAction] = (),
+        period: cdk.Duration | None = None,
+        failures_threshold: int | None = 1,
+        timeouts_threshold: int | None = 1,
+        running_utilization_percent: float | None = 80,
+        storage_written_percent: float | None = 80,
+    ) -> None:
+        super().__init__(scope, id)
+        period = period or cdk.Duration.minutes(5)
+        for name, count in (
+            ("failures_threshold", failures_threshold),
+            ("timeouts_threshold", timeouts_threshold),
+        ):
+            if count is not None and (not isinstance(count, int) or count < 1):
+                raise DurableValidationError(
+                    f"{name} must be a whole number >= 1 (or None to skip), got {count!r}"
+                )
+        for name, pct in (
+            ("running_utilization_percent", running_utilization_percent),
+            ("storage_written_percent", storage_written_percent),
+        ):
+            if pct is not None and not 0 < pct <= 100:
+                raise DurableValidationError(
+                    f"{name} must be above 0 and at most 100 (or None to skip), got {pct!r}"
+                )
+
+        self.failed: cloudwatch.Alarm | None = None
+        self.timed_out: cloudwatch.Alarm | None = None
+        self.running_utilization: cloudwatch.Alarm | None = None
+        self.storage_written: cloudwatch.Alarm | None = None
+        fname = target.function.function_name
+
+        def alarm(alarm_id: str, metric: p.DurableMetric, threshold: float, what: str) -> cloudwatch.Alarm:
+            return durable_metric(fname, metric, period=period).create_alarm(
+                self,
+                alarm_id,
+                threshold=threshold,
+                evaluation_periods=1,
+                comparison_operator=cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+                treat_missing_data=cloudwatch.TreatMissingData.NOT_BREACHING,
+                alarm_description=what,
+            )
+
+        if failures_threshold is not None:
+            self.failed = alarm(
+                "Failed", p.DurableMetric.FAILED, failures_threshold, "Durable executions failed"
+            )
+        if timeouts_threshold is not None:
+            self.timed_out = alarm(
+                "TimedOut", p.DurableMetric.TIMED_OUT, timeouts_threshold, "Durable executions timed out"
+            )
+        if running_utilization_percent is not None:
+            self.running_utilization = alarm(
+                "RunningUtilization",
+                p.DurableMetric.RUNNING_UTILIZATION,
+                running_utilization_percent,
+                "Running durable executions are close to the account quota",
+            )
+        if storage_written_percent is not None:
+            self.storage_written = alarm(
+                "StorageWritten",
+                p.DurableMetric.STORAGE_WRITTEN_BYTES,
+                p.MAX_STORAGE_WRITTEN_BYTES * storage_written_percent / 100,
+                "A durable execution is close to the 100 MB written-data limit",
+            )
+        if topic is not None:
+            self.add_alarm_action(cw_actions.SnsAction(topic))
+        for action in alarm_actions:
+            self.add_alarm_action(action)
+
+    @property
+    def alarms(self) -> list[cloudwatch.Alarm]:
+        """The alarms that were created, in a fixed order."""
+        return [
+            a
+            for a in (self.failed, self.timed_out, self.running_utilization, self.storage_written)
+            if a is not None
+        ]
+
+    def add_alarm_action(self, *actions: cloudwatch.IAlarmAction) -> None:
+        """Add actions (e.g. ``cloudwatch_actions.SnsAction(topic)``) to every alarm."""
+        for a in self.alarms:
+            a.add_alarm_action(*actions)
