@@ -1,0 +1,1 @@
+"""The support-triage demo: a durable workflow, its CDK stack and scripted local scenarios."""
