@@ -1,0 +1,65 @@
+"""``cdk-durable diagnose``: why is a durable execution stuck or failed?
+
+Pure functions over the JSON of ``GetDurableExecutionHistory`` (and optionally
+``GetDurableExecution``), a renderer, and the click ``command`` the CLI group loads lazily::
+
+    from cdk_durable.diagnose import diagnose_history, render_text
+    diagnosis = diagnose_history(json.load(open("history.json")), now=datetime.now(UTC))
+    print(render_text(diagnosis))
+    [f.code for f in diagnosis.findings]   # e.g. ["retries-exhausted"]
+
+Modules: ``_history`` (parsing), ``_analysis`` (findings), ``_render`` (text/JSON), ``_live``
+(boto3), ``cli`` (the command).
+"""
+
+from __future__ import annotations
+
+from ._analysis import (
+    Diagnosis,
+    Finding,
+    PayloadCheck,
+    PendingCallback,
+    PendingWait,
+    TimelineEntry,
+    analyze,
+    callback_commands,
+    diagnose_history,
+    format_duration,
+)
+from ._history import (
+    DiagnoseInputError,
+    ErrorInfo,
+    ExecutionRecord,
+    History,
+    Operation,
+    parse_history,
+    parse_timestamp,
+)
+from ._live import fetch_execution, lambda_client
+from ._render import render_text, to_json_dict
+from .cli import command
+
+__all__ = [
+    "DiagnoseInputError",
+    "Diagnosis",
+    "ErrorInfo",
+    "ExecutionRecord",
+    "Finding",
+    "History",
+    "Operation",
+    "PayloadCheck",
+    "PendingCallback",
+    "PendingWait",
+    "TimelineEntry",
+    "analyze",
+    "callback_commands",
+    "command",
+    "diagnose_history",
+    "fetch_execution",
+    "format_duration",
+    "lambda_client",
+    "parse_history",
+    "parse_timestamp",
+    "render_text",
+    "to_json_dict",
+]

@@ -1,0 +1,151 @@
+"""``cdk-durable diagnose``: the click command over the analysis functions."""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import UTC, datetime
+from typing import Any
+
+import click
+
+from ._analysis import diagnose_history
+from ._history import DiagnoseInputError, load_json, parse_timestamp
+from ._live import fetch_execution, lambda_client
+from ._render import render_text, to_json_dict
+
+FORMATS = ("text", "json")
+
+
+def _read(path: str, label: str) -> Any:
+    source = "stdin" if path == "-" else path
+    try:
+        text = sys.stdin.read() if path == "-" else open(path, encoding="utf-8").read()  # noqa: SIM115
+    except OSError as exc:
+        raise DiagnoseInputError(f"{label} {source}: cannot read ({exc.strerror})") from None
+    except UnicodeDecodeError:
+        raise DiagnoseInputError(f"{label} {source}: not UTF-8 text") from None
+    return load_json(text, source=source)
+
+
+@click.command(name="diagnose")
+@click.argument("history", required=False, metavar="[HISTORY_JSON|-]")
+@click.option(
+    "--execution",
+    "execution_path",
+    metavar="FILE",
+    help="JSON of `aws lambda get-durable-execution` for the same execution (adds ARN, function, status).",
+)
+@click.option("--execution-arn", help="Live mode: read this execution through boto3.")
+@click.option(
+    "--function", "function", metavar="NAME:QUALIFIER", help="Live mode: the function (with alias/version)."
+)
+@click.option(
+    "--execution-name", help="Live mode with --function: the execution's name (latest run is used)."
+)
+@click.option("--region", help="Live mode: AWS region (default: from the environment/profile).")
+@click.option("--profile", help="Live mode: AWS profile.")
+@click.option(
+    "--format",
+    "output_format",
+    default="text",
+    show_default=True,
+    help=f"Output format: {', '.join(FORMATS)}.",
+)
+@click.option(
+    "--now", "now_text", metavar="ISO8601", help="Evaluate ages and time left at this instant (default: now)."
+)
+@click.option(
+    "--callback-result",
+    metavar="JSON",
+    help="Result to put in the printed send-durable-execution-callback-success commands (default: "
+    "a placeholder).",
+)
+def command(
+    history: str | None,
+    execution_path: str | None,
+    execution_arn: str | None,
+    function: str | None,
+    execution_name: str | None,
+    region: str | None,
+    profile: str | None,
+    output_format: str,
+    now_text: str | None,
+    callback_result: str | None,
+) -> None:
+    """Explain why a durable execution is stuck or failed.
+
+    Reads the JSON of `aws lambda get-durable-execution-history --include-execution-data` from
+    HISTORY_JSON (or `-` for stdin), or fetches it live with --execution-arn, or --function
+    NAME:QUALIFIER with --execution-name. Prints status, a timeline, pending callbacks (with the
+    command that completes them), failures, waits, the slowest operations and a diagnosis.
+    """
+    try:
+        _run(
+            history,
+            execution_path,
+            execution_arn,
+            function,
+            execution_name,
+            region,
+            profile,
+            output_format,
+            now_text,
+            callback_result,
+        )
+    except DiagnoseInputError as exc:
+        click.echo(f"cdk-durable diagnose: {exc}", err=True)
+        sys.exit(1)
+
+
+def _run(
+    history_path: str | None,
+    execution_path: str | None,
+    execution_arn: str | None,
+    function: str | None,
+    execution_name: str | None,
+    region: str | None,
+    profile: str | None,
+    output_format: str,
+    now_text: str | None,
+    callback_result: str | None,
+) -> None:
+    if output_format not in FORMATS:
+        raise DiagnoseInputError(f"--format must be one of {', '.join(FORMATS)}, got {output_format!r}")
+    now = parse_timestamp(now_text, where="--now") if now_text is not None else datetime.now(UTC)
+    if callback_result is not None:
+        try:
+            json.loads(callback_result)
+        except json.JSONDecodeError as exc:
+            raise DiagnoseInputError(
+                f"--callback-result must be JSON, got {callback_result!r} ({exc.msg})"
+            ) from None
+    live = execution_arn is not None or function is not None or execution_name is not None
+    if live and (history_path is not None or execution_path is not None):
+        raise DiagnoseInputError(
+            "give either a history file (HISTORY_JSON or -) or live options (--execution-arn / "
+            "--function), not both"
+        )
+    source = "history"
+    history: Any
+    execution: Any
+    if live:
+        client = lambda_client(region=region, profile=profile)
+        history, execution = fetch_execution(
+            client, execution_arn=execution_arn, function=function, execution_name=execution_name
+        )
+        source = execution_arn or f"{function} {execution_name}"
+    elif history_path is not None:
+        history = _read(history_path, "history")
+        execution = _read(execution_path, "execution") if execution_path else None
+        source = "stdin" if history_path == "-" else history_path
+    else:
+        raise DiagnoseInputError(
+            "nothing to diagnose: pass a history file (HISTORY_JSON or - for stdin), or --execution-arn, "
+            "or --function NAME:QUALIFIER --execution-name NAME"
+        )
+    diagnosis = diagnose_history(history, execution, now=now, callback_result=callback_result, source=source)
+    if output_format == "json":
+        click.echo(json.dumps(to_json_dict(diagnosis), indent=2))
+    else:
+        click.echo(render_text(diagnosis), nl=False)
