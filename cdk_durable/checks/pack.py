@@ -1,0 +1,381 @@
+"""``DurableChecks``: the rule pack, declarative, and the two ways to run it.
+
+- As a cdk-nag 3 pack (a CDK policy-validation plugin)::
+
+      Validations.of(app).add_plugins(DurableChecks(app))
+
+  Rules run after synthesis on the synthesized templates (exact: property overrides included).
+  Findings go to the validation report; error-level findings fail ``app.synth()`` / ``cdk synth``,
+  warnings are reported without failing (unlike cdk-nag 3's own packs, where any finding fails).
+
+- As an Aspect (the cdk-nag 2 way)::
+
+      Aspects.of(app).add(DurableChecks())
+
+  Rules run while the app is prepared, on the L1 properties; findings become annotations
+  (``[Error at /Stack/Fn/Resource] DUR-E3: ...``), so error-level findings fail ``cdk synth``.
+
+In both modes a finding is acknowledged with ``Validations.of(construct).acknowledge(
+Acknowledgment(id="DUR-E3", reason="..."))`` on the resource or any construct above it (or with
+:class:`DurableSuppressions`, the ``NagSuppressions``-style helper).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any, Final, cast
+
+import aws_cdk as cdk
+import jsii
+from cdk_nag import IApplyRule, NagMessageLevel, NagPack, NagRuleCompliance
+from constructs import IConstruct
+
+from . import rules as r
+from ._template import Resource, StackTemplate
+
+PACK_NAME: Final = "DUR"
+PLUGIN_NAME: Final = "DurableChecks"
+
+RuleFunction = Callable[[Resource, StackTemplate], NagRuleCompliance]
+
+
+@dataclass(frozen=True)
+class DurableRule:
+    """One rule of the pack: ``DUR-<suffix>``, its level, one-line info, explanation and fix."""
+
+    suffix: str
+    level: NagMessageLevel
+    info: str
+    explanation: str
+    fix: str
+    rule: RuleFunction
+
+    @property
+    def id(self) -> str:
+        return f"{PACK_NAME}-{self.suffix}"
+
+
+ERROR = NagMessageLevel.ERROR
+WARN = NagMessageLevel.WARN
+
+#: The pack. ``E`` rules are errors (the deployment or every invocation fails), ``W`` rules warnings.
+RULES: Final[tuple[DurableRule, ...]] = (
+    DurableRule(
+        "E1",
+        ERROR,
+        "A durable function is invoked through its unqualified ARN or $LATEST.",
+        "Lambda refuses to invoke a durable function through an unqualified ARN, and a resource policy "
+        "cannot be added for $LATEST: this EventBridge/Scheduler target, event source mapping, "
+        "permission, API integration, Step Functions task or notification never starts an execution.",
+        "Point it at an alias or version (for example `targets.LambdaFunction(alias)`, "
+        "`alias.add_event_source(...)`, `alias.grant_invoke(...)`).",
+        r.unqualified_invocation,
+    ),
+    DurableRule(
+        "E2",
+        ERROR,
+        "An environment variable carries a durable function's unqualified ARN or name.",
+        "Code that invokes the function with this value calls the unqualified function, which Lambda "
+        "refuses for durable functions.",
+        "Pass the alias ARN (`alias.function_arn`) instead of `fn.function_arn` / `fn.function_name`.",
+        r.unqualified_env_reference,
+    ),
+    DurableRule(
+        "E3",
+        ERROR,
+        "The durable function has no published version or alias.",
+        "Durable functions can only be invoked through a qualified ARN; without a version or alias "
+        "nothing can start an execution, and executions cannot be pinned to the code they started on.",
+        "Publish a version and point an alias at it (`lambda_.Alias(..., version=fn.current_version)`), "
+        "or use `cdk_durable.DurableFunction`, which does both.",
+        r.no_version_or_alias,
+    ),
+    DurableRule(
+        "E4",
+        ERROR,
+        "An event source mapping targets a durable function whose ExecutionTimeout is over 15 minutes.",
+        "Event source mappings invoke synchronously, so the whole execution must finish within 15 "
+        "minutes; with a longer ExecutionTimeout the mapping's creation fails.",
+        "Lower ExecutionTimeout to 15 minutes or less, or put a small starter function (or "
+        "`cdk_durable.AsyncStarter`) between the source and the durable function, invoking it "
+        "asynchronously with an execution name.",
+        r.esm_execution_timeout,
+    ),
+    DurableRule(
+        "E5",
+        ERROR,
+        "Lambda destinations are configured on a durable function.",
+        "Lambda destinations (EventInvokeConfig DestinationConfig) are not supported for durable functions.",
+        "Remove on_success/on_failure; watch Durable Execution Status Change events instead and use "
+        "a dead-letter queue for invocations that fail to start.",
+        r.durable_destinations,
+    ),
+    DurableRule(
+        "E6",
+        ERROR,
+        "The durable function's execution role lacks the checkpoint permissions.",
+        "The SDK calls lambda:CheckpointDurableExecution and lambda:GetDurableExecutionState from "
+        "inside the function; without them every execution fails at its first checkpoint. The L2 "
+        "attaches the managed policy only to a role it creates itself.",
+        "Attach the managed policy service-role/AWSLambdaBasicDurableExecutionRolePolicy to the role, "
+        "or allow both actions in a policy statement.",
+        r.execution_role_checkpoint,
+    ),
+    DurableRule(
+        "E7",
+        ERROR,
+        "The durable function has a pinned FunctionName.",
+        "Durability can only be enabled when a function is created: enabling it (or any other "
+        "replacing change) replaces the function, and the replacement fails while the old function "
+        "holds the name.",
+        "Remove function_name and let CloudFormation generate the name; pass the alias ARN to callers.",
+        r.pinned_function_name,
+    ),
+    DurableRule(
+        "E8",
+        ERROR,
+        "The DurableConfig KMS key's policy lacks the Lambda service statement.",
+        "Lambda encrypts execution state as the service principal lambda.amazonaws.com; without "
+        "kms:GenerateDataKey and kms:Decrypt for it, executions fail at their first checkpoint.",
+        "Add a key policy statement for the lambda.amazonaws.com service principal with "
+        "kms:GenerateDataKey and kms:Decrypt (conditions aws:SourceAccount, aws:SourceArn and "
+        "kms:EncryptionContext:aws:lambda:FunctionArn).",
+        r.kms_key_policy,
+    ),
+    DurableRule(
+        "W1",
+        WARN,
+        "The durable function is invoked asynchronously but has no dead-letter queue.",
+        "Asynchronous invocations that cannot start an execution are retried and then dropped "
+        "silently. Dead-letter queues work for durable functions (destinations do not).",
+        "Set dead_letter_queue (or dead_letter_queue_enabled=True) on the function.",
+        r.async_without_dlq,
+    ),
+    DurableRule(
+        "W2",
+        WARN,
+        "No status-change rule or alarm watches the durable function's failures.",
+        "Failed and timed-out executions do not surface anywhere by themselves.",
+        "Add an EventBridge rule on 'Durable Execution Status Change' events with status FAILED / "
+        "TIMED_OUT for this function, or a CloudWatch alarm on DurableExecutionFailed.",
+        r.failure_monitoring,
+    ),
+)
+
+_ACK_PREFIX = re.compile(r"^(annotation|durablechecks)::", re.IGNORECASE)
+
+
+@jsii.implements(IApplyRule)
+class _ApplyRule:
+    """The cdk-nag ``IApplyRule`` for one (rule, resource) pair whose outcome is already known."""
+
+    def __init__(
+        self, spec: DurableRule, node: cdk.CfnResource, outcome: NagRuleCompliance | Exception
+    ) -> None:
+        self._spec = spec
+        self._node = node
+        self._outcome = outcome
+
+    @property
+    def node(self) -> cdk.CfnResource:
+        return self._node
+
+    @property
+    def level(self) -> NagMessageLevel:
+        return self._spec.level
+
+    @property
+    def info(self) -> str:
+        return self._spec.info
+
+    @property
+    def explanation(self) -> str:
+        return f"{self._spec.explanation} Fix: {self._spec.fix}"
+
+    @property
+    def rule_suffix_override(self) -> str:
+        return self._spec.suffix
+
+    def rule(self, node: cdk.CfnResource) -> NagRuleCompliance:
+        if isinstance(self._outcome, Exception):
+            raise self._outcome
+        return self._outcome
+
+
+@jsii.implements(cdk.IAspect)
+class DurableChecks(NagPack):  # type: ignore[misc]
+    """Synth-time checks for AWS Lambda durable-function pitfalls, for any CDK app.
+
+    A durable function is any ``AWS::Lambda::Function`` with ``DurableConfig`` (L1 ``CfnFunction``,
+    ``lambda_.Function(durable_config=...)`` or ``cdk_durable.DurableFunction``).
+
+    :param scope: the app, when used as a validation plugin (``Validations.of(app).add_plugins(
+        DurableChecks(app))``); leave out when used as an Aspect.
+    :param verbose: add each rule's explanation and fix to its message. Default: the one-line info only.
+    :param write_suppressions_to_cloud_formation: (plugin mode) copy acknowledgments into the
+        resources' ``cdk_nag`` CloudFormation metadata, as cdk-nag 2 did. Default: not written.
+    """
+
+    def __init__(
+        self,
+        scope: IConstruct | None = None,
+        *,
+        verbose: bool = False,
+        write_suppressions_to_cloud_formation: bool = False,
+    ) -> None:
+        super().__init__(
+            scope,
+            verbose=verbose,
+            write_suppressions_to_cloud_formation=write_suppressions_to_cloud_formation,
+        )
+        self._pack_name = PACK_NAME
+        self._verbose = verbose
+        self._views: dict[str, tuple[Any, StackTemplate]] = {}
+
+    @property
+    def name(self) -> str:
+        return PLUGIN_NAME
+
+    @property
+    def rules(self) -> tuple[DurableRule, ...]:
+        return RULES
+
+    # --- evaluation (shared) ----------------------------------------------------------------------
+
+    def evaluate(
+        self, node: cdk.CfnResource, view: StackTemplate
+    ) -> list[tuple[DurableRule, NagRuleCompliance | Exception]]:
+        """Outcome of every rule for one resource (no acknowledgment applied)."""
+        stack = cdk.Stack.of(node)
+        resource = view.get(str(stack.resolve(node.logical_id)))
+        if resource is None:
+            return [(spec, NagRuleCompliance.NOT_APPLICABLE) for spec in RULES]
+        outcomes: list[tuple[DurableRule, NagRuleCompliance | Exception]] = []
+        for spec in RULES:
+            try:
+                outcomes.append((spec, spec.rule(resource, view)))
+            except Exception as error:  # a rule bug or an unexpected shape: report, do not crash synth
+                outcomes.append((spec, error))
+        return outcomes
+
+    # --- validation-plugin mode (cdk-nag 3) -------------------------------------------------------
+
+    @jsii.member(jsii_name="checkResource")
+    def _check_resource(self, node: cdk.CfnResource) -> None:
+        view = self._synthesized_view(cdk.Stack.of(node))
+        for spec, outcome in self.evaluate(node, view):
+            if outcome is NagRuleCompliance.NON_COMPLIANT or isinstance(outcome, Exception):
+                self._apply_rule(cast(IApplyRule, _ApplyRule(spec, node, outcome)))
+
+    def validate(self, context: cdk.IPolicyValidationContext) -> cdk.PolicyValidationPluginReport:
+        """Run the pack; only error-level findings make the report (and the synthesis) fail."""
+        self._views.clear()
+        report = super().validate(context)
+        violations = list(report.violations)
+        return cdk.PolicyValidationPluginReport(
+            success=not any(v.severity == "error" for v in violations), violations=violations
+        )
+
+    def _synthesized_view(self, stack: cdk.Stack) -> StackTemplate:
+        path = os.path.join(cdk.Stage.of(stack).outdir, stack.template_file)  # type: ignore[union-attr]
+        key = (path, os.path.getmtime(path)) if os.path.exists(path) else (path, None)
+        cached = self._views.get(path)
+        if cached is not None and cached[0] == key:
+            return cached[1]
+        template: Mapping[str, Any] = {}
+        if key[1] is not None:
+            with open(path, encoding="utf-8") as f:
+                template = json.load(f)
+        view = StackTemplate.from_template(template)
+        self._views[path] = (key, view)
+        return view
+
+    # --- aspect mode (cdk-nag 2 style) ------------------------------------------------------------
+
+    def visit(self, node: IConstruct) -> None:
+        if not isinstance(node, cdk.CfnResource):
+            return
+        view = self._tree_view(cdk.Stack.of(node))
+        for spec, outcome in self.evaluate(node, view):
+            if isinstance(outcome, Exception):
+                if not is_acknowledged(node, spec.id):
+                    cdk.Annotations.of(node).add_warning_v2(
+                        spec.id, f"{spec.id}: the rule could not be evaluated ({outcome!r}); check by hand."
+                    )
+                continue
+            if outcome is not NagRuleCompliance.NON_COMPLIANT or is_acknowledged(node, spec.id):
+                continue
+            message = f"{spec.id}: {spec.info}"
+            if self._verbose:
+                message += f" {spec.explanation} Fix: {spec.fix}"
+            if spec.level is NagMessageLevel.ERROR:
+                cdk.Annotations.of(node).add_error(message)
+            else:
+                cdk.Annotations.of(node).add_warning_v2(spec.id, message)
+
+    def _tree_view(self, stack: cdk.Stack) -> StackTemplate:
+        resources = [
+            c for c in stack.node.find_all() if isinstance(c, cdk.CfnResource) and cdk.Stack.of(c) is stack
+        ]
+        key = (stack.node.addr, len(resources))
+        cached = self._views.get(stack.node.addr)
+        if cached is not None and cached[0] == key:
+            return cached[1]
+        view = StackTemplate(_resource_of(stack, c) for c in resources)
+        self._views[stack.node.addr] = (key, view)
+        return view
+
+
+def _resource_of(stack: cdk.Stack, node: cdk.CfnResource) -> Resource:
+    logical_id = str(stack.resolve(node.logical_id))
+    # Resolve first: the L1 renderers validate their input and reject unresolved lazy values.
+    try:
+        resolved = stack.resolve(node._cfn_properties)
+    except Exception:  # a property that cannot be resolved yet: the rules see no properties
+        resolved = {}
+    try:
+        properties = stack.resolve(node._render_properties(resolved))
+    except Exception:  # a renderer that rejects the resolved value: use it as it is
+        properties = resolved
+    return Resource(logical_id, node.cfn_resource_type, properties if isinstance(properties, Mapping) else {})
+
+
+def is_acknowledged(node: IConstruct, rule_id: str) -> bool:
+    """True if ``rule_id`` was acknowledged on ``node`` or any construct above it.
+
+    Reads what ``Validations.of(c).acknowledge(...)`` records (the mechanism cdk-nag 3 uses) and the
+    cdk-nag 2 ``cdk_nag.rules_to_suppress`` CloudFormation metadata on resources and stacks.
+    """
+    key = cdk.Validations.ACKNOWLEDGED_RULES_METADATA_KEY
+    current: IConstruct | None = node
+    while current is not None:
+        for entry in current.node.metadata:
+            data = entry.data
+            if (
+                entry.type == key
+                and isinstance(data, Mapping)
+                and any(_ACK_PREFIX.sub("", k) == rule_id for k in data)
+            ):
+                return True
+        if _v2_suppressed(current, rule_id):
+            return True
+        current = current.node.scope
+    return False
+
+
+def _v2_suppressed(construct: IConstruct, rule_id: str) -> bool:
+    metadata: Any = None
+    if isinstance(construct, cdk.CfnResource):
+        metadata = construct.get_metadata("cdk_nag")
+    elif isinstance(construct, cdk.Stack):
+        metadata = (construct.template_options.metadata or {}).get("cdk_nag")
+    if not isinstance(metadata, Mapping):
+        return False
+    return any(
+        isinstance(s, Mapping) and s.get("id") == rule_id and s.get("reason")
+        for s in metadata.get("rules_to_suppress") or []
+    )
