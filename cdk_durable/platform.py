@@ -153,3 +153,20 @@ class DurableMetric(enum.Enum):
 
 #: ``AWS::Lambda::EventSourceMapping`` sources; all invoke synchronously (15-minute rule).
 EVENT_SOURCE_MAPPING_KINDS: Final = ("SQS", "Kinesis", "DynamoDB Streams", "Kafka", "Amazon MQ", "DocumentDB")
+
+# --- Python SDK surface (aws-durable-execution-sdk-python 3.x) --------------------------------------
+
+#: Import name of the Python durable SDK.
+PYTHON_SDK_MODULE: Final = "aws_durable_execution_sdk_python"
+#: ``DurableContext`` methods that record a checkpointed operation (context.py, SDK 3.0.0).
+PYTHON_CONTEXT_OPERATIONS: Final = (
+    "step",
+    "wait",
+    "create_callback",
+    "wait_for_callback",
+    "invoke",
+    "map",
+    "parallel",
+    "run_in_child_context",
+    "wait_for_condition",
+)

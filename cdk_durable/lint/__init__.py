@@ -1,0 +1,145 @@
+"""``cdk-durable lint``: find replay-model violations in Python durable handlers, statically.
+
+Python API::
+
+    from cdk_durable.lint import lint_paths
+
+    for finding in lint_paths(["src/"], ignore=["DUR008"]):
+        print(finding.path, finding.line, finding.code, finding.message)
+
+Only files that use the durable SDK (import ``aws_durable_execution_sdk_python``, or mention
+``durable_execution`` / ``DurableContext``) are analysed. Importing this package loads only the
+standard library (never aws-cdk-lib), so the construct can call it at synth time.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Iterator, Sequence
+from pathlib import Path
+
+from .analyzer import ALL_CODES, Finding, analyse, suppressions
+from .rules import RULES, RULES_BY_CODE, SYNTAX_ERROR_CODE, Rule
+
+__all__ = ["RULES", "Finding", "Rule", "lint_paths", "lint_source", "resolve_codes"]
+
+#: Directory names never descended into.
+SKIP_DIRS = frozenset(
+    {
+        ".git",
+        ".hg",
+        ".venv",
+        "venv",
+        ".tox",
+        ".nox",
+        ".aws-sam",
+        "cdk.out",
+        "node_modules",
+        "__pycache__",
+        ".mypy_cache",
+        ".ruff_cache",
+        ".pytest_cache",
+        "site-packages",
+        "build",
+        "dist",
+    }
+)
+
+
+def resolve_codes(codes: Iterable[str] | None, *, option: str = "select") -> frozenset[str] | None:
+    """Expand codes or prefixes (``DUR00``) into rule codes; unknown ones raise ``ValueError``."""
+    if codes is None:
+        return None
+    out: set[str] = set()
+    for raw in codes:
+        code = raw.strip().upper()
+        if not code:
+            continue
+        matched = {rule.code for rule in RULES if rule.code.startswith(code)}
+        if not matched:
+            allowed = ", ".join(rule.code for rule in RULES)
+            raise ValueError(
+                f"{option}: unknown rule code {raw!r}; allowed: {allowed} (or a prefix such as DUR)"
+            )
+        out |= matched
+    return frozenset(out)
+
+
+def lint_source(
+    source: str,
+    path: str = "<string>",
+    *,
+    select: Iterable[str] | None = None,
+    ignore: Iterable[str] | None = None,
+) -> list[Finding]:
+    """Lint one module's source text. ``select``/``ignore`` take codes or prefixes."""
+    selected = resolve_codes(select, option="select")
+    ignored = resolve_codes(ignore, option="ignore") or frozenset()
+    suppressed = suppressions(source) if "#" in source else {}
+    out = []
+    for finding in analyse(source, path):
+        if finding.code != SYNTAX_ERROR_CODE:
+            if selected is not None and finding.code not in selected:
+                continue
+            if finding.code in ignored:
+                continue
+            codes = suppressed.get(finding.line, set())
+            if ALL_CODES in codes or finding.code in codes:
+                continue
+        out.append(finding)
+    return out
+
+
+def iter_python_files(paths: Sequence[str | os.PathLike[str]]) -> Iterator[Path]:
+    """Python files under ``paths`` (files are taken as given), skipping virtualenvs and build output."""
+    for raw in paths:
+        path = Path(raw)
+        if not path.exists():
+            raise FileNotFoundError(f"lint path does not exist: {os.fspath(raw)}")
+        if path.is_file():
+            yield path
+            continue
+        for dirpath, dirnames, filenames in os.walk(path):
+            dirnames[:] = sorted(
+                d
+                for d in dirnames
+                if d not in SKIP_DIRS
+                and not d.endswith(".egg-info")
+                and not os.path.exists(os.path.join(dirpath, d, "pyvenv.cfg"))
+            )
+            for name in sorted(filenames):
+                if name.endswith(".py"):
+                    yield Path(dirpath, name)
+
+
+def lint_paths(
+    paths: Sequence[str | os.PathLike[str]],
+    *,
+    select: Iterable[str] | None = None,
+    ignore: Iterable[str] | None = None,
+) -> list[Finding]:
+    """Lint files and directories (recursing into ``*.py``); findings sorted by path and line.
+
+    Raises ``FileNotFoundError`` for a path that does not exist and ``ValueError`` for an unknown
+    rule code in ``select``/``ignore``.
+    """
+    select = list(select) if select is not None else None
+    ignore = list(ignore) if ignore is not None else None
+    resolve_codes(select, option="select")
+    resolve_codes(ignore, option="ignore")
+    findings: list[Finding] = []
+    for file in iter_python_files(paths):
+        try:
+            source = file.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            findings.append(
+                Finding(str(file), 1, 1, SYNTAX_ERROR_CODE, f"could not read file: {exc}", "error")
+            )
+            continue
+        findings.extend(lint_source(source, str(file), select=select, ignore=ignore))
+    return sorted(findings)
+
+
+def rule(code: str) -> Rule:
+    """The rule for ``code`` (``KeyError`` if unknown)."""
+    return RULES_BY_CODE[code]

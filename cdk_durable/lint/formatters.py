@@ -1,0 +1,126 @@
+"""Output formats: ruff-style text, JSON, and SARIF 2.1.0 (for GitHub code scanning and IDEs)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from .. import __version__
+from .analyzer import Finding
+from .rules import RULES, RULES_BY_CODE, SYNTAX_ERROR_CODE
+
+SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+SARIF_VERSION = "2.1.0"
+TOOL_NAME = "cdk-durable-lint"
+
+
+def format_text(findings: Sequence[Finding]) -> str:
+    """``path:line:col: CODE message`` per finding, then a summary line (like ruff)."""
+    lines = [f"{f.path}:{f.line}:{f.col}: {f.code} {f.message}" for f in findings]
+    if findings:
+        noun = "finding" if len(findings) == 1 else "findings"
+        lines.append(f"Found {len(findings)} {noun}.")
+    else:
+        lines.append("All checks passed!")
+    return "\n".join(lines) + "\n"
+
+
+def _as_dict(f: Finding) -> dict[str, Any]:
+    return {
+        "path": f.path,
+        "line": f.line,
+        "col": f.col,
+        "end_line": f.end_line,
+        "end_col": f.end_col,
+        "code": f.code,
+        "severity": f.severity,
+        "message": f.message,
+    }
+
+
+def format_json(findings: Sequence[Finding]) -> str:
+    """A JSON array of findings (``path``, ``line``, ``col``, ``end_line``, ``end_col``, ``code``, ...)."""
+    return json.dumps([_as_dict(f) for f in findings], indent=2) + "\n"
+
+
+def _sarif_rules() -> list[dict[str, Any]]:
+    rules = [
+        {
+            "id": rule.code,
+            "name": rule.name,
+            "shortDescription": {"text": rule.summary},
+            "fullDescription": {"text": f"Replay rule {rule.replay_rule} {rule.summary}"},
+            "help": {"text": f"{rule.fix} See docs/lint.md ({rule.code})."},
+            "defaultConfiguration": {"level": rule.severity},
+        }
+        for rule in RULES
+    ]
+    rules.append(
+        {
+            "id": SYNTAX_ERROR_CODE,
+            "name": "syntax-error",
+            "shortDescription": {"text": "The file could not be parsed, so it was not analysed."},
+            "defaultConfiguration": {"level": "error"},
+        }
+    )
+    return rules
+
+
+def _uri(path: str) -> str:
+    p = Path(path)
+    return p.as_posix() if not p.is_absolute() else p.as_uri()
+
+
+def format_sarif(findings: Sequence[Finding]) -> str:
+    """A SARIF 2.1.0 log with one run; every rule is described in ``tool.driver.rules``."""
+    rules = _sarif_rules()
+    index = {rule["id"]: i for i, rule in enumerate(rules)}
+    results = []
+    for f in findings:
+        region: dict[str, int] = {"startLine": f.line, "startColumn": f.col}
+        if f.end_line is not None:
+            region["endLine"] = f.end_line
+        if f.end_col is not None:
+            region["endColumn"] = f.end_col
+        results.append(
+            {
+                "ruleId": f.code,
+                "ruleIndex": index[f.code],
+                "level": RULES_BY_CODE[f.code].severity if f.code in RULES_BY_CODE else "error",
+                "message": {"text": f.message},
+                "locations": [
+                    {
+                        "physicalLocation": {
+                            "artifactLocation": {"uri": _uri(f.path)},
+                            "region": region,
+                        }
+                    }
+                ],
+            }
+        )
+    log = {
+        "$schema": SARIF_SCHEMA,
+        "version": SARIF_VERSION,
+        "runs": [
+            {
+                "tool": {
+                    "driver": {
+                        "name": TOOL_NAME,
+                        "version": __version__,
+                        "rules": rules,
+                    }
+                },
+                "results": results,
+            }
+        ],
+    }
+    return json.dumps(log, indent=2) + "\n"
+
+
+FORMATTERS: dict[str, Callable[[Sequence[Finding]], str]] = {
+    "text": format_text,
+    "json": format_json,
+    "sarif": format_sarif,
+}
