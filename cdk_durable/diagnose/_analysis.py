@@ -109,7 +109,7 @@ def format_duration(delta: timedelta | float | None) -> str:
         return f"{sign}{seconds * 1000:.0f}ms"
     if seconds < 60:
         return f"{sign}{seconds:.1f}s"
-    whole = int(seconds)
+    whole = round(seconds)
     days, rest = divmod(whole, 86400)
     hours, rest = divmod(rest, 3600)
     minutes, secs = divmod(rest, 60)

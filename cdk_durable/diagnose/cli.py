@@ -11,7 +11,7 @@ import click
 
 from ._analysis import diagnose_history
 from ._history import DiagnoseInputError, load_json, parse_timestamp
-from ._live import fetch_execution, lambda_client
+from ._live import fetch_execution, lambda_client, split_function
 from ._render import render_text, to_json_dict
 
 FORMATS = ("text", "json")
@@ -130,6 +130,10 @@ def _run(
     history: Any
     execution: Any
     if live:
+        if execution_arn is None and not (function and execution_name):
+            raise DiagnoseInputError("live mode needs --execution-arn, or --function with --execution-name")
+        if function is not None:
+            split_function(function)  # fail on a malformed --function before looking for credentials
         client = lambda_client(region=region, profile=profile)
         history, execution = fetch_execution(
             client, execution_arn=execution_arn, function=function, execution_name=execution_name

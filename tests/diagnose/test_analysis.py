@@ -1,0 +1,308 @@
+"""The analysis functions on real histories (recorded by ``make_fixtures.py``), one diagnosis per test."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from cdk_durable import platform as p
+from cdk_durable.diagnose import callback_commands, diagnose_history, format_duration, parse_timestamp
+
+from . import _fixtures as fx
+
+
+def _codes(diagnosis):  # type: ignore[no-untyped-def]
+    return [f.code for f in diagnosis.findings]
+
+
+def _finding(diagnosis, code):  # type: ignore[no-untyped-def]
+    matches = [f for f in diagnosis.findings if f.code == code]
+    assert matches, f"no {code} in {_codes(diagnosis)}"
+    return matches[0]
+
+
+# --- stuck in callback -------------------------------------------------------------------------
+
+
+def test_pending_callback_reports_id_age_time_left_and_the_cli_command() -> None:
+    # Given a running execution waiting on 'manager-approval' (execution timeout 1 day)
+    history = fx.history("callback_pending")
+    callback_id = fx.event(history, "CallbackStarted")["CallbackStartedDetails"]["CallbackId"]
+    # When it is diagnosed two hours after the start
+    diagnosis = diagnose_history(
+        history, fx.execution("callback_pending"), now=fx.at("callback_pending", hours=2)
+    )
+    # Then the callback is pending with its id, age and the time left before the execution timeout
+    [pending] = diagnosis.pending_callbacks
+    assert pending.operation.name == "manager-approval"
+    assert pending.callback_id == callback_id
+    assert timedelta(hours=1, minutes=59) < pending.age <= timedelta(hours=2)
+    assert pending.deadline_source == "execution timeout"
+    assert pending.deadline == fx.at("callback_pending", days=1)
+    assert pending.time_left == timedelta(hours=22)
+    assert pending.commands["success"] == (
+        f"aws lambda send-durable-execution-callback-success --callback-id {callback_id} "
+        "--cli-binary-format raw-in-base64-out --result '<result JSON>' --region us-west-2"
+    )
+    finding = _finding(diagnosis, "stuck-in-callback")
+    assert finding.severity == "warning"
+    assert "'manager-approval'" in finding.message and "22h 00m left" in finding.message
+    assert any(pending.commands["success"] in step for step in finding.next_steps)
+    # the step right after the callback is the one that usually sends the id out
+    assert any("'notify-manager'" in step for step in finding.next_steps)
+    assert diagnosis.execution.status == "RUNNING"
+    assert diagnosis.time_left == timedelta(hours=22)
+
+
+def test_callback_timeout_from_the_service_bounds_time_left_when_earlier() -> None:
+    # Given the same history as the service reports it: CallbackStartedDetails carries Timeout (the
+    # emulator leaves it out), here 4 hours as the handler configured
+    history = fx.history("callback_pending")
+    started = fx.event(history, "CallbackStarted")
+    details = started["CallbackStartedDetails"]
+    details["Timeout"] = 4 * 3600
+    details["HeartbeatTimeout"] = 3600
+    # When diagnosed after 1 hour
+    now = fx.at("callback_pending", hours=1)
+    diagnosis = diagnose_history(history, now=now)
+    # Then the callback's own timeout is the deadline
+    [pending] = diagnosis.pending_callbacks
+    assert pending.deadline_source == "callback timeout"
+    callback_start = parse_timestamp(started["EventTimestamp"], where="test")
+    assert pending.deadline == callback_start + timedelta(hours=4)
+    assert pending.time_left == callback_start + timedelta(hours=4) - now
+    assert pending.operation.heartbeat_timeout_seconds == 3600
+
+
+def test_callback_result_option_is_quoted_into_the_command() -> None:
+    commands = callback_commands("AbC+/=", region="eu-west-1", result='{"approved": true}')
+    assert commands["success"] == (
+        "aws lambda send-durable-execution-callback-success --callback-id AbC+/= "
+        "--cli-binary-format raw-in-base64-out --result '{\"approved\": true}' --region eu-west-1"
+    )
+    assert commands["failure"].startswith(
+        "aws lambda send-durable-execution-callback-failure --callback-id AbC+/="
+    )
+    assert commands["heartbeat"] == (
+        "aws lambda send-durable-execution-callback-heartbeat --callback-id AbC+/= --region eu-west-1"
+    )
+
+
+def test_no_region_flag_when_no_arn_is_known() -> None:
+    diagnosis = diagnose_history(fx.history("callback_pending"), now=fx.at("callback_pending", hours=1))
+    assert "--region" not in diagnosis.pending_callbacks[0].commands["success"]
+
+
+# --- execution timeout -------------------------------------------------------------------------
+
+
+def test_execution_timeout_near() -> None:
+    # 23 h into a 24 h execution timeout: 1 h left, under 10 %
+    diagnosis = diagnose_history(fx.history("callback_pending"), now=fx.at("callback_pending", hours=23))
+    finding = _finding(diagnosis, "execution-timeout-near")
+    assert finding.severity == "warning"
+    assert finding.message.startswith("1h 00m left of the ExecutionTimeout (1d 0h)")
+    assert "stuck-in-callback" in _codes(diagnosis)
+
+
+def test_execution_timeout_not_near_with_plenty_left() -> None:
+    diagnosis = diagnose_history(fx.history("callback_pending"), now=fx.at("callback_pending", hours=12))
+    assert "execution-timeout-near" not in _codes(diagnosis)
+
+
+def test_execution_timeout_over_while_still_running() -> None:
+    diagnosis = diagnose_history(fx.history("callback_pending"), now=fx.at("callback_pending", hours=25))
+    finding = _finding(diagnosis, "execution-timeout-over")
+    assert finding.severity == "error"
+    assert "passed 1h 00m ago" in finding.message
+
+
+def test_timed_out_execution() -> None:
+    # Given an execution that hit its 2-second ExecutionTimeout while waiting on the approval
+    diagnosis = diagnose_history(
+        fx.history("timed_out"), fx.execution("timed_out"), now=fx.at("timed_out", days=3)
+    )
+    assert diagnosis.execution.status == "TIMED_OUT"
+    finding = diagnosis.findings[0]
+    assert finding.code == "execution-timed-out" and finding.severity == "error"
+    assert "ExecutionTimeout of 2.0s" in finding.message
+    assert "still open: 'manager-approval'" in finding.message
+    # a finished execution has no callbacks left to answer, and its duration ends at the timeout
+    assert diagnosis.pending_callbacks == []
+    assert timedelta(seconds=2) <= diagnosis.duration < timedelta(seconds=3)
+    assert str(diagnosis.execution.error) == "Execution timed out after 2 seconds."
+
+
+# --- retries exhausted -------------------------------------------------------------------------
+
+
+def test_retries_exhausted_reports_error_and_attempts() -> None:
+    diagnosis = diagnose_history(
+        fx.history("retries_exhausted"),
+        fx.execution("retries_exhausted"),
+        now=fx.at("retries_exhausted", hours=1),
+    )
+    assert diagnosis.execution.status == "FAILED"
+    [failed] = diagnosis.failures
+    assert failed.name == "charge-card"
+    assert failed.attempts == 3
+    assert failed.error is not None
+    assert failed.error.type == "tests.diagnose.handlers.charge.CardDeclinedError"
+    assert failed.error.message == "card declined: insufficient funds"
+    assert _codes(diagnosis) == ["retries-exhausted"]
+    finding = diagnosis.findings[0]
+    assert finding.severity == "error"
+    assert finding.message == (
+        "step 'charge-card' failed after 3 attempts: "
+        "tests.diagnose.handlers.charge.CardDeclinedError: card declined: insufficient funds"
+    )
+    assert any("max_attempts" in step for step in finding.next_steps)
+
+
+def test_step_failing_once_then_retry_scheduled_is_retrying_not_exhausted() -> None:
+    # Given the retries history cut after the first failed attempt (the service has scheduled a retry)
+    history = fx.history("retries_exhausted")
+    first_failure = fx.event(history, "StepFailed", "charge-card")
+    history["Events"] = history["Events"][: history["Events"].index(first_failure) + 1]
+    diagnosis = diagnose_history(history, now=fx.at("retries_exhausted", seconds=1))
+    assert diagnosis.execution.status == "RUNNING"
+    finding = _finding(diagnosis, "step-retrying")
+    delay = first_failure["StepFailedDetails"]["RetryDetails"]["NextAttemptDelaySeconds"]
+    assert delay > 0
+    assert "failed attempt 1" in finding.message and f"next attempt in {delay:.1f}s" in finding.message
+    assert "retries-exhausted" not in _codes(diagnosis)
+
+
+# --- waits -------------------------------------------------------------------------------------
+
+
+def test_pending_wait_reports_when_it_resumes() -> None:
+    history = fx.history("wait_pending")
+    scheduled = fx.event(history, "WaitStarted")["WaitStartedDetails"]["ScheduledEndTimestamp"]
+    now = fx.at("wait_pending", days=2)
+    diagnosis = diagnose_history(history, fx.execution("wait_pending"), now=now)
+    [wait] = diagnosis.pending_waits
+    assert wait.operation.name == "wait-one-week"
+    assert wait.until == parse_timestamp(scheduled, where="test")
+    assert wait.operation.wait_seconds == 7 * 86400
+    assert wait.time_left == wait.until - now
+    assert timedelta(days=5) <= wait.time_left < timedelta(days=5, seconds=1)
+    assert not wait.after_execution_deadline
+    finding = _finding(diagnosis, "wait-pending")
+    assert finding.severity == "info"
+    assert "'wait-one-week'" in finding.message and "(in 5d 0h)" in finding.message
+
+
+def test_wait_ending_after_the_execution_timeout_is_an_error() -> None:
+    # Given the wait history with a 3-day ExecutionTimeout instead of 30 days
+    history = fx.history("wait_pending")
+    fx.event(history, "ExecutionStarted")["ExecutionStartedDetails"]["ExecutionTimeout"] = 3 * 86400
+    diagnosis = diagnose_history(history, now=fx.at("wait_pending", days=1))
+    assert diagnosis.pending_waits[0].after_execution_deadline
+    assert _finding(diagnosis, "wait-outlives-execution").severity == "error"
+
+
+# --- payloads and limits -----------------------------------------------------------------------
+
+
+def test_payload_near_the_checkpoint_threshold() -> None:
+    diagnosis = diagnose_history(fx.history("payload_near_limit"), now=fx.at("payload_near_limit", hours=1))
+    assert diagnosis.execution.status == "SUCCEEDED"
+    finding = _finding(diagnosis, "payload-near-limit")
+    assert finding.severity == "warning"
+    assert finding.message.startswith(
+        "step 'build-report' result is 240.0 KB, 94% of the 256.0 KB checkpoint"
+    )
+    top = diagnosis.payloads[0]
+    assert top.limit_bytes == p.CHECKPOINT_PAYLOAD_THRESHOLD_BYTES
+    assert top.size_bytes == 240 * 1024 + 2  # the JSON string's quotes
+    assert "succeeded" in _codes(diagnosis)
+
+
+def test_payload_over_the_limit_is_an_error() -> None:
+    history = fx.history("payload_near_limit")
+    result = fx.event(history, "StepSucceeded", "build-report")["StepSucceededDetails"]["Result"]
+    result["Payload"] = '"' + "x" * (p.CHECKPOINT_PAYLOAD_THRESHOLD_BYTES + 10) + '"'
+    diagnosis = diagnose_history(history, now=fx.at("payload_near_limit", hours=1))
+    assert _finding(diagnosis, "payload-over-limit").severity == "error"
+
+
+def test_history_without_execution_data_says_sizes_are_unknown() -> None:
+    history = fx.history("payload_near_limit")
+    for event in history["Events"]:
+        for key, details in event.items():
+            if key.endswith("Details") and isinstance(details, dict):
+                for member in ("Result", "Input"):
+                    if member in details:
+                        details[member] = {"Truncated": True}
+    diagnosis = diagnose_history(history, now=fx.at("payload_near_limit", hours=1))
+    assert not [c for c in _codes(diagnosis) if c.startswith("payload")]
+    assert any("--include-execution-data" in note for note in diagnosis.notes)
+
+
+def test_operation_count_near_the_quota() -> None:
+    history = fx.history("succeeded")
+    template = fx.event(history, "StepStarted", "ship")
+    extra = int(0.85 * p.MAX_OPERATIONS_PER_EXECUTION)
+    history["Events"] += [{**template, "Id": f"op-{i}", "Name": f"item-{i}"} for i in range(extra)]
+    diagnosis = diagnose_history(history, now=fx.at("succeeded", hours=1))
+    assert _finding(diagnosis, "operations-near-limit").severity == "warning"
+
+
+# --- succeeded, timeline, slowest --------------------------------------------------------------
+
+
+def test_succeeded_execution_timeline_and_slowest() -> None:
+    diagnosis = diagnose_history(
+        fx.history("succeeded"), fx.execution("succeeded"), now=fx.at("succeeded", days=9)
+    )
+    assert _codes(diagnosis) == ["succeeded"]
+    assert diagnosis.findings[0].severity == "ok"
+    assert diagnosis.pending_callbacks == [] and diagnosis.failures == [] and diagnosis.pending_waits == []
+    names = [(e.operation.kind, e.operation.name, e.depth) for e in diagnosis.timeline]
+    assert names == [
+        ("Step", "validate-order", 0),
+        ("Step", "reserve-stock", 0),
+        ("Callback", "manager-approval", 0),
+        ("Step", "notify-manager", 0),
+        ("Wait", "cool-off", 0),
+        ("Context", "fulfilment", 0),
+        ("Step", "print-label", 1),
+        ("Step", "ship", 1),
+    ]
+    # the 30-second wait is the slowest operation; durations end at the recorded end, not at `now`
+    assert diagnosis.slowest[0].operation.name == "cool-off"
+    assert timedelta(seconds=30) <= diagnosis.slowest[0].duration < timedelta(seconds=31)
+    assert diagnosis.slowest == sorted(diagnosis.slowest, key=lambda e: e.duration, reverse=True)
+    assert timedelta(seconds=30) < diagnosis.duration < timedelta(seconds=32)
+    assert diagnosis.invocations == 3
+    assert diagnosis.execution.name == "order-1002"
+    assert diagnosis.execution.function_arn == "arn:aws:lambda:us-west-2:123456789012:function:orders:$LATEST"
+
+
+@pytest.mark.parametrize(
+    ("seconds", "text"),
+    [
+        (0.051, "51ms"),
+        (2.04, "2.0s"),
+        (65, "1m 05s"),
+        (3 * 3600 + 300, "3h 05m"),
+        (86400 * 2 + 7200, "2d 2h"),
+    ],
+)
+def test_format_duration(seconds: float, text: str) -> None:
+    assert format_duration(seconds) == text
+    assert format_duration(-seconds) == "-" + text
+
+
+def test_wire_and_cli_forms_give_the_same_diagnosis() -> None:
+    # The service sends epoch seconds; the AWS CLI prints ISO 8601. Same execution, same analysis.
+    import json
+
+    wire = json.loads((fx.FIXTURES / "callback_pending.history.wire.json").read_text())
+    now = fx.at("callback_pending", hours=2)
+    from_wire = diagnose_history(wire, now=now)
+    from_cli = diagnose_history(fx.history("callback_pending"), now=now)
+    assert [f.message for f in from_wire.findings] == [f.message for f in from_cli.findings]
+    assert [e.offset for e in from_wire.timeline] == [e.offset for e in from_cli.timeline]
