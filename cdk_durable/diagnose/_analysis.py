@@ -435,7 +435,8 @@ def find_problems(diagnosis: Diagnosis, history: History) -> list[Finding]:
                 "succeeded",
                 "ok",
                 f"the execution succeeded in {format_duration(diagnosis.duration)} "
-                f"({len(history.operations)} operations, {diagnosis.invocations} invocations)",
+                f"({plural(len(history.operations), 'operation')}, "
+                f"{plural(diagnosis.invocations, 'invocation')})",
             )
         )
 
@@ -571,7 +572,7 @@ def _running_findings(diagnosis: Diagnosis, timeout_text: str) -> list[Finding]:
                     "info",
                     f"wait {wait.operation.label!r} resumes the execution {_at(wait.until)} "
                     f"(in {format_duration(wait.time_left)})",
-                    ("Nothing to do: the execution is suspended and costs nothing while it waits.",),
+                    ("Nothing to do: the execution is suspended and uses no compute while it waits.",),
                 )
             )
     open_steps = [e.operation for e in diagnosis.timeline if e.open and e.operation.kind == "Step"]
@@ -631,6 +632,10 @@ def _limit_findings(diagnosis: Diagnosis, history: History) -> list[Finding]:
             )
         )
     return findings
+
+
+def plural(count: int, noun: str) -> str:
+    return f"{count} {noun}{'' if count == 1 else 's'}"
 
 
 def _at(when: datetime | None) -> str:

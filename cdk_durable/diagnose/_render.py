@@ -13,6 +13,7 @@ from ._analysis import (
     format_bytes,
     format_duration,
     format_time,
+    plural,
 )
 from ._history import Operation
 
@@ -45,8 +46,8 @@ def render_text(diagnosis: Diagnosis) -> str:
             )
     lines.append(f"  Duration  {format_duration(diagnosis.duration)}{so_far}{timeout}")
     lines.append(
-        f"  Activity  {_plural(len(diagnosis.timeline), 'operation')}, "
-        f"{_plural(diagnosis.invocations, 'invocation')}, "
+        f"  Activity  {plural(len(diagnosis.timeline), 'operation')}, "
+        f"{plural(diagnosis.invocations, 'invocation')}, "
         f"{diagnosis.event_count} events (as of {format_time(diagnosis.now)})"
     )
 
@@ -138,10 +139,6 @@ def _indented(entry: TimelineEntry) -> str:
 
 def _offset(offset: timedelta | None) -> str:
     return "?" if offset is None else f"+{format_duration(offset)}"
-
-
-def _plural(count: int, noun: str) -> str:
-    return f"{count} {noun}{'' if count == 1 else 's'}"
 
 
 def _status_text(op: Operation, entry: TimelineEntry, *, ended: bool) -> str:
