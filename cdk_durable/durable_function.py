@@ -526,10 +526,15 @@ class DurableFunction(Construct):
             )
             return
         # Imported role: the managed policy cannot be attached from here; add the checkpoint actions inline.
+        # (Not on this function's ARN: the function depends on its role's policies - a cycle.)
         result = role.add_to_principal_policy(
-            iam.PolicyStatement(actions=list(p.EXECUTION_ROLE_ACTIONS), resources=[self._execution_arns()])
+            iam.PolicyStatement(
+                actions=list(p.EXECUTION_ROLE_ACTIONS),
+                resources=[f"{self._own_arn_pattern()}{p.EXECUTION_ARN_SUFFIX}"],
+            )
         )
-        if not result.statement_added:
+        # An immutable role pretends to add (statement_added=True) but creates no Policy.
+        if not result.statement_added or not isinstance(result.policy_dependable, iam.Policy):
             cdk.Annotations.of(self).add_warning_v2(
                 ANN_ROLE_POLICY,
                 f"role is immutable: make sure it has {p.DURABLE_MANAGED_POLICY_NAME} "
@@ -553,16 +558,7 @@ class DurableFunction(Construct):
         cfn_fn = self.function.node.default_child
         assert isinstance(cfn_fn, lambda_.CfnFunction)
         cfn_fn.add_property_override("DurableConfig.KMSKeyArn", key.key_arn)
-        # The function ARN cannot be referenced from the key policy or the role policy (the function
-        # depends on both: circular dependency). A literal function name gives the exact ARN; a generated
-        # one falls back to the account's functions in this region.
-        fn_name = self._literal_function_name()
-        fn_arn_pattern = stack.format_arn(
-            service="lambda",
-            resource="function",
-            resource_name=fn_name or "*",
-            arn_format=cdk.ArnFormat.COLON_RESOURCE_NAME,
-        )
+        fn_arn_pattern = self._own_arn_pattern()
         service_statement = iam.PolicyStatement(
             sid="DurableExecutionLambdaService",
             principals=[iam.ServicePrincipal(p.LAMBDA_SERVICE_PRINCIPAL)],
@@ -593,11 +589,23 @@ class DurableFunction(Construct):
             )
         )
 
-    def _literal_function_name(self) -> str | None:
+    def _own_arn_pattern(self) -> str:
+        """This function's unqualified ARN without referencing the function resource.
+
+        The function depends on its role's policies and on its KMS key, so neither may reference the
+        function (circular dependency). A literal ``function_name`` gives the exact ARN; a generated
+        name falls back to ``function:*`` (this account and region).
+        """
         cfn_fn = self.function.node.default_child
         assert isinstance(cfn_fn, lambda_.CfnFunction)
         name = cfn_fn.function_name
-        return name if name is not None and not cdk.Token.is_unresolved(name) else None
+        literal = name if name is not None and not cdk.Token.is_unresolved(name) else None
+        return cdk.Stack.of(self).format_arn(
+            service="lambda",
+            resource="function",
+            resource_name=literal or "*",
+            arn_format=cdk.ArnFormat.COLON_RESOURCE_NAME,
+        )
 
     def _replay_lint(self, code: lambda_.Code, runtime: lambda_.Runtime, mode: ReplayLint) -> None:
         if runtime.family != lambda_.RuntimeFamily.PYTHON or not isinstance(code, lambda_.AssetCode):
