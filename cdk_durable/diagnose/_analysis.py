@@ -548,9 +548,8 @@ def _running_findings(diagnosis: Diagnosis, timeout_text: str) -> list[Finding]:
                     f"{format_duration(diagnosis.time_left)} left of the ExecutionTimeout ({timeout_text})",
                     (
                         "Answer pending callbacks now, or the execution ends TIMED_OUT.",
-                        "The timeout of a running execution cannot be raised; raise "
-                        "DurableConfig.ExecutionTimeout "
-                        "for new executions.",
+                        "A running execution keeps the ExecutionTimeout it started with; raise "
+                        "DurableConfig.ExecutionTimeout for new executions.",
                     ),
                 )
             )
