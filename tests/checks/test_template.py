@@ -1,0 +1,175 @@
+"""The stack view and the rules as pure functions over template dicts (no synthesis)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from cdk_nag import NagRuleCompliance
+
+from cdk_durable.checks import (
+    FunctionTarget,
+    StackTemplate,
+    execution_role_checkpoint,
+    failure_monitoring,
+    unqualified_invocation,
+)
+
+FN = {"Type": "AWS::Lambda::Function", "Properties": {"DurableConfig": {"ExecutionTimeout": 600}}}
+ARN = {"Fn::GetAtt": ["Fn", "Arn"]}
+
+
+def _stack(**resources: Any) -> StackTemplate:
+    return StackTemplate.from_template({"Resources": {"Fn": FN, **resources}})
+
+
+@pytest.mark.parametrize(
+    ("value", "qualifier"),
+    [
+        ({"Ref": "Fn"}, None),
+        (ARN, None),
+        ({"Fn::GetAtt": "Fn.Arn"}, None),
+        ({"Fn::Join": ["", [ARN, ":$LATEST"]]}, "$LATEST"),
+        ({"Fn::Join": ["", [ARN, ":live"]]}, "live"),
+        ({"Fn::Join": [":", [ARN, "7"]]}, "7"),
+        ({"Fn::Join": [":", [ARN, {"Ref": "AliasName"}]]}, "*"),
+        ({"Fn::Join": ["", ["arn:aws:apigateway:r:lambda:path/functions/", ARN, "/invocations"]]}, None),
+        ({"Fn::Sub": "${Fn.Arn}"}, None),
+        ({"Fn::Sub": "${Fn.Arn}:live"}, "live"),
+        ({"Fn::Sub": ["${Target}", {"Target": ARN}]}, None),
+    ],
+)
+def test_references_and_their_qualifiers(value: Any, qualifier: str | None) -> None:
+    assert _stack().function_targets(value) == [FunctionTarget("Fn", qualifier)]
+
+
+def test_alias_and_version_refs_are_qualified() -> None:
+    stack = _stack(
+        Live={"Type": "AWS::Lambda::Alias", "Properties": {"FunctionName": {"Ref": "Fn"}, "Name": "live"}},
+        V1={"Type": "AWS::Lambda::Version", "Properties": {"FunctionName": {"Ref": "Fn"}}},
+    )
+
+    assert stack.function_targets({"Ref": "Live"}) == [FunctionTarget("Fn", "live")]
+    assert stack.function_targets({"Ref": "V1"}) == [FunctionTarget("Fn", "*")]
+
+
+def test_literal_arns_and_names_of_a_pinned_function() -> None:
+    pinned = {"Type": "AWS::Lambda::Function", "Properties": {**FN["Properties"], "FunctionName": "orders"}}
+    stack = StackTemplate.from_template({"Resources": {"Fn": pinned}})
+
+    assert stack.function_targets("arn:aws:lambda:eu-west-1:111122223333:function:orders") == [
+        FunctionTarget("Fn", None)
+    ]
+    assert stack.function_targets("arn:aws:lambda:eu-west-1:111122223333:function:orders:live") == [
+        FunctionTarget("Fn", "live")
+    ]
+    assert stack.function_targets("orders:$LATEST") == [FunctionTarget("Fn", "$LATEST")]
+    assert stack.function_targets("arn:aws:lambda:eu-west-1:111122223333:function:orders-v2") == []
+
+
+def test_a_non_durable_function_is_not_the_rules_business() -> None:
+    stack = StackTemplate.from_template(
+        {
+            "Resources": {
+                "Plain": {"Type": "AWS::Lambda::Function", "Properties": {}},
+                "Rule": {
+                    "Type": "AWS::Events::Rule",
+                    "Properties": {"Targets": [{"Arn": {"Fn::GetAtt": ["Plain", "Arn"]}}]},
+                },
+            }
+        }
+    )
+
+    assert unqualified_invocation(stack.resources["Rule"], stack) is NagRuleCompliance.NOT_APPLICABLE
+
+
+@pytest.mark.parametrize(
+    ("arn", "expected"),
+    [
+        ("arn:aws:lambda:eu-west-1:111122223333:function:orders:$LATEST", NagRuleCompliance.NON_COMPLIANT),
+        ({"Fn::Join": ["", [ARN, ":$LATEST"]]}, NagRuleCompliance.NON_COMPLIANT),
+        ({"Fn::Join": ["", [ARN, ":live"]]}, NagRuleCompliance.COMPLIANT),
+    ],
+)
+def test_scheduler_target_latest_is_non_compliant(arn: Any, expected: NagRuleCompliance) -> None:
+    pinned = {"Type": "AWS::Lambda::Function", "Properties": {**FN["Properties"], "FunctionName": "orders"}}
+    stack = StackTemplate.from_template(
+        {
+            "Resources": {
+                "Fn": pinned,
+                "S": {"Type": "AWS::Scheduler::Schedule", "Properties": {"Target": {"Arn": arn}}},
+            }
+        }
+    )
+
+    assert unqualified_invocation(stack.resources["S"], stack) is expected
+
+
+@pytest.mark.parametrize(
+    ("actions", "expected"),
+    [
+        (
+            ["lambda:CheckpointDurableExecution", "lambda:GetDurableExecutionState"],
+            NagRuleCompliance.COMPLIANT,
+        ),
+        (["lambda:*DurableExecution*"], NagRuleCompliance.COMPLIANT),
+        ("lambda:*", NagRuleCompliance.COMPLIANT),
+        (["lambda:CheckpointDurableExecution"], NagRuleCompliance.NON_COMPLIANT),
+        (["logs:*"], NagRuleCompliance.NON_COMPLIANT),
+    ],
+)
+def test_execution_role_inline_statements(actions: Any, expected: NagRuleCompliance) -> None:
+    fn = {
+        "Type": "AWS::Lambda::Function",
+        "Properties": {**FN["Properties"], "Role": {"Fn::GetAtt": ["Role", "Arn"]}},
+    }
+    role = {"Type": "AWS::IAM::Role", "Properties": {}}
+    policy = {
+        "Type": "AWS::IAM::Policy",
+        "Properties": {
+            "Roles": [{"Ref": "Role"}],
+            "PolicyDocument": {"Statement": [{"Effect": "Allow", "Action": actions, "Resource": "*"}]},
+        },
+    }
+    stack = StackTemplate.from_template({"Resources": {"Fn": fn, "Role": role, "Policy": policy}})
+
+    assert execution_role_checkpoint(stack.resources["Fn"], stack) is expected
+
+
+def test_imported_role_is_not_applicable() -> None:
+    fn = {
+        "Type": "AWS::Lambda::Function",
+        "Properties": {**FN["Properties"], "Role": "arn:aws:iam::1:role/x"},
+    }
+    stack = StackTemplate.from_template({"Resources": {"Fn": fn}})
+
+    assert execution_role_checkpoint(stack.resources["Fn"], stack) is NagRuleCompliance.NOT_APPLICABLE
+
+
+@pytest.mark.parametrize(
+    ("detail", "expected"),
+    [
+        ({}, NagRuleCompliance.COMPLIANT),
+        ({"status": ["FAILED"]}, NagRuleCompliance.COMPLIANT),
+        ({"status": ["SUCCEEDED"]}, NagRuleCompliance.NON_COMPLIANT),
+        ({"functionArn": [{"prefix": {"Fn::Join": ["", [ARN, ":"]]}}]}, NagRuleCompliance.COMPLIANT),
+        (
+            {"functionArn": [{"prefix": "arn:aws:lambda:r:1:function:other:"}]},
+            NagRuleCompliance.NON_COMPLIANT,
+        ),
+    ],
+)
+def test_status_rule_must_match_failures_of_this_function(detail: Any, expected: NagRuleCompliance) -> None:
+    rule = {
+        "Type": "AWS::Events::Rule",
+        "Properties": {
+            "EventPattern": {
+                "source": ["aws.lambda"],
+                "detail-type": ["Durable Execution Status Change"],
+                "detail": detail,
+            }
+        },
+    }
+    stack = _stack(Status=rule)
+
+    assert failure_monitoring(stack.resources["Fn"], stack) is expected
