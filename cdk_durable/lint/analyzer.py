@@ -298,6 +298,8 @@ class _Walker:
         self.walked: set[tuple[int, Region]] = set()
         self.via: list[str] = []
         self.lazy_guards: list[set[str]] = []
+        #: Depth of ``if [not] context.is_replaying():`` blocks being walked.
+        self.replay_guards = 0
 
     # -- reporting ---------------------------------------------------------------------------
 
@@ -503,6 +505,8 @@ class _Walker:
         elif isinstance(node, (ast.If, ast.While, ast.IfExp)):
             self.check_branch(node.test, node, region)
             if isinstance(node, ast.If):
+                guard = int(self.is_replay_check(node.test))
+                self.replay_guards += guard
                 self.visit(node.test, region)
                 self.lazy_guards.append(_lazy_init_targets(node.test))
                 for stmt in node.body:
@@ -510,6 +514,7 @@ class _Walker:
                 self.lazy_guards.pop()
                 for stmt in node.orelse:
                     self.visit(stmt, region)
+                self.replay_guards -= guard
                 return
         elif isinstance(node, ast.Match):
             self.check_branch(node.subject, node, region)
@@ -573,6 +578,13 @@ class _Walker:
                     "use run_in_child_context to group operations",
                 )
             else:
+                if self.replay_guards:
+                    self.report(
+                        call,
+                        "DUR006",
+                        f"durable operation `{ast.unparse(call.func)}()` under a `context.is_replaying()` "
+                        "branch; the operation sequence differs on replay",
+                    )
                 self.visit_operation(call, op)
                 return
         dotted = self.dotted(call.func)
@@ -633,52 +645,66 @@ class _Walker:
             self.via.pop()
             self.frames = saved
 
+    def is_replay_check(self, test: ast.AST) -> bool:
+        """``context.is_replaying()`` or ``not context.is_replaying()``: a deliberate replay guard."""
+        if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+            test = test.operand
+        return (
+            isinstance(test, ast.Call)
+            and isinstance(test.func, ast.Attribute)
+            and test.func.attr == "is_replaying"
+        )
+
     def check_durable_call(self, call: ast.Call, dotted: str | None) -> None:
+        verdict = self.classify_call(call, dotted)
+        if verdict is None:
+            return
+        code, message = verdict
+        if code == "DUR005" and self.replay_guards:
+            return  # output under `if not context.is_replaying():` is deliberately replay-aware
+        self.report(call, code, message)
+
+    def classify_call(self, call: ast.Call, dotted: str | None) -> tuple[str, str] | None:
+        """What rule a call in the durable region breaks, if any, and the message."""
         shown = ast.unparse(call.func)
+        nondeterministic = (
+            "DUR001",
+            f"`{shown}()` runs outside a step and returns a different value on replay",
+        )
+        output = ("DUR005", f"`{shown}()` outside a step repeats on every replay; use context.logger")
+        write = ("DUR005", f"`{shown}()` writes outside a step and repeats on every replay")
+        func = call.func
+        if isinstance(func, ast.Attribute) and func.attr in R.NONDETERMINISTIC_METHODS:
+            return nondeterministic
         if dotted is not None:
             if _is_nondeterministic(dotted):
-                self.report(
-                    call, "DUR001", f"`{shown}()` runs outside a step and returns a different value on replay"
-                )
-                return
+                return nondeterministic
             if _is_network(dotted):
-                self.report(
-                    call, "DUR002", f"network call `{shown}()` outside a step repeats on every replay"
-                )
-                return
+                return ("DUR002", f"network call `{shown}()` outside a step repeats on every replay")
             if dotted in R.PRINT_CALLS or (
                 dotted.startswith("logging.") and _last(dotted) in R.LOGGING_FUNCTIONS
             ):
-                self.report(
-                    call,
-                    "DUR005",
-                    f"`{shown}()` outside a step repeats on every replay; use context.logger",
-                )
-                return
+                return output
             if dotted in R.FILE_WRITE_CALLS or (dotted == "open" and _opens_for_write(call)):
-                self.report(call, "DUR005", f"`{shown}()` writes outside a step and repeats on every replay")
-                return
+                return write
             if dotted in R.ENV_READ_CALLS:
-                self.report(call, "DUR008", f"`{shown}()` reads the environment outside a step")
-                return
-        func = call.func
+                return ("DUR008", f"`{shown}()` reads the environment outside a step")
         if not isinstance(func, ast.Attribute):
-            return
+            return None
         root = _root_name(func.value)
         if root is not None and self.is_context(root):
-            return  # context.logger.info(...) is replay-aware
+            return None  # context.logger.info(...) is replay-aware
         if (root is not None and self.is_client(root)) or self._inline_client(func.value):
-            self.report(call, "DUR002", f"client call `{shown}()` outside a step repeats on every replay")
-        elif root is not None and self.is_logger(root) and func.attr in R.LOGGING_FUNCTIONS:
-            self.report(
-                call, "DUR005", f"`{shown}()` outside a step repeats on every replay; use context.logger"
-            )
-        elif (
+            return ("DUR002", f"client call `{shown}()` outside a step repeats on every replay")
+        if root is not None and self.is_logger(root) and func.attr in R.LOGGING_FUNCTIONS:
+            return output
+        if (
             func.attr in R.PATH_WRITE_METHODS
             and isinstance(func.value, ast.Call)
             and _last(self.dotted(func.value.func) or "") == "Path"
         ):
-            self.report(call, "DUR005", f"`{shown}()` writes outside a step and repeats on every replay")
+            return write
+        return None
 
     def _inline_client(self, node: ast.AST) -> bool:
         return isinstance(node, ast.Call) and (self.dotted(node.func) or "") in R.CLIENT_FACTORIES
@@ -739,7 +765,9 @@ class _Walker:
                 if self.operation_of(node) is not None:
                     continue  # a checkpointed result is deterministic
                 dotted = self.dotted(node.func)
-                if dotted is not None and _is_nondeterministic(dotted):
+                if (dotted is not None and _is_nondeterministic(dotted)) or (
+                    isinstance(node.func, ast.Attribute) and node.func.attr in R.NONDETERMINISTIC_METHODS
+                ):
                     return f"{ast.unparse(node.func)}()"
             elif isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load):
                 taint = self.taint_of(node.id)

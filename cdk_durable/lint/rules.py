@@ -128,6 +128,8 @@ NONDETERMINISTIC_CALLS: Final = frozenset(
         "arrow.utcnow",
     }
 )
+#: Methods that read the clock whatever their receiver (the Lambda context's remaining time).
+NONDETERMINISTIC_METHODS: Final = frozenset({"get_remaining_time_in_millis"})
 #: Every function of these modules is non-deterministic (``random.seed`` aside).
 NONDETERMINISTIC_MODULES: Final = ("random", "secrets", "numpy.random")
 DETERMINISTIC_EXCEPTIONS: Final = frozenset({"random.seed", "random.Random", "numpy.random.default_rng"})

@@ -1,0 +1,30 @@
+"""Each corpus handler produces exactly the findings its ``# expect:`` comments name."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from cdk_durable.lint import RULES, lint_source
+
+from ._expect import corpus_files, expected_findings
+
+
+def test_corpus_has_at_least_40_cases_covering_every_rule() -> None:
+    files = corpus_files()
+    assert len(files) >= 40
+    expected_codes = {code for f in files for _, code in expected_findings(f.read_text())}
+    assert expected_codes == {rule.code for rule in RULES}
+    assert sum(1 for f in files if f.name.startswith("good_")) >= 15
+
+
+@pytest.mark.parametrize("case", corpus_files(), ids=lambda p: p.stem)
+def test_corpus_case(case: Path) -> None:
+    source = case.read_text()
+
+    findings = lint_source(source, str(case))
+
+    assert {(f.line, f.code) for f in findings} == expected_findings(source)
+    if case.name.startswith("good_"):
+        assert findings == []
