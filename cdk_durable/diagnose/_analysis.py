@@ -378,15 +378,7 @@ def find_problems(diagnosis: Diagnosis, history: History) -> list[Finding]:
         elif op.kind == "Callback" and op.status in ("FAILED", "TIMED_OUT"):
             findings.append(_failed_callback(op))
         elif op.kind == "ChainedInvoke" and op.status in ("FAILED", "TIMED_OUT", "STOPPED"):
-            findings.append(
-                Finding(
-                    "invoke-failed",
-                    "error",
-                    f"chained invoke {op.label!r} of {op.invoked_function or 'another function'} ended "
-                    f"{op.status}: {op.error}",
-                    ("Diagnose the child execution (its ARN is on the ChainedInvokeStarted event).",),
-                )
-            )
+            findings.append(_failed_invoke(op))
 
     if status == "TIMED_OUT":
         waiting = [e.operation.label for e in diagnosis.timeline if e.open]
@@ -470,6 +462,22 @@ def _failed_step(op: Operation) -> Finding:
             "Fix the cause of the error above.",
             "If the error is transient, give the step a retry strategy (StepConfig.retry_strategy).",
         ),
+    )
+
+
+def _failed_invoke(op: Operation) -> Finding:
+    target = op.invoked_function or "another function"
+    if op.child_execution_arn:
+        steps: tuple[str, ...] = (
+            f"Diagnose the child execution: cdk-durable diagnose --execution-arn {op.child_execution_arn}",
+        )
+    else:
+        steps = (f"Read the errors and logs of {target} (the invoked function raised or timed out).",)
+    return Finding(
+        "invoke-failed",
+        "error",
+        f"chained invoke {op.label!r} of {target} ended {op.status}: {op.error}",
+        steps,
     )
 
 

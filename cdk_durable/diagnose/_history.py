@@ -102,6 +102,7 @@ class Operation:
     wait_seconds: int | None = None
     wait_until: datetime | None = None
     invoked_function: str | None = None
+    child_execution_arn: str | None = None
     payload_bytes: dict[str, int] = field(default_factory=dict)
     truncated: bool = False
 
@@ -322,6 +323,7 @@ def _apply(operation: Operation, suffix: str, when: datetime, details: Any) -> N
                 )
         elif operation.kind == "ChainedInvoke":
             operation.invoked_function = _str_or_none(details.get("FunctionName"))
+            operation.child_execution_arn = _str_or_none(details.get("DurableExecutionArn"))
         _record_payload(operation, "input", details, "Input")
         return
     operation.status = _SUFFIX_STATUS[suffix]

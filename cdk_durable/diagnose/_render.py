@@ -173,6 +173,9 @@ def _operation_dict(op: Operation) -> dict[str, Any]:
         "attempts": op.attempts or None,
         "error": error_dict(op.error),
         "payload_bytes": dict(op.payload_bytes),
+        "callback_id": op.callback_id,
+        "invoked_function": op.invoked_function,
+        "child_execution_arn": op.child_execution_arn,
     }
 
 

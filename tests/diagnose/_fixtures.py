@@ -18,6 +18,12 @@ SCENARIOS = (
     "timed_out",
     "wait_pending",
     "payload_near_limit",
+    "wait_for_callback_pending",
+    "callback_failed",
+    "callback_timed_out",
+    "step_failed",
+    "invoke_failed",
+    "stopped",
 )
 
 

@@ -29,10 +29,11 @@ from pathlib import Path
 from typing import Any
 
 import boto3
+from aws_durable_execution_sdk_python.lambda_service import ErrorObject
 from aws_durable_execution_sdk_python_testing.runner import DurableFunctionTestRunner
 from aws_durable_execution_sdk_python_testing.web.server import WebServer, WebServiceConfig
 
-from tests.diagnose.handlers import approval, charge, reminder, report
+from tests.diagnose.handlers import approval, charge, reminder, report, shipping, signup
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 POLL = 0.005
@@ -70,8 +71,14 @@ def _served(runner: DurableFunctionTestRunner) -> Iterator[tuple[Any, str]]:
         server.server_close()
 
 
-def _capture(runner: DurableFunctionTestRunner, arn: str) -> Capture:
+def _capture(
+    runner: DurableFunctionTestRunner, arn: str, before: Callable[[Any], None] | None = None
+) -> Capture:
+    """Read the history back through the emulator; ``before(client)`` runs first (e.g. a stop call)."""
     with _served(runner) as (client, endpoint):
+        if before is not None:
+            before(client)
+            runner.wait_for_result(arn, timeout=30)
         events: list[dict[str, Any]] = []
         for page in client.get_paginator("get_durable_execution_history").paginate(
             DurableExecutionArn=arn, IncludeExecutionData=True
@@ -149,6 +156,71 @@ def payload_near_limit() -> Capture:
         return _capture(runner, arn)
 
 
+def wait_for_callback_pending() -> Capture:
+    """``wait_for_callback`` (a child context holding the callback and its submitter step), unanswered."""
+    with _runner(signup.handler) as runner:
+        arn = _start(runner, "signup-7", 7 * 86_400, {"email": "ada@example.com"})
+        runner.wait_for_callback(arn, timeout=30)
+        _settle(runner, arn, "email-confirmation")
+        return _capture(runner, arn)
+
+
+def callback_failed() -> Capture:
+    """The courier answers with send-durable-execution-callback-failure: FAILED."""
+    with _runner(shipping.handler, skip_time=False) as runner:
+        arn = _start(runner, "ship-1", 3_600, {"mode": "callback", "order": "o-1"})
+        callback_id = runner.wait_for_callback(arn, name="courier-pickup", timeout=30)
+        runner.send_callback_failure(
+            callback_id,
+            ErrorObject(
+                message="no courier available", type="CourierUnavailable", data=None, stack_trace=None
+            ),
+        )
+        runner.wait_for_result(arn, timeout=30)
+        return _capture(runner, arn)
+
+
+def callback_timed_out() -> Capture:
+    """Nobody answers the courier callback within its 1-second timeout (real clock): FAILED."""
+    with _runner(shipping.handler, skip_time=False) as runner:
+        arn = _start(runner, "ship-2", 3_600, {"mode": "callback", "order": "o-2"})
+        runner.wait_for_result(arn, timeout=30)
+        return _capture(runner, arn)
+
+
+def step_failed() -> Capture:
+    """``validate-address`` fails once with a one-attempt retry strategy: FAILED."""
+    with _runner(shipping.handler) as runner:
+        arn = _start(runner, "ship-3", 3_600, {"mode": "address", "order": "o-3"})
+        runner.wait_for_result(arn, timeout=30)
+        return _capture(runner, arn)
+
+
+def invoke_failed() -> Capture:
+    """A chained invoke of ``label-printer`` (a plain function that raises): FAILED."""
+    with _runner(shipping.handler) as runner:
+        runner.register_function("label-printer", shipping.label_printer)
+        arn = _start(runner, "ship-4", 3_600, {"mode": "invoke", "order": "o-4"})
+        runner.wait_for_result(arn, timeout=30)
+        return _capture(runner, arn)
+
+
+def stopped() -> Capture:
+    """The approval workflow stopped with StopDurableExecution while it waits: STOPPED."""
+    with _runner(approval.handler) as runner:
+        arn = _start(runner, "order-1005", 86_400, {"order": "o-1005"})
+        runner.wait_for_callback(arn, name="manager-approval", timeout=30)
+        _settle(runner, arn, "notify-manager")
+
+        def stop(client: Any) -> None:
+            client.stop_durable_execution(
+                DurableExecutionArn=arn,
+                Error={"ErrorType": "OrderCancelled", "ErrorMessage": "customer cancelled the order"},
+            )
+
+        return _capture(runner, arn, before=stop)
+
+
 def _settle(runner: DurableFunctionTestRunner, arn: str, operation_name: str, timeout: float = 30) -> None:
     """Poll the history until ``operation_name`` has started and the invocation has ended."""
     import time
@@ -170,6 +242,12 @@ SCENARIOS: dict[str, Callable[[], Capture]] = {
     "timed_out": timed_out,
     "wait_pending": wait_pending,
     "payload_near_limit": payload_near_limit,
+    "wait_for_callback_pending": wait_for_callback_pending,
+    "callback_failed": callback_failed,
+    "callback_timed_out": callback_timed_out,
+    "step_failed": step_failed,
+    "invoke_failed": invoke_failed,
+    "stopped": stopped,
 }
 
 

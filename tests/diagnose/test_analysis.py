@@ -306,3 +306,90 @@ def test_wire_and_cli_forms_give_the_same_diagnosis() -> None:
     from_cli = diagnose_history(fx.history("callback_pending"), now=now)
     assert [f.message for f in from_wire.findings] == [f.message for f in from_cli.findings]
     assert [e.offset for e in from_wire.timeline] == [e.offset for e in from_cli.timeline]
+
+
+# --- callbacks answered badly, steps without retry, chained invokes, stops ---------------------
+
+
+def _recorded(name: str, **delta: float):  # type: ignore[no-untyped-def]
+    return diagnose_history(fx.history(name), fx.execution(name), now=fx.at(name, **delta))
+
+
+def test_wait_for_callback_pending_is_nested_in_its_child_context() -> None:
+    diagnosis = _recorded("wait_for_callback_pending", hours=5)
+    [pending] = diagnosis.pending_callbacks
+    # wait_for_callback runs a child context: the callback and its submitter step sit inside it
+    assert pending.operation.name == "email-confirmation create callback id"
+    by_name = {e.operation.name: e for e in diagnosis.timeline}
+    assert by_name["email-confirmation"].operation.kind == "Context" and by_name["email-confirmation"].open
+    assert by_name["email-confirmation create callback id"].depth == 1
+    assert by_name["email-confirmation submitter"].depth == 1
+    finding = _finding(diagnosis, "stuck-in-callback")
+    assert any("step 'email-confirmation submitter' (SUCCEEDED)" in step for step in finding.next_steps)
+    assert pending.deadline_source == "execution timeout"
+    assert timedelta(days=6, hours=18) < pending.time_left <= timedelta(days=6, hours=19)
+
+
+def test_callback_answered_with_a_failure() -> None:
+    diagnosis = _recorded("callback_failed", hours=1)
+    assert diagnosis.execution.status == "FAILED"
+    finding = diagnosis.findings[0]
+    assert (finding.code, finding.severity) == ("callback-failed", "error")
+    assert finding.message == (
+        "callback 'courier-pickup' was answered with a failure: CourierUnavailable: no courier available"
+    )
+    assert _codes(diagnosis) == ["callback-failed"]
+
+
+def test_callback_timed_out() -> None:
+    diagnosis = _recorded("callback_timed_out", hours=1)
+    finding = diagnosis.findings[0]
+    assert (finding.code, finding.severity) == ("callback-timed-out", "error")
+    assert finding.message.startswith("callback 'courier-pickup' timed out before anyone answered it")
+    [failed] = diagnosis.failures
+    assert failed.status == "TIMED_OUT"
+    assert timedelta(seconds=1) <= failed.ended - failed.started < timedelta(seconds=2)
+
+
+def test_step_failed_without_retry() -> None:
+    diagnosis = _recorded("step_failed", hours=1)
+    assert _codes(diagnosis) == ["step-failed"]
+    assert diagnosis.findings[0].message == (
+        "step 'validate-address' failed on its first attempt and was not retried: "
+        "tests.diagnose.handlers.shipping.InvalidAddressError: address has no postcode"
+    )
+    assert diagnosis.failures[0].attempts == 1
+
+
+def test_chained_invoke_failed() -> None:
+    diagnosis = _recorded("invoke_failed", hours=1)
+    finding = diagnosis.findings[0]
+    assert (finding.code, finding.severity) == ("invoke-failed", "error")
+    assert (
+        finding.message
+        == "chained invoke 'print-label' of label-printer ended FAILED: RuntimeError: printer offline"
+    )
+    assert finding.next_steps == (
+        "Read the errors and logs of label-printer (the invoked function raised or timed out).",
+    )
+
+
+def test_chained_invoke_of_a_durable_function_points_at_the_child_execution() -> None:
+    history = fx.history("invoke_failed")
+    child = "arn:aws:lambda:us-west-2:123456789012:function:label-printer:3/durable-execution/x/y"
+    fx.event(history, "ChainedInvokeStarted")["ChainedInvokeStartedDetails"]["DurableExecutionArn"] = child
+    diagnosis = diagnose_history(history, now=fx.at("invoke_failed", hours=1))
+    assert diagnosis.findings[0].next_steps == (
+        f"Diagnose the child execution: cdk-durable diagnose --execution-arn {child}",
+    )
+
+
+def test_stopped_execution() -> None:
+    diagnosis = _recorded("stopped", days=2)
+    assert diagnosis.execution.status == "STOPPED"
+    finding = diagnosis.findings[0]
+    assert (finding.code, finding.severity) == ("execution-stopped", "warning")
+    assert finding.message.endswith(": Execution stopped by user request")
+    # the callback it waited on is reported as never completed, not as pending
+    assert diagnosis.pending_callbacks == []
+    assert [e.operation.name for e in diagnosis.timeline if e.open] == ["manager-approval"]
