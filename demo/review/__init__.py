@@ -1,0 +1,1 @@
+"""Lambda code asset of the review endpoint (handler ``review.handler``)."""
