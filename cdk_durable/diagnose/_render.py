@@ -20,10 +20,16 @@ from ._history import Operation
 #: Version of the JSON document; bumped on incompatible changes.
 JSON_SCHEMA_VERSION = 1
 _PAYLOADS_SHOWN = 3
+#: Timeline rows in the text report before the middle is summarised (``--timeline-limit``).
+DEFAULT_TIMELINE_LIMIT = 50
 
 
-def render_text(diagnosis: Diagnosis) -> str:
-    """The report a person reads: status, timeline, pending work, failures, slowest, diagnosis."""
+def render_text(diagnosis: Diagnosis, *, timeline_limit: int = DEFAULT_TIMELINE_LIMIT) -> str:
+    """The report a person reads: status, timeline, pending work, failures, slowest, diagnosis.
+
+    A timeline longer than ``timeline_limit`` rows (0: no limit) shows its first and last rows and
+    every open or failed operation; a line counts the rows left out by status.
+    """
     execution = diagnosis.execution
     lines: list[str] = []
     title = execution.name or "(unnamed execution)"
@@ -53,8 +59,12 @@ def render_text(diagnosis: Diagnosis) -> str:
 
     if diagnosis.timeline:
         lines += ["", "Timeline (offset from start, duration)"]
+        rows = _timeline_rows(diagnosis.timeline, timeline_limit)
         width = max(len(_indented(e)) for e in diagnosis.timeline)
-        for entry in diagnosis.timeline:
+        for entry in rows:
+            if isinstance(entry, str):
+                lines.append(f"  {entry}")
+                continue
             op = entry.operation
             status = _status_text(op, entry, ended=execution.ended is not None)
             lines.append(
@@ -131,6 +141,35 @@ def render_text(diagnosis: Diagnosis) -> str:
     for note in diagnosis.notes:
         lines.append(f"  note: {note}")
     return "\n".join(lines) + "\n"
+
+
+def _timeline_rows(timeline: list[TimelineEntry], limit: int) -> list[TimelineEntry | str]:
+    if limit <= 0 or len(timeline) <= limit:
+        return list(timeline)
+    head, tail = limit // 2, limit - limit // 2
+    keep = set(range(head)) | set(range(len(timeline) - tail, len(timeline)))
+    keep |= {i for i, e in enumerate(timeline) if e.open or e.operation.status != "SUCCEEDED"}
+    rows: list[TimelineEntry | str] = []
+    skipped: list[TimelineEntry] = []
+    for index, entry in enumerate(timeline):
+        if index in keep:
+            if skipped:
+                rows.append(_skipped_line(skipped))
+                skipped = []
+            rows.append(entry)
+        else:
+            skipped.append(entry)
+    if skipped:
+        rows.append(_skipped_line(skipped))
+    return rows
+
+
+def _skipped_line(skipped: list[TimelineEntry]) -> str:
+    counts: dict[str, int] = {}
+    for entry in skipped:
+        counts[entry.operation.status] = counts.get(entry.operation.status, 0) + 1
+    detail = ", ".join(f"{count:,} {status}" for status, count in sorted(counts.items()))
+    return f"... {plural(len(skipped), 'more operation')} ({detail}); --timeline-limit 0 shows all"
 
 
 def _indented(entry: TimelineEntry) -> str:

@@ -12,7 +12,7 @@ import click
 from ._analysis import diagnose_history
 from ._history import DiagnoseInputError, load_json, parse_timestamp
 from ._live import fetch_execution, lambda_client, split_function
-from ._render import render_text, to_json_dict
+from ._render import DEFAULT_TIMELINE_LIMIT, render_text, to_json_dict
 
 FORMATS = ("text", "json")
 
@@ -56,6 +56,14 @@ def _read(path: str, label: str) -> Any:
     "--now", "now_text", metavar="ISO8601", help="Evaluate ages and time left at this instant (default: now)."
 )
 @click.option(
+    "--timeline-limit",
+    "timeline_limit_text",
+    default=str(DEFAULT_TIMELINE_LIMIT),
+    show_default=True,
+    metavar="N",
+    help="Text format: timeline rows before the middle is summarised (0: all rows).",
+)
+@click.option(
     "--callback-result",
     metavar="JSON",
     help="Result to put in the printed send-durable-execution-callback-success commands (default: "
@@ -72,6 +80,7 @@ def command(
     output_format: str,
     now_text: str | None,
     callback_result: str | None,
+    timeline_limit_text: str,
 ) -> None:
     """Explain why a durable execution is stuck or failed.
 
@@ -92,6 +101,7 @@ def command(
             output_format,
             now_text,
             callback_result,
+            timeline_limit_text,
         )
     except DiagnoseInputError as exc:
         click.echo(f"cdk-durable diagnose: {exc}", err=True)
@@ -109,9 +119,14 @@ def _run(
     output_format: str,
     now_text: str | None,
     callback_result: str | None,
+    timeline_limit_text: str,
 ) -> None:
     if output_format not in FORMATS:
         raise DiagnoseInputError(f"--format must be one of {', '.join(FORMATS)}, got {output_format!r}")
+    if not timeline_limit_text.isdigit():
+        raise DiagnoseInputError(
+            f"--timeline-limit must be a whole number of rows (0 for all), got {timeline_limit_text!r}"
+        )
     now = parse_timestamp(now_text, where="--now") if now_text is not None else datetime.now(UTC)
     if callback_result is not None:
         try:
@@ -152,4 +167,4 @@ def _run(
     if output_format == "json":
         click.echo(json.dumps(to_json_dict(diagnosis), indent=2))
     else:
-        click.echo(render_text(diagnosis), nl=False)
+        click.echo(render_text(diagnosis, timeline_limit=int(timeline_limit_text)), nl=False)

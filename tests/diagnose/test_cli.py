@@ -199,3 +199,36 @@ def test_help_lists_the_live_options() -> None:
     assert result.exit_code == 0
     for option in ("--execution-arn", "--function", "--execution-name", "--format", "--now", "--execution"):
         assert option in result.output
+
+
+def _many_steps(count: int) -> str:
+    history = fx.history("succeeded")
+    started = fx.event(history, "StepStarted", "ship")
+    succeeded = fx.event(history, "StepSucceeded", "ship")
+    at = history["Events"].index(succeeded) + 1
+    extra = []
+    for i in range(count):
+        for template in (started, succeeded):
+            extra.append({**template, "Id": f"item-{i}", "Name": f"item-{i}"})
+    history["Events"][at:at] = extra
+    return json.dumps(history)
+
+
+def test_long_timeline_is_summarised_in_the_middle() -> None:
+    result = _run("-", "--timeline-limit", "10", "--now", _now("succeeded", days=1), stdin=_many_steps(100))
+    assert result.exit_code == 0, result.output
+    timeline = (
+        result.output.split("\nTimeline (offset from start, duration)\n")[1].split("\n\n")[0].splitlines()
+    )
+    assert len(timeline) == 11
+    assert timeline[5] == "  ... 98 more operations (98 SUCCEEDED); --timeline-limit 0 shows all"
+    every = _run("-", "--timeline-limit", "0", "--now", _now("succeeded", days=1), stdin=_many_steps(100))
+    assert "more operations" not in every.output
+    assert "Activity  108 operations" in every.output
+
+
+def test_bad_timeline_limit() -> None:
+    _assert_user_error(
+        _run(str(fx.history_path("succeeded")), "--timeline-limit", "-3"),
+        "--timeline-limit must be a whole number of rows (0 for all), got '-3'",
+    )
