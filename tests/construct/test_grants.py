@@ -1,0 +1,139 @@
+"""Durable grants: the actions AWS authorizes, on the resources it checks (never ``*``), idempotent."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+import aws_cdk as cdk
+import pytest
+from aws_cdk import aws_iam as iam
+from aws_cdk.assertions import Template
+
+from cdk_durable.durable_function import DurableFunction
+
+from .conftest import durable, new_stack, resources_of, synth
+
+
+def _statements(
+    stack: cdk.Stack, grantee: iam.User, template: Template | None = None
+) -> list[dict[str, Any]]:
+    template = template or synth(stack)
+    uid = stack.resolve(grantee.node.default_child.logical_id)  # type: ignore[union-attr]
+    statements: list[dict[str, Any]] = []
+    for policy in resources_of(template, "AWS::IAM::Policy").values():
+        if {"Ref": uid} in policy["Properties"].get("Users", []):
+            statements.extend(policy["Properties"]["PolicyDocument"]["Statement"])
+    return statements
+
+
+GRANTS: dict[str, Callable[[DurableFunction, iam.IGrantable], iam.Grant]] = {
+    "invoke": DurableFunction.grant_invoke,
+    "send_callback": DurableFunction.grant_send_callback,
+    "read_executions": DurableFunction.grant_read_executions,
+    "stop_execution": DurableFunction.grant_stop_execution,
+}
+
+
+@pytest.fixture(scope="module")
+def granted() -> tuple[cdk.Stack, DurableFunction, dict[str, list[dict[str, Any]]]]:
+    """One user per grant, each granted twice (idempotency), in one stack."""
+    stack = new_stack()
+    fn = durable(stack)
+    users = {}
+    for name, grant in GRANTS.items():
+        user = iam.User(stack, f"User-{name}")
+        first, second = grant(fn, user), grant(fn, user)
+        assert first.success and second.success
+        users[name] = user
+    template = synth(stack)
+    return stack, fn, {name: _statements(stack, user, template) for name, user in users.items()}
+
+
+def _fn_arn(stack: cdk.Stack, fn: DurableFunction) -> dict[str, Any]:
+    return {"Fn::GetAtt": [stack.resolve(fn.function.node.default_child.logical_id), "Arn"]}  # type: ignore[union-attr]
+
+
+def _executions(stack: cdk.Stack, fn: DurableFunction) -> dict[str, Any]:
+    return {"Fn::Join": ["", [_fn_arn(stack, fn), ":*"]]}
+
+
+def test_grant_invoke_targets_the_alias_only(granted: Any) -> None:
+    stack, fn, statements = granted
+    alias = {"Ref": stack.resolve(fn.alias.node.default_child.logical_id)}
+    assert statements["invoke"] == [{"Action": "lambda:InvokeFunction", "Effect": "Allow", "Resource": alias}]
+
+
+def test_grant_send_callback_is_on_execution_arns(granted: Any) -> None:
+    stack, fn, statements = granted
+    assert statements["send_callback"] == [
+        {
+            "Action": [
+                "lambda:SendDurableExecutionCallbackSuccess",
+                "lambda:SendDurableExecutionCallbackFailure",
+                "lambda:SendDurableExecutionCallbackHeartbeat",
+            ],
+            "Effect": "Allow",
+            "Resource": _executions(stack, fn),
+        }
+    ]
+
+
+def test_grant_read_executions_gets_on_executions_and_lists_on_the_function(granted: Any) -> None:
+    stack, fn, statements = granted
+    assert statements["read_executions"] == [
+        {
+            "Action": ["lambda:GetDurableExecution", "lambda:GetDurableExecutionHistory"],
+            "Effect": "Allow",
+            "Resource": _executions(stack, fn),
+        },
+        {
+            "Action": "lambda:ListDurableExecutionsByFunction",
+            "Effect": "Allow",
+            "Resource": [_fn_arn(stack, fn), _executions(stack, fn)],
+        },
+    ]
+
+
+def test_grant_stop_execution_is_on_execution_arns(granted: Any) -> None:
+    stack, fn, statements = granted
+    assert statements["stop_execution"] == [
+        {"Action": "lambda:StopDurableExecution", "Effect": "Allow", "Resource": _executions(stack, fn)}
+    ]
+
+
+def test_grants_are_idempotent_and_never_use_a_wildcard_resource(granted: Any) -> None:
+    _, _, statements = granted
+    for name, sts in statements.items():
+        assert len(sts) == len({json.dumps(s, sort_keys=True) for s in sts}), name
+        for s in sts:
+            resources = s["Resource"] if isinstance(s["Resource"], list) else [s["Resource"]]
+            assert "*" not in resources, name
+
+
+def test_grant_invoke_to_a_service_principal_adds_one_permission_on_the_alias() -> None:
+    stack = new_stack()
+    fn = durable(stack)
+    principal = iam.ServicePrincipal("scheduler.amazonaws.com")
+    fn.grant_invoke(principal)
+    fn.grant_invoke(principal)
+    template = synth(stack)
+    template.resource_count_is("AWS::Lambda::Permission", 1)
+    template.has_resource_properties(
+        "AWS::Lambda::Permission",
+        {
+            "Action": "lambda:InvokeFunction",
+            "Principal": "scheduler.amazonaws.com",
+            "FunctionName": {"Ref": stack.resolve(fn.alias.node.default_child.logical_id)},
+        },  # type: ignore[union-attr]
+    )
+
+
+def test_grants_return_an_iam_grant_for_the_grantee(granted: Any) -> None:
+    stack, fn, _ = granted
+    role = iam.Role(stack, "Extra", assumed_by=iam.AccountRootPrincipal())
+    for grant in GRANTS.values():
+        result = grant(fn, role)
+        assert isinstance(result, iam.Grant)
+        assert result.success
