@@ -100,16 +100,39 @@ def iter_python_files(paths: Sequence[str | os.PathLike[str]]) -> Iterator[Path]
             yield path
             continue
         for dirpath, dirnames, filenames in os.walk(path):
+            installed = _installed_entries(dirpath, dirnames)
             dirnames[:] = sorted(
                 d
                 for d in dirnames
                 if d not in SKIP_DIRS
+                and d not in installed
                 and not d.endswith(".egg-info")
                 and not os.path.exists(os.path.join(dirpath, d, "pyvenv.cfg"))
             )
             for name in sorted(filenames):
-                if name.endswith(".py"):
+                if name.endswith(".py") and name not in installed:
                     yield Path(dirpath, name)
+
+
+def _installed_entries(dirpath: str, dirnames: list[str]) -> set[str]:
+    """Top-level names that pip installed here (``pip install -t``): third-party code, not yours.
+
+    A Lambda asset directory often carries its dependencies (the durable SDK among them); their
+    ``*.dist-info/RECORD`` files list what they own.
+    """
+    out: set[str] = set()
+    for d in dirnames:
+        if not d.endswith(".dist-info"):
+            continue
+        try:
+            record = Path(dirpath, d, "RECORD").read_text(encoding="utf-8")
+        except OSError:
+            continue
+        for line in record.splitlines():
+            top = line.split(",", 1)[0].split("/", 1)[0]
+            if top and not top.endswith(".dist-info") and top != "..":
+                out.add(top)
+    return out
 
 
 def lint_paths(

@@ -518,6 +518,13 @@ class _Walker:
                 return
         elif isinstance(node, ast.Match):
             self.check_branch(node.subject, node, region)
+        elif isinstance(node, (ast.For, ast.AsyncFor)) and region is Region.DURABLE and self.frames:
+            # `for x in random.sample(...)`: the loop variable carries the non-determinism.
+            source = self.nondeterministic_source(node.iter)
+            if source is not None:
+                for name in ast.walk(node.target):
+                    if isinstance(name, ast.Name):
+                        self.frames[-1].tainted[name.id] = source
         elif (
             isinstance(node, ast.Subscript)
             and region is Region.DURABLE

@@ -131,3 +131,19 @@ def test_helper_findings_name_the_path_from_the_handler() -> None:
 
 def test_findings_are_instances_of_the_exported_class() -> None:
     assert all(isinstance(f, Finding) for f in lint_source(BAD_HANDLER))
+
+
+def test_dependencies_installed_into_an_asset_directory_are_skipped(tmp_path: Path) -> None:
+    # Given a Lambda asset built with `pip install -t`: the SDK's own code sits next to the handler
+    _write(tmp_path / "app.py", BAD_HANDLER)
+    _write(tmp_path / "aws_durable_execution_sdk_python" / "execution.py", BAD_HANDLER)
+    _write(tmp_path / "six.py", BAD_HANDLER)
+    _write(
+        tmp_path / "aws_durable_execution_sdk_python-3.0.0.dist-info" / "RECORD",
+        "aws_durable_execution_sdk_python/execution.py,sha256=x,1\n",
+    )
+    _write(tmp_path / "six-1.17.0.dist-info" / "RECORD", "six.py,sha256=y,2\n")
+
+    findings = lint_paths([tmp_path])
+
+    assert {Path(f.path).name for f in findings} == {"app.py"}
