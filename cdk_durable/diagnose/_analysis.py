@@ -225,7 +225,8 @@ def analyze(history: History, *, now: datetime, callback_result: str | None = No
         diagnosis.notes.append(
             "no payloads in the history: fetch it with --include-execution-data to check payload sizes"
         )
-    if any(op.truncated for op in history.operations) or execution.truncated:
+    truncated = any(op.truncated for op in history.operations) or execution.truncated
+    if truncated and diagnosis.payloads_known:
         diagnosis.notes.append("some payloads are truncated in the history: sizes shown are lower bounds")
     diagnosis.findings = find_problems(diagnosis, history)
     return diagnosis
@@ -432,6 +433,21 @@ def find_problems(diagnosis: Diagnosis, history: History) -> list[Finding]:
             )
         )
 
+    if status in ("PAUSED", "PAUSING"):
+        since = f" since {format_time(execution.paused_at)}" if execution.paused_at else ""
+        clock = (
+            "its ExecutionTimeout is paused too"
+            if execution.timeout_paused
+            else "its ExecutionTimeout keeps running"
+        )
+        findings.append(
+            Finding(
+                "execution-paused",
+                "warning",
+                f"the execution is {status}{since}: no invocation runs until it is resumed; {clock}",
+                ("Resume the execution when ready.",),
+            )
+        )
     if status in ("RUNNING", "PAUSED", "PAUSING"):
         findings.extend(_running_findings(diagnosis, timeout_text))
 
@@ -584,7 +600,8 @@ def _running_findings(diagnosis: Diagnosis, timeout_text: str) -> list[Finding]:
             )
     open_steps = [e.operation for e in diagnosis.timeline if e.open and e.operation.kind == "Step"]
     if (
-        not diagnosis.pending_callbacks
+        execution.status == "RUNNING"
+        and not diagnosis.pending_callbacks
         and not diagnosis.pending_waits
         and not any(f.code == "step-retrying" for f in findings)
     ):

@@ -133,6 +133,8 @@ class ExecutionRecord:
     input_bytes: int | None = None
     result_bytes: int | None = None
     truncated: bool = False
+    paused_at: datetime | None = None
+    timeout_paused: bool = False
 
 
 @dataclass
@@ -262,8 +264,15 @@ def parse_history(document: Any, execution: Any = None, *, source: str = "histor
                 record.truncated |= truncated
         elif event_type == "InvocationCompleted":
             invocations += 1
-        elif event_type in ("ExecutionPaused", "ExecutionResumed"):
-            record.status = "PAUSED" if event_type == "ExecutionPaused" else "RUNNING"
+        elif event_type == "ExecutionPaused":
+            record.status = "PAUSED"
+            record.paused_at = when
+            if isinstance(details, dict):
+                record.timeout_paused = bool(details.get("ExecutionTimeoutPaused"))
+        elif event_type == "ExecutionResumed":
+            record.status = "RUNNING"
+            record.paused_at = None
+            record.timeout_paused = False
         else:
             kind = next((k for k in OPERATION_KINDS if event_type.startswith(k)), None)
             suffix = event_type[len(kind) :] if kind else ""
@@ -369,5 +378,12 @@ def _merge_execution(record: ExecutionRecord, execution: Any) -> None:
     config = execution.get("DurableConfig")
     if isinstance(config, dict) and record.timeout_seconds is None:
         record.timeout_seconds = _int_or_none(config.get("ExecutionTimeout"))
+    pause = execution.get("PauseDetails")
+    if record.status in ("PAUSED", "PAUSING") and isinstance(pause, dict):
+        record.timeout_paused = bool(pause.get("ExecutionTimeoutPaused"))
+        if pause.get("PauseRequestTimestamp") is not None:
+            record.paused_at = parse_timestamp(
+                pause["PauseRequestTimestamp"], where="execution: PauseDetails.PauseRequestTimestamp"
+            )
     if record.error is None and isinstance(execution.get("Error"), dict):
         record.error = _error({"Error": execution["Error"]})

@@ -393,3 +393,36 @@ def test_stopped_execution() -> None:
     # the callback it waited on is reported as never completed, not as pending
     assert diagnosis.pending_callbacks == []
     assert [e.operation.name for e in diagnosis.timeline if e.open] == ["manager-approval"]
+
+
+def test_paused_execution() -> None:
+    # Given the pending-callback history followed by an ExecutionPaused event (shape from the botocore
+    # model; the emulator pauses without recording one)
+    history = fx.history("callback_pending")
+    paused_at = fx.at("callback_pending", hours=1).isoformat()
+    history["Events"].append(
+        {
+            "EventType": "ExecutionPaused",
+            "EventId": len(history["Events"]) + 1,
+            "EventTimestamp": paused_at,
+            "ExecutionPausedDetails": {"PauseRequestTimestamp": paused_at, "ExecutionTimeoutPaused": True},
+        }
+    )
+    diagnosis = diagnose_history(history, now=fx.at("callback_pending", hours=2))
+    assert diagnosis.execution.status == "PAUSED"
+    finding = _finding(diagnosis, "execution-paused")
+    assert finding.severity == "warning"
+    assert "its ExecutionTimeout is paused too" in finding.message
+    assert "running" not in _codes(diagnosis)
+    assert "stuck-in-callback" in _codes(diagnosis)
+
+
+def test_running_with_an_open_step_and_nothing_to_wait_for() -> None:
+    # Given the retries history cut right after a StepStarted: an invocation is running the step
+    history = fx.history("retries_exhausted")
+    started = fx.event(history, "StepStarted", "charge-card")
+    history["Events"] = history["Events"][: history["Events"].index(started) + 1]
+    diagnosis = diagnose_history(history, now=fx.at("retries_exhausted", seconds=2))
+    finding = _finding(diagnosis, "running")
+    assert finding.severity == "info"
+    assert finding.message.endswith("(open: 'charge-card')")
