@@ -218,6 +218,11 @@ def analyze(history: History, *, now: datetime, callback_result: str | None = No
         payloads_known=any(op.payload_bytes for op in history.operations)
         or execution.input_bytes is not None,
     )
+    if history.more_pages:
+        diagnosis.notes.append(
+            "the input has a NextMarker/NextToken: it is one page of the history and later events are "
+            "missing (the AWS CLI joins all pages unless --max-items or --no-paginate is given)"
+        )
     if history.unknown_event_types:
         kinds = ", ".join(sorted(set(history.unknown_event_types)))
         diagnosis.notes.append(f"ignored event types this tool does not know: {kinds}")

@@ -146,6 +146,7 @@ class History:
     event_count: int
     invocations: int
     unknown_event_types: list[str]
+    more_pages: bool = False
 
 
 def _error(details: Any) -> ErrorInfo | None:
@@ -309,7 +310,8 @@ def parse_history(document: Any, execution: Any = None, *, source: str = "histor
         )
     if record.timeout_seconds is not None and record.deadline is None:
         record.deadline = record.started + timedelta(seconds=record.timeout_seconds)
-    return History(record, list(operations.values()), len(events), invocations, unknown)
+    more_pages = isinstance(document, dict) and any(document.get(key) for key in ("NextMarker", "NextToken"))
+    return History(record, list(operations.values()), len(events), invocations, unknown, more_pages)
 
 
 def _apply(operation: Operation, suffix: str, when: datetime, details: Any) -> None:

@@ -122,3 +122,13 @@ def test_wrong_execution_document() -> None:
         DiagnoseInputError, match=r"^execution: expected the JSON of `aws lambda get-durable-execution`"
     ):
         parse_history(fx.history("succeeded"), {"Events": []})
+
+
+def test_a_single_page_is_flagged() -> None:
+    from cdk_durable.diagnose import analyze
+
+    document = fx.history("succeeded")
+    document["Events"] = document["Events"][:5]
+    document["NextMarker"] = "6"
+    diagnosis = analyze(parse_history(document), now=fx.at("succeeded", hours=1))
+    assert any("NextMarker" in note and "one page" in note for note in diagnosis.notes)
