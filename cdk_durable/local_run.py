@@ -76,7 +76,8 @@ class LocalRunError(Exception):
 
 def _split_handler_spec(spec: str) -> tuple[str, str]:
     target, sep, function = spec.rpartition(":")
-    if not sep or (len(target) == 1 and target.isalpha()):  # no colon, or a Windows drive letter
+    windows_drive_only = len(target) == 1 and target.isalpha() and function[:1] in ("\\", "/")
+    if not sep or windows_drive_only:  # no function given (C:\\src\\app.py is a path, not C + function)
         return spec, "handler"
     if not function.isidentifier():
         raise LocalRunError(f"handler {spec!r}: {function!r} is not a function name (use module:function)")

@@ -55,17 +55,27 @@ def test_valid_ticket_is_normalized() -> None:
         pytest.param([], "the event must be a JSON object", id="not-an-object"),
         pytest.param({"ticketId": "T"}, "missing fields customerId, customerTier", id="missing-fields"),
         pytest.param(ticket(body="   "), "body must be a non-empty string, got '   '", id="blank-body"),
-        pytest.param(ticket(subject=42), "subject must be a non-empty string, got 42", id="subject-not-string"),
-        pytest.param(ticket(customerTier="gold"), "customerTier must be one of free, pro, enterprise", id="tier"),
-        pytest.param(ticket(contactEmail="dana"), "contactEmail must be an email address, got 'dana'", id="email"),
+        pytest.param(
+            ticket(subject=42), "subject must be a non-empty string, got 42", id="subject-not-string"
+        ),
+        pytest.param(
+            ticket(customerTier="gold"), "customerTier must be one of free, pro, enterprise", id="tier"
+        ),
+        pytest.param(
+            ticket(contactEmail="dana"), "contactEmail must be an email address, got 'dana'", id="email"
+        ),
         pytest.param(ticket(ticketId="TKT 1"), "ticketId must be 1-57 characters", id="ticket-id-space"),
         pytest.param(ticket(ticketId="T" * 58), "ticketId must be 1-57 characters", id="ticket-id-long"),
-        pytest.param(ticket(subject="s" * 201), "subject must be at most 200 characters, got 201", id="subject"),
-        pytest.param(ticket(body="b" * 10_001), "body must be at most 10,000 characters, got 10,001", id="body"),
+        pytest.param(
+            ticket(subject="s" * 201), "subject must be at most 200 characters, got 201", id="subject"
+        ),
+        pytest.param(
+            ticket(body="b" * 10_001), "body must be at most 10,000 characters, got 10,001", id="body"
+        ),
     ],
 )
 def test_malformed_ticket_is_rejected_with_the_field_named(event: Any, message: str) -> None:
-    with pytest.raises(TicketValidationError, match="^invalid ticket: ") as e:
+    with pytest.raises(TicketValidationError, match=r"^invalid ticket: ") as e:
         validate_ticket(event)
     assert message in str(e.value)
 
@@ -102,12 +112,22 @@ def test_strip_code_fences_leaves_plain_text() -> None:
         pytest.param("I cannot help with that.", "model output is not a JSON object", id="prose"),
         pytest.param("", "model output is not a JSON object", id="empty"),
         pytest.param("[1, 2]", "model output must be a JSON object, got list", id="list"),
-        pytest.param(json.dumps({**VALID, "category": "refunds"}), "category must be one of billing", id="cat"),
+        pytest.param(
+            json.dumps({**VALID, "category": "refunds"}), "category must be one of billing", id="cat"
+        ),
         pytest.param(json.dumps({**VALID, "priority": "p1"}), "priority must be one of low", id="priority"),
-        pytest.param(json.dumps({**VALID, "sentiment": None}), "sentiment must be one of positive", id="sent"),
-        pytest.param(json.dumps({**VALID, "needsEscalation": "no"}), "needsEscalation must be true", id="bool"),
-        pytest.param(json.dumps({**VALID, "summary": ""}), "summary must be a non-empty string", id="summary"),
-        pytest.param(json.dumps({**VALID, "escalationReason": 3}), "escalationReason must be a string", id="rsn"),
+        pytest.param(
+            json.dumps({**VALID, "sentiment": None}), "sentiment must be one of positive", id="sent"
+        ),
+        pytest.param(
+            json.dumps({**VALID, "needsEscalation": "no"}), "needsEscalation must be true", id="bool"
+        ),
+        pytest.param(
+            json.dumps({**VALID, "summary": ""}), "summary must be a non-empty string", id="summary"
+        ),
+        pytest.param(
+            json.dumps({**VALID, "escalationReason": 3}), "escalationReason must be a string", id="rsn"
+        ),
         pytest.param(
             json.dumps({k: v for k, v in VALID.items() if k != "suggestedResponse"}),
             "suggestedResponse must be a non-empty string, got None",
@@ -147,7 +167,9 @@ def test_escalation_only_for_data_loss_security_legal_or_enterprise(
     category: str, tier: str, model_says: bool, escalates: bool
 ) -> None:
     t = validate_ticket(ticket(customerTier=tier))
-    text = json.dumps({**VALID, "category": category, "needsEscalation": model_says, "escalationReason": None})
+    text = json.dumps(
+        {**VALID, "category": category, "needsEscalation": model_says, "escalationReason": None}
+    )
     result = parse_analysis(text, t)
     assert result["needsEscalation"] is escalates
     assert (result["escalationReason"] is not None) is escalates

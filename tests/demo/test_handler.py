@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 from typing import Any
 
-import pytest
 from aws_durable_execution_sdk_python.execution import InvocationStatus
 from aws_durable_execution_sdk_python.lambda_service import ErrorObject, OperationStatus
 from aws_durable_execution_sdk_python_testing.runner import (
@@ -230,7 +229,10 @@ def test_malformed_ticket_fails_before_the_first_step(runner: DurableFunctionTes
     result = finish(runner, start(runner, event))
     assert result.status is InvocationStatus.FAILED
     assert result.error is not None
-    assert result.error.message == "invalid ticket: customerTier must be one of free, pro, enterprise, got 'gold'"
+    assert (
+        result.error.message
+        == "invalid ticket: customerTier must be one of free, pro, enterprise, got 'gold'"
+    )
     assert result.error.type is not None and result.error.type.endswith("TicketValidationError")
     assert result.operations == []  # no step ran: the model was never called
 

@@ -70,7 +70,10 @@ def test_fail_sends_callback_failure(client: StubLambda) -> None:
     status, _ = call({"callbackId": "cb-1", "decision": "fail", "reason": "tool broken"})
     assert status == 200
     assert client.calls == [
-        ("failure", {"CallbackId": "cb-1", "Error": {"ErrorType": "ReviewFailed", "ErrorMessage": "tool broken"}})
+        (
+            "failure",
+            {"CallbackId": "cb-1", "Error": {"ErrorType": "ReviewFailed", "ErrorMessage": "tool broken"}},
+        )
     ]
 
 

@@ -96,7 +96,10 @@ def test_workflow_may_publish_review_requests(template: Template) -> None:
                 "Statement": Match.array_with(
                     [
                         Match.object_like(
-                            {"Action": "sns:Publish", "Resource": {"Ref": Match.string_like_regexp("^AgentNot")}}
+                            {
+                                "Action": "sns:Publish",
+                                "Resource": {"Ref": Match.string_like_regexp("^AgentNot")},
+                            }
                         )
                     ]
                 )
@@ -151,7 +154,11 @@ def test_failed_and_timed_out_executions_go_to_the_ops_topic(template: Template)
                 "detail": {
                     "status": ["FAILED", "TIMED_OUT"],
                     "functionArn": [
-                        {"prefix": {"Fn::Join": ["", [{"Fn::GetAtt": [triage_function_id(template), "Arn"]}, ":"]]}}
+                        {
+                            "prefix": {
+                                "Fn::Join": ["", [{"Fn::GetAtt": [triage_function_id(template), "Arn"]}, ":"]]
+                            }
+                        }
                     ],
                 },
             },
@@ -211,7 +218,9 @@ def test_model_is_chosen_by_context() -> None:
 # --- cdk-nag and cfn-lint -----------------------------------------------------------------------------------
 
 
-def test_cdk_nag_aws_solutions_has_no_unacknowledged_findings(synthesized: tuple[dict[str, Any], Path]) -> None:
+def test_cdk_nag_aws_solutions_has_no_unacknowledged_findings(
+    synthesized: tuple[dict[str, Any], Path],
+) -> None:
     report = json.loads((synthesized[1] / "validation-report.json").read_text())
     (plugin,) = [r for r in report["pluginReports"] if r["pluginName"] == "AwsSolutions"]
     assert plugin["conclusion"] == "success"
