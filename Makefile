@@ -62,6 +62,7 @@ typecheck: setup
 
 bench: setup
 	$(BIN)/python bench/synth_ratio.py
+	$(BIN)/python bench/diagnose_speed.py
 
 clean:
 	rm -rf cdk.out .pytest_cache .mypy_cache .ruff_cache .bake
