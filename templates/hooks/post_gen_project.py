@@ -1,0 +1,81 @@
+"""Put the chosen IaC and blueprint in place and remove everything else.
+
+The template keeps one copy of each piece in staging folders (see ``templates/LAYOUT.md``):
+``_iac/<iac>/`` holds the IaC files, ``_blueprints/<runtime family>/_common/`` and
+``_blueprints/<runtime family>/<blueprint>/`` the handler, its tests and its tooling,
+``_blueprints/events/<blueprint>/`` the sample payloads. ``main`` merges the chosen ones into the
+project root and removes the staging folders.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import stat
+import sys
+from pathlib import Path
+
+IAC_STAGING = "_iac"
+BLUEPRINT_STAGING = "_blueprints"
+EVENTS_STAGING = "events"
+
+
+def merge_into(source: Path, target: Path) -> None:
+    """Move every file under ``source`` to the same relative path under ``target``."""
+    if not source.is_dir():
+        raise FileNotFoundError(f"template is missing {source}")
+    for path in sorted(source.rglob("*")):
+        if path.is_file():
+            destination = target / path.relative_to(source)
+            destination.parent.mkdir(parents=True, exist_ok=True)
+            shutil.move(str(path), destination)
+
+
+def use_iac(root: Path, iac: str) -> None:
+    merge_into(root / IAC_STAGING / iac, root)
+
+
+def use_handler(root: Path, runtime_family: str, blueprint: str) -> None:
+    family = root / BLUEPRINT_STAGING / runtime_family
+    merge_into(family / "_common", root)
+    merge_into(family / blueprint, root)
+
+
+def use_events(root: Path, blueprint: str) -> None:
+    merge_into(root / BLUEPRINT_STAGING / EVENTS_STAGING / blueprint, root / "events")
+
+
+def remove_unused_iac(root: Path) -> None:
+    shutil.rmtree(root / IAC_STAGING)
+
+
+def remove_unused_blueprints(root: Path) -> None:
+    shutil.rmtree(root / BLUEPRINT_STAGING)
+
+
+def make_scripts_executable(root: Path) -> None:
+    for script in (root / "scripts").glob("*.sh"):
+        script.chmod(script.stat().st_mode | stat.S_IXUSR | stat.S_IXGRP | stat.S_IXOTH)
+
+
+def main(root: Path, *, iac: str, runtime_family: str, blueprint: str) -> None:
+    """The decision table: what the chosen answers keep."""
+    use_iac(root, iac)  # template.yaml (+ scripts/deploy.sh) or app.py + cdk.json
+    use_handler(root, runtime_family, blueprint)  # src/, tests/, lint and tool config
+    use_events(root, blueprint)  # events/*.json
+    remove_unused_iac(root)
+    remove_unused_blueprints(root)
+    make_scripts_executable(root)
+
+
+if __name__ == "__main__":
+    try:
+        main(
+            Path.cwd(),
+            iac=json.loads(r""" {{ cookiecutter.iac | tojson }} """),
+            runtime_family=json.loads(r""" {{ cookiecutter.__runtime_family | tojson }} """),
+            blueprint=json.loads(r""" {{ cookiecutter.blueprint | tojson }} """),
+        )
+    except FileNotFoundError as err:
+        print(f"ERROR: {err}", file=sys.stderr)
+        sys.exit(1)

@@ -1,0 +1,175 @@
+{%- set retention_days_names = {1: "ONE_DAY", 3: "THREE_DAYS", 5: "FIVE_DAYS", 7: "ONE_WEEK", 14: "TWO_WEEKS",
+    30: "ONE_MONTH", 60: "TWO_MONTHS", 90: "THREE_MONTHS", 120: "FOUR_MONTHS", 150: "FIVE_MONTHS", 180: "SIX_MONTHS",
+    365: "ONE_YEAR", 400: "THIRTEEN_MONTHS", 545: "EIGHTEEN_MONTHS", 731: "TWO_YEARS", 1096: "THREE_YEARS",
+    1827: "FIVE_YEARS", 2192: "SIX_YEARS", 2557: "SEVEN_YEARS", 2922: "EIGHT_YEARS", 3288: "NINE_YEARS",
+    3653: "TEN_YEARS"} -%}
+#!/usr/bin/env python3
+"""CDK app for {{ cookiecutter.project_name }}: a durable {{ cookiecutter.blueprint }} workflow.
+
+``cdk_durable.DurableFunction`` creates the function with DurableConfig, a version and the
+"{{ cookiecutter.alias_name }}" alias that every wiring below uses, the durable execution role policy
+and a dead-letter queue.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import aws_cdk as cdk
+import jsii
+from aws_cdk import aws_cloudwatch as cloudwatch
+from aws_cdk import aws_cloudwatch_actions as cw_actions
+from aws_cdk import aws_events as events
+from aws_cdk import aws_events_targets as targets
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_lambda as lambda_
+from aws_cdk import aws_logs as logs
+from aws_cdk import aws_sns as sns
+from cdk_durable import DurableExecutionStatus, DurableFunction
+from constructs import Construct
+
+SRC = Path(__file__).resolve().parent / "src"
+{%- if cookiecutter.__runtime_family == "python" %}
+RUNTIME = lambda_.Runtime.{{ cookiecutter.runtime | upper | replace(".", "_") | replace("PYTHON3", "PYTHON_3") }}
+
+
+@jsii.implements(cdk.ILocalBundling)
+class LocalPipBundling:
+    """Bundle src/ with its requirements using the local pip (no Docker needed)."""
+
+    def try_bundle(self, output_dir: str, options: cdk.BundlingOptions) -> bool:
+        subprocess.run(
+            [
+                sys.executable, "-m", "pip", "install", "--quiet",
+                "--requirement", str(SRC / "requirements.txt"),
+                "--target", output_dir,
+                "--platform", "manylinux2014_x86_64", "--implementation", "cp",
+                "--python-version", "{{ cookiecutter.runtime | replace('python', '') }}", "--only-binary=:all:",
+            ],
+            check=True,
+        )  # fmt: skip
+        shutil.copytree(SRC, output_dir, dirs_exist_ok=True, ignore=shutil.ignore_patterns("__pycache__"))
+        return True
+
+
+def handler_code() -> lambda_.Code:
+    """src/ plus its requirements; locally with pip, in the runtime's image if pip fails."""
+    return lambda_.Code.from_asset(
+        str(SRC),
+        bundling=cdk.BundlingOptions(
+            image=RUNTIME.bundling_image,
+            command=["bash", "-c", "pip install -r requirements.txt -t /asset-output && cp -au . /asset-output"],
+            local=LocalPipBundling(),
+        ),
+    )
+{%- endif %}
+
+
+class WorkflowStack(cdk.Stack):
+    def __init__(self, scope: Construct, construct_id: str, **kwargs: object) -> None:
+        super().__init__(scope, construct_id, **kwargs)
+{%- if cookiecutter.__callbacks == "True" %}
+
+        # Callback ids are published here; subscribe the people or systems that answer.
+        notify_topic = sns.Topic(self, "NotifyTopic", display_name="{{ cookiecutter.project_name }} callback requests")
+{%- endif %}
+        log_group = logs.LogGroup(
+            self,
+            "FunctionLogGroup",
+            retention=logs.RetentionDays.{{ retention_days_names[cookiecutter.log_retention_days | int] }},
+            removal_policy=cdk.RemovalPolicy.DESTROY,
+        )
+
+        workflow = DurableFunction(
+            self,
+            "Workflow",
+            description="{{ cookiecutter.project_name }} ({{ cookiecutter.blueprint }} workflow)",
+            code=handler_code(),
+            handler="app.handler",
+            runtime=RUNTIME,
+            memory_size=512,
+            # One invocation; the whole execution may run for execution_timeout across many.
+            timeout=cdk.Duration.seconds({{ cookiecutter.invocation_timeout_seconds }}),
+            execution_timeout=cdk.Duration.seconds({{ cookiecutter.execution_timeout_seconds }}),
+            retention_period=cdk.Duration.days({{ cookiecutter.retention_days }}),
+            alias_name="{{ cookiecutter.alias_name }}",
+            log_group=log_group,
+            environment={
+                "WORKFLOW_NAME": "{{ cookiecutter.project_slug }}",
+{%- if cookiecutter.__callbacks == "True" %}
+                "NOTIFY_TOPIC_ARN": notify_topic.topic_arn,
+{%- endif %}
+            },
+        )
+{%- if cookiecutter.__callbacks == "True" %}
+        notify_topic.grant_publish(workflow)
+
+        # Whoever answers callbacks assumes this role (callback actions on <function ARN>:*).
+        callback_sender = iam.Role(
+            self,
+            "CallbackSenderRole",
+            assumed_by=iam.AccountRootPrincipal(),
+            description="Answers callbacks of {{ cookiecutter.project_slug }} executions",
+        )
+        workflow.grant_send_callback(callback_sender)
+{%- endif %}
+
+        # Start an execution from EventBridge: the rule targets the alias with the event's detail.
+        events.Rule(
+            self,
+            "StartWorkflowRule",
+            event_pattern=events.EventPattern(source=["{{ cookiecutter.project_slug }}"], detail_type=["Start Workflow"]),
+            targets=[
+                targets.LambdaFunction(
+                    workflow.alias, event=events.RuleTargetInput.from_event_path("$.detail")
+                )
+            ],
+        )
+
+        # FAILED and TIMED_OUT executions -> alerts topic; the recommended alarms -> same topic.
+        alerts = sns.Topic(self, "AlertsTopic", display_name="{{ cookiecutter.project_name }} alerts")
+        workflow.on_status_change(
+            "FailedExecutionsRule",
+            target=targets.SnsTopic(alerts),
+            statuses=[DurableExecutionStatus.FAILED, DurableExecutionStatus.TIMED_OUT],
+        )
+        workflow.add_recommended_alarms(topic=alerts)
+        assert workflow.dead_letter_queue is not None
+        dlq_alarm = workflow.dead_letter_queue.metric_approximate_number_of_messages_visible(
+            period=cdk.Duration.minutes(5), statistic="Maximum"
+        ).create_alarm(
+            self,
+            "DeadLetterQueueAlarm",
+            threshold=1,
+            evaluation_periods=1,
+            comparison_operator=cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+            treat_missing_data=cloudwatch.TreatMissingData.NOT_BREACHING,
+            alarm_description="Invocations reached the dead-letter queue",
+        )
+        dlq_alarm.add_alarm_action(cw_actions.SnsAction(alerts))
+
+        workflow.add_outputs()
+        cdk.CfnOutput(
+            self,
+            "InvokeCommand",
+            description="Start an execution asynchronously with an idempotent execution name",
+            value=(
+                f"aws lambda invoke --function-name {workflow.alias_arn} --invocation-type Event "
+                "--durable-execution-name run-001 --cli-binary-format raw-in-base64-out "
+                "--payload file://events/start.json response.json"
+            ),
+        )
+        cdk.CfnOutput(self, "DeadLetterQueueUrl", value=workflow.dead_letter_queue.queue_url)
+        cdk.CfnOutput(self, "AlertsTopicArn", value=alerts.topic_arn)
+{%- if cookiecutter.__callbacks == "True" %}
+        cdk.CfnOutput(self, "NotifyTopicArn", value=notify_topic.topic_arn)
+        cdk.CfnOutput(self, "CallbackSenderRoleArn", value=callback_sender.role_arn)
+{%- endif %}
+
+
+app = cdk.App()
+WorkflowStack(app, "{{ cookiecutter.__stack_name }}")
+app.synth()
