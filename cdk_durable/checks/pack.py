@@ -140,7 +140,7 @@ RULES: Final[tuple[DurableRule, ...]] = (
         ERROR,
         "The DurableConfig KMS key's policy lacks the Lambda service statement.",
         "Lambda encrypts execution state as the service principal lambda.amazonaws.com; without "
-        "kms:GenerateDataKey and kms:Decrypt for it, executions fail at their first checkpoint.",
+        "kms:GenerateDataKey and kms:Decrypt for it Lambda cannot use the key and executions fail.",
         "Add a key policy statement for the lambda.amazonaws.com service principal with "
         "kms:GenerateDataKey and kms:Decrypt (conditions aws:SourceAccount, aws:SourceArn and "
         "kms:EncryptionContext:aws:lambda:FunctionArn).",
@@ -299,7 +299,8 @@ class DurableChecks(NagPack):  # type: ignore[misc]
     def visit(self, node: IConstruct) -> None:
         if not isinstance(node, cdk.CfnResource):
             return
-        view = self._tree_view(cdk.Stack.of(node))
+        stack = cdk.Stack.of(node)
+        view = self._tree_view(stack, str(stack.resolve(node.logical_id)))
         for spec, outcome in self.evaluate(node, view):
             if isinstance(outcome, Exception):
                 if not is_acknowledged(node, spec.id):
@@ -317,16 +318,17 @@ class DurableChecks(NagPack):  # type: ignore[misc]
             else:
                 cdk.Annotations.of(node).add_warning_v2(spec.id, message)
 
-    def _tree_view(self, stack: cdk.Stack) -> StackTemplate:
-        resources = [
-            c for c in stack.node.find_all() if isinstance(c, cdk.CfnResource) and cdk.Stack.of(c) is stack
-        ]
-        key = (stack.node.addr, len(resources))
+    def _tree_view(self, stack: cdk.Stack, logical_id: str) -> StackTemplate:
+        """The stack's view, built once per stack and rebuilt when a resource it lacks shows up."""
         cached = self._views.get(stack.node.addr)
-        if cached is not None and cached[0] == key:
+        if cached is not None and logical_id in cached[1].resources:
             return cached[1]
-        view = StackTemplate(_resource_of(stack, c) for c in resources)
-        self._views[stack.node.addr] = (key, view)
+        view = StackTemplate(
+            _resource_of(stack, c)
+            for c in stack.node.find_all()
+            if isinstance(c, cdk.CfnResource) and cdk.Stack.of(c) is stack
+        )
+        self._views[stack.node.addr] = (None, view)
         return view
 
 
