@@ -4,7 +4,7 @@ Python API::
 
     from cdk_durable.lint import lint_paths
 
-    for finding in lint_paths(["src/"], ignore=["DUR008"]):
+    for finding in lint_paths(["src/"], ignore=["DUR009"]):
         print(finding.path, finding.line, finding.code, finding.message)
 
 Only files that use the durable SDK (import ``aws_durable_execution_sdk_python``, or mention

@@ -531,7 +531,7 @@ class _Walker:
             and isinstance(node.ctx, ast.Load)
             and self.dotted(node.value) == R.ENV_MAPPING
         ):
-            self.report(node, "DUR008", f"`{ast.unparse(node)}` reads the environment outside a step")
+            self.report(node, *_env_read(f"`{ast.unparse(node)}`", node.slice))
         for child in ast.iter_child_nodes(node):
             self.visit(child, region)
 
@@ -695,7 +695,7 @@ class _Walker:
             if dotted in R.FILE_WRITE_CALLS or (dotted == "open" and _opens_for_write(call)):
                 return write
             if dotted in R.ENV_READ_CALLS:
-                return ("DUR008", f"`{shown}()` reads the environment outside a step")
+                return _env_read(f"`{shown}()`", _arg(call, 0, "key"))
         if not isinstance(func, ast.Attribute):
             return None
         root = _root_name(func.value)
@@ -845,6 +845,19 @@ def _is_network(dotted: str) -> bool:
         return True
     module, _, verb = dotted.rpartition(".")
     return module in R.HTTP_MODULES and verb in R.HTTP_VERBS
+
+
+def _env_read(shown: str, key: ast.AST | None) -> tuple[str, str]:
+    """DUR008 for a variable that changes per invocation or sandbox, DUR009 for configuration."""
+    if isinstance(key, ast.Constant) and key.value in R.VOLATILE_ENV_VARS:
+        return (
+            "DUR008",
+            f"{shown} changes per invocation or sandbox; read outside a step it differs on replay",
+        )
+    return (
+        "DUR009",
+        f"{shown} reads configuration outside a step; pin executions to a version or read it in a step",
+    )
 
 
 def _opens_for_write(call: ast.Call) -> bool:

@@ -83,12 +83,20 @@ RULES: Final[tuple[Rule, ...]] = (
     ),
     Rule(
         "DUR008",
-        "environment-read",
-        "An environment variable is read outside a step; its value can differ between the "
-        "original run and a replay on newer configuration.",
+        "volatile-environment-read",
+        "An environment variable that changes per invocation or per sandbox (trace id, log stream, "
+        "temporary credentials) is read outside a step.",
         "1. Non-deterministic code only inside steps.",
-        "Read it inside a step, or pin executions to a published version so the configuration "
-        "cannot change under them.",
+        "Read it inside a step (or use the value the SDK gives you, such as `context.logger`).",
+    ),
+    Rule(
+        "DUR009",
+        "environment-read",
+        "A configuration environment variable is read outside a step; it can differ between the "
+        "original run and a replay when executions are not pinned to a published version.",
+        "1. Non-deterministic code only inside steps.",
+        "Invoke through a version or alias (the configuration of a version is immutable) and ignore "
+        "this rule, or read the value inside a step.",
         "warning",
     ),
 )
@@ -220,6 +228,17 @@ PATH_WRITE_METHODS: Final = frozenset(
 
 ENV_READ_CALLS: Final = frozenset({"os.getenv", "os.environ.get", "os.getenvb"})
 ENV_MAPPING: Final = "os.environ"
+#: Lambda environment variables whose value changes per invocation or per execution environment.
+VOLATILE_ENV_VARS: Final = frozenset(
+    {
+        "_X_AMZN_TRACE_ID",
+        "AWS_LAMBDA_LOG_STREAM_NAME",
+        "AWS_ACCESS_KEY_ID",
+        "AWS_SECRET_ACCESS_KEY",
+        "AWS_SESSION_TOKEN",
+        "AWS_LAMBDA_INITIALIZATION_TYPE",
+    }
+)
 
 #: In-place mutators: a step calling one on captured state loses the change on replay.
 MUTATING_METHODS: Final = frozenset(

@@ -4,6 +4,6 @@ import os
 
 @durable_execution
 def handler(event, context: DurableContext):
-    table = os.environ["TABLE_NAME"]  # expect: DUR008
-    mode = os.getenv("MODE", "fast")  # expect: DUR008
+    table = os.environ["TABLE_NAME"]  # expect: DUR009
+    mode = os.getenv("MODE", "fast")  # expect: DUR009
     return context.step(lambda _: (table, mode), name="config")
