@@ -84,8 +84,8 @@ def main() -> None:
         scenario()
         elapsed = time.perf_counter() - start
         total += elapsed
-        print(f"  {name:<20} {elapsed:5.2f} s")
-    print(f"  {'total':<20} {total:5.2f} s")
+        print(f"  {name:<26} {elapsed:5.2f} s")
+    print(f"  {'total':<26} {total:5.2f} s")
 
 
 if __name__ == "__main__":

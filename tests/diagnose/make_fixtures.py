@@ -11,7 +11,8 @@ service's routes and JSON), and reads the history back with boto3's ``lambda`` c
 - ``callback_pending.history.wire.json`` - the raw HTTP body of the history call (epoch-second
   timestamps, as the service sends them), so both timestamp forms are covered.
 
-Run: ``.venv/bin/python -m tests.diagnose.make_fixtures`` (about 5 seconds).
+Run: ``.venv/bin/python -m tests.diagnose.make_fixtures`` (about 12 seconds; two scenarios wait for
+real timeouts of 1 and 2 seconds).
 """
 
 from __future__ import annotations
