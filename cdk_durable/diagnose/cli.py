@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import click
@@ -20,7 +21,7 @@ FORMATS = ("text", "json")
 def _read(path: str, label: str) -> Any:
     source = "stdin" if path == "-" else path
     try:
-        text = sys.stdin.read() if path == "-" else open(path, encoding="utf-8").read()  # noqa: SIM115
+        text = sys.stdin.read() if path == "-" else Path(path).read_text(encoding="utf-8")
     except OSError as exc:
         raise DiagnoseInputError(f"{label} {source}: cannot read ({exc.strerror})") from None
     except UnicodeDecodeError:
