@@ -426,3 +426,27 @@ def test_running_with_an_open_step_and_nothing_to_wait_for() -> None:
     finding = _finding(diagnosis, "running")
     assert finding.severity == "info"
     assert finding.message.endswith("(open: 'charge-card')")
+
+
+def test_printed_cli_commands_match_the_botocore_model() -> None:
+    # The AWS CLI derives command and option names from the service model: operation
+    # SendDurableExecutionCallbackSuccess -> send-durable-execution-callback-success, member CallbackId
+    # -> --callback-id. Check every printed command against the model botocore ships.
+    import shlex
+
+    import botocore.session
+    from botocore import xform_name
+
+    model = botocore.session.get_session().get_service_model("lambda")
+    commands = {xform_name(name, "-"): name for name in model.operation_names}
+    for command in callback_commands("AbC=", region="eu-west-1", result="{}").values():
+        words = shlex.split(command)
+        assert words[:2] == ["aws", "lambda"]
+        operation = model.operation_model(commands[words[2]])
+        members = {xform_name(m, "-") for m in operation.input_shape.members}
+        options = [w[2:] for w in words[3:] if w.startswith("--")]
+        global_options = {"region", "cli-binary-format"}
+        assert set(options) - global_options <= members, (words[2], options)
+        assert "callback-id" in options
+        if "result" in options:
+            assert operation.input_shape.members["Result"].type_name == "blob"  # hence --cli-binary-format
