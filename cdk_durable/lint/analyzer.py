@@ -78,6 +78,8 @@ _DEFERRED_DECORATORS: dict[str, Region] = {
     "durable_with_child_context": Region.DURABLE,
     "durable_parallel_branch": Region.DURABLE,
 }
+#: Step-like decorators: how many leading parameters the SDK passes (the rest the caller binds).
+_BOUND_BY_CALLER: dict[str, int] = {"durable_step": 1, "durable_wait_for_callback": 2}
 _HANDLER_DECORATOR = "durable_execution"
 _CONTEXT_TYPE = "DurableContext"
 _MAX_DEPTH = 8
@@ -140,6 +142,13 @@ def _decorator_names(fn: ast.FunctionDef | ast.AsyncFunctionDef, aliases: dict[s
         if dotted:
             names.append(_last(dotted))
     return names
+
+
+def _decorator_region_name(fn: ast.AST, aliases: dict[str, str]) -> str | None:
+    """The SDK decorator (``durable_step``, ...) that defers ``fn``, if any."""
+    if not isinstance(fn, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        return None
+    return next((n for n in _decorator_names(fn, aliases) if n in _DEFERRED_DECORATORS), None)
 
 
 def _deferred_region(fn: ast.AST, aliases: dict[str, str]) -> Region | None:
@@ -239,6 +248,9 @@ class _Frame:
     tainted: dict[str, str] = field(default_factory=dict)
     #: The first frame of a step body: names bound outside it are captured state.
     boundary: bool = False
+    #: Parameters of a ``@durable_step`` function bound by the caller in the durable region: the
+    #: objects belong to the handler, so mutating them is a captured write.
+    captured_params: set[str] = field(default_factory=set)
 
 
 def _scan_body(body: Sequence[ast.stmt], frame: _Frame) -> None:
@@ -363,7 +375,7 @@ class _Walker:
         boundary = max((i for i, f in enumerate(self.frames) if f.boundary), default=0)
         idx = self._binding_frame(name)
         if idx is not None:
-            return idx < boundary
+            return idx < boundary or name in self.frames[idx].captured_params
         return (
             name in self.m.names
             or name in self.m.functions
@@ -415,6 +427,10 @@ class _Walker:
         for i, p in enumerate(params):
             if i == context_index or _is_context_annotation(p):
                 frame.contexts.add(p.arg)
+        bound_by_caller = _BOUND_BY_CALLER.get(_decorator_region_name(fn, self.m.aliases) or "")
+        if region is Region.STEP and bound_by_caller is not None and not isinstance(fn, ast.Lambda):
+            rebound = {n.id for n in ast.walk(fn) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
+            frame.captured_params = {p.arg for p in params[bound_by_caller:]} - rebound - frame.contexts
         self.frames.append(frame)
         try:
             if isinstance(fn, ast.Lambda):
