@@ -178,6 +178,17 @@ def test_waits_are_skipped_by_default_and_shown_with_their_modelled_duration(wai
     assert '"n": 42' in result.stdout and '"approval": "\\"yes\\""' in result.stdout
 
 
+def test_real_time_honours_waits(tmp_path: Path) -> None:
+    path = tmp_path / "one_second_wait.py"
+    path.write_text(
+        textwrap.dedent(WAIT_HANDLER).replace("Duration.from_days(1)", "Duration.from_seconds(1)")
+    )
+    result = run(f"{path}:handler", '{"n": 1}', "--real-time", "--callback", "approval=1")
+    assert result.exit_code == 0, result.stderr
+    assert "[real time]" in result.stdout
+    assert "WAIT     cool-off" in result.stdout
+
+
 def test_library_run_handler_reports_operations_and_answers(wait_handler: str) -> None:
     report = run_handler(
         load_handler(wait_handler), {"n": 1}, answers={"approval": [CallbackAnswer.succeed({"ok": True})]}
