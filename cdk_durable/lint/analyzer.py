@@ -321,6 +321,7 @@ class _Walker:
             message += " (reached through " + " -> ".join(f"{n}()" for n in self.via) + ")"
         line = getattr(node, "lineno", 1)
         col = getattr(node, "col_offset", 0) + 1
+        end_col: int | None = getattr(node, "end_col_offset", None)
         key = (line, col, code)
         if key not in self.findings:
             self.findings[key] = Finding(
@@ -331,7 +332,7 @@ class _Walker:
                 message=message,
                 severity=rule.severity,
                 end_line=getattr(node, "end_lineno", None),
-                end_col=(getattr(node, "end_col_offset", None) or 0) + 1,
+                end_col=None if end_col is None else end_col + 1,
             )
 
     # -- name resolution ---------------------------------------------------------------------
@@ -534,6 +535,15 @@ class _Walker:
                 return
         elif isinstance(node, ast.Match):
             self.check_branch(node.subject, node, region)
+        elif isinstance(node, (ast.With, ast.AsyncWith)) and self.frames:
+            # `with requests.Session() as http:` binds a client like an assignment does.
+            for item in node.items:
+                if isinstance(item.optional_vars, ast.Name):
+                    kind = self.m.value_kind(
+                        item.context_expr, _union(self, "clients"), _union(self, "loggers")
+                    )
+                    if kind == "client":
+                        self.frames[-1].clients.add(item.optional_vars.id)
         elif isinstance(node, (ast.For, ast.AsyncFor)) and region is Region.DURABLE and self.frames:
             # `for x in random.sample(...)`: the loop variable carries the non-determinism.
             source = self.nondeterministic_source(node.iter)

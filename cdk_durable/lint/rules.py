@@ -167,6 +167,8 @@ CLIENT_FACTORIES: Final = frozenset(
         "requests.Session",
         "requests.session",
         "httpx.Client",
+        "httpx.AsyncClient",
+        "aiohttp.ClientSession",
         "urllib3.PoolManager",
         "http.client.HTTPConnection",
         "http.client.HTTPSConnection",
@@ -265,5 +267,28 @@ MUTATING_METHODS: Final = frozenset(
 
 #: Calls allowed inside an operation name: they only reformat deterministic data.
 NAME_SAFE_CALLS: Final = frozenset(
-    {"str", "int", "len", "format", "repr", "hex", "abs", "min", "max", "join"}
+    {
+        "str",
+        "int",
+        "len",
+        "format",
+        "repr",
+        "hex",
+        "abs",
+        "min",
+        "max",
+        "join",
+        "lower",
+        "upper",
+        "title",
+        "capitalize",
+        "casefold",
+        "strip",
+        "lstrip",
+        "rstrip",
+        "replace",
+        "zfill",
+        "removeprefix",
+        "removesuffix",
+    }
 )
