@@ -195,9 +195,10 @@ class CallbackAnswer:
     def timeout(cls, *, source: str = "script") -> CallbackAnswer:
         return cls("timeout", source=source)
 
-    def describe(self) -> str:
+    def describe(self, width: int = 100) -> str:
         if self.action == "succeed":
-            return f"succeed {json.dumps(self.payload)}"
+            text = json.dumps(self.payload)
+            return f"succeed {text if len(text) <= width else text[: width - 1] + '…'}"
         if self.action == "fail":
             return f"fail ({self.error_type}: {self.error_message})"
         return "time out"
@@ -441,6 +442,11 @@ def _pending_callbacks(events: Sequence[Mapping[str, Any]]) -> list[tuple[str, s
 
 # --- running ------------------------------------------------------------------------------------------
 
+
+def _last_invocation(events: Sequence[Mapping[str, Any]]) -> Mapping[str, Any] | None:
+    return next((e for e in reversed(events) if e["EventType"] == "InvocationCompleted"), None)
+
+
 AskFunction = Callable[[PendingCallback], CallbackAnswer]
 
 
@@ -541,6 +547,7 @@ def run_handler(
     on_event: Callable[[OperationEvent], None] | None = None,
     on_answer: Callable[[PendingCallback, CallbackAnswer], None] | None = None,
     on_log: Callable[[logging.LogRecord], None] | None = None,
+    on_suspend: Callable[[int], None] | None = None,
     real_time: bool = False,
     poll_interval: float = DEFAULT_POLL_INTERVAL,
     wall_timeout: float | None = None,
@@ -551,7 +558,9 @@ def run_handler(
     Each pending callback is answered from ``answers`` (by its name, e.g. ``agent-review`` for
     ``wait_for_callback(name="agent-review")``), else by ``ask``; with neither,
     :class:`LocalRunError` names the callback. After the run, an answer name that no callback used
-    is an error too (a typo would otherwise go unnoticed). ``wall_timeout`` bounds the real time.
+    is an error too (a typo would otherwise go unnoticed). ``on_suspend(n)`` is called when
+    invocation ``n`` ends with the execution still running (suspended: the next invocation replays
+    it). ``wall_timeout`` bounds the real time.
     """
     from aws_durable_execution_sdk_python_testing.runner import DurableFunctionTestRunner
 
@@ -564,6 +573,7 @@ def run_handler(
     answered: list[tuple[PendingCallback, CallbackAnswer]] = []
     handled: set[str] = set()
     occurrences: dict[str, int] = {}
+    invocations = 0
     started_at = time.monotonic()
 
     with (
@@ -579,14 +589,20 @@ def run_handler(
             events = [
                 e.to_dict() for e in runner.get_execution_history(arn, include_execution_data=True).events
             ]
+            status = next(
+                (TERMINAL_EVENTS[e["EventType"]] for e in events if e["EventType"] in TERMINAL_EVENTS), None
+            )
+            last_invocation = _last_invocation(events)
             for raw in events[tracker.seen :]:
                 op_event = tracker.feed(raw)
                 if op_event is not None and on_event is not None:
                     on_event(op_event)
+                if raw["EventType"] == "InvocationCompleted":
+                    invocations += 1
+                    # The last invocation of a finished execution completed it; the others suspended it.
+                    if on_suspend is not None and not (status is not None and raw is last_invocation):
+                        on_suspend(invocations)
             tracker.seen = len(events)
-            status = next(
-                (TERMINAL_EVENTS[e["EventType"]] for e in events if e["EventType"] in TERMINAL_EVENTS), None
-            )
             if status is not None:
                 break
             progressed = False
@@ -838,6 +854,9 @@ def run_from_options(
     def on_answer(pending: PendingCallback, answer: CallbackAnswer) -> None:
         echo(f"  {'answer':<8} {pending.name} <- {answer.describe()}  [{answer.source}]")
 
+    def on_suspend(invocation: int) -> None:
+        echo(f"  {'suspend':<8} invocation {invocation} ended; the execution waits (the next one replays it)")
+
     report = run_handler(
         handler,
         event,
@@ -848,6 +867,7 @@ def run_from_options(
         on_log=(lambda r: echo(f"  {'log':<8} {r.levelname.lower()}: {r.getMessage()}"))
         if show_logs
         else None,
+        on_suspend=on_suspend,
         real_time=real_time,
     )
     echo("")

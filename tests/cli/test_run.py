@@ -54,6 +54,8 @@ def test_answers_file_runs_the_standard_scenario() -> None:
     # live operations: name, type, status, duration; the pending callback with its id
     assert "STEP     analyze-ticket" in out
     assert "waiting for callback " in out
+    assert "suspend  invocation 1 ended" in out  # suspended on agent-review ...
+    assert "invocation 2 ended" not in out  # ... and the second invocation completed the execution
     assert "answer   agent-review <- succeed" in out
     assert "[answers file demo/answers/standard.json]" in out
     assert "CONTEXT  close-out" in out
@@ -200,6 +202,17 @@ def test_library_run_handler_reports_operations_and_answers(wait_handler: str) -
         ("approval", "CALLBACK", "SUCCEEDED"),
     ]
     assert [p.name for p, _ in report.answered] == ["approval"]
+
+
+def test_library_on_suspend_counts_suspensions_not_the_final_invocation(wait_handler: str) -> None:
+    suspended: list[int] = []
+    run_handler(
+        load_handler(wait_handler),
+        {"n": 1},
+        answers={"approval": [CallbackAnswer.succeed(1)]},
+        on_suspend=suspended.append,
+    )
+    assert suspended == [1, 2]  # on the day-long wait, then on the callback; invocation 3 finished
 
 
 # --- errors: one line on stderr, exit status 1 ----------------------------------------------------
