@@ -66,6 +66,8 @@ def _invoke_everything(stack: cdk.Stack, *, qualified: bool) -> None:
     s3.Bucket(stack, "Bucket").add_event_notification(
         s3.EventType.OBJECT_CREATED, s3n.LambdaDestination(target)
     )
+    # An alias URL renders TargetFunctionArn = the function + Qualifier = the alias name.
+    target.add_function_url(auth_type=lambda_.FunctionUrlAuthType.AWS_IAM)
 
 
 @functools.cache
@@ -96,6 +98,7 @@ def test_every_unqualified_invoker_is_flagged() -> None:
     assert "/Unqualified/Fn/Topic/Resource" in paths  # the subscription lives under the function
     assert "/Unqualified/Bucket/Notifications/Resource" in paths
     assert "/Unqualified/Fn/Invoke" in paths
+    assert "/Unqualified/Fn/FunctionUrl/Resource" in paths
     assert any(p.startswith("/Unqualified/Fn/SqsEventSource:") for p in paths)
     assert any(p.startswith("/Unqualified/Rule/AllowEventRule") for p in paths)  # the rule's permission
     assert any(p.startswith("/Unqualified/Rest/Default/GET/ApiPermission") for p in paths)

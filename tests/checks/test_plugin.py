@@ -113,3 +113,15 @@ def test_plugin_and_aspect_report_the_same_findings(tmp_path: Path) -> None:
 
     assert by_plugin == by_aspect
     assert {rule for rule, _ in by_plugin} == set(CASES)
+
+
+def test_nested_stacks_are_checked(tmp_path: Path) -> None:
+    app = cdk.App(outdir=str(tmp_path))
+    nested = cdk.NestedStack(cdk.Stack(app, "S"), "Nested")
+    durable_with_alias(nested, function_name="pinned")
+    cdk.Validations.of(app).add_plugins(DurableChecks(app))
+
+    with pytest.raises(RuntimeError, match="ValidationFailed"):
+        app.synth()
+
+    assert ("DUR-E7", "S/Nested/Fn/Resource") in _findings(_report(tmp_path))

@@ -157,6 +157,7 @@ def test_imported_role_is_not_applicable() -> None:
             {"functionArn": [{"prefix": "arn:aws:lambda:r:1:function:other:"}]},
             NagRuleCompliance.NON_COMPLIANT,
         ),
+        ({"status": [{"anything-but": ["SUCCEEDED"]}]}, NagRuleCompliance.COMPLIANT),
     ],
 )
 def test_status_rule_must_match_failures_of_this_function(detail: Any, expected: NagRuleCompliance) -> None:

@@ -2,7 +2,8 @@
 
 A failed or timed-out execution does not surface anywhere by itself. Compliant when the stack has an
 EventBridge rule on ``Durable Execution Status Change`` events (source ``aws.lambda``) that can match
-this function's FAILED or TIMED_OUT executions, or a CloudWatch alarm on ``DurableExecutionFailed`` /
+this function's FAILED or TIMED_OUT executions (no ``detail-type`` filter, no ``status`` filter or a
+content filter on it count as matching), or a CloudWatch alarm on ``DurableExecutionFailed`` /
 ``DurableExecutionTimedOut`` for this function (or for all functions: no ``FunctionName`` dimension).
 """
 
@@ -34,12 +35,14 @@ def _rule_watches(rule: Resource, resource: Resource, stack: StackTemplate) -> b
         return False
     if p.EVENT_SOURCE not in as_list(pattern.get("source")):
         return False
-    if p.STATUS_CHANGE_DETAIL_TYPE not in as_list(pattern.get("detail-type")):
+    detail_types = pattern.get("detail-type")
+    if detail_types is not None and p.STATUS_CHANGE_DETAIL_TYPE not in as_list(detail_types):
         return False
     detail = pattern.get("detail")
     detail = detail if isinstance(detail, Mapping) else {}
-    statuses = detail.get("status")
-    if statuses is not None and not _FAILURE_STATUSES & {s for s in as_list(statuses) if isinstance(s, str)}:
+    statuses = as_list(detail.get("status"))
+    # Literal statuses must include a failure; content filters (anything-but, prefix) may match one.
+    if statuses and all(isinstance(s, str) for s in statuses) and not _FAILURE_STATUSES & set(statuses):
         return False
     return _matches_function(detail.get("functionArn"), resource, stack)
 

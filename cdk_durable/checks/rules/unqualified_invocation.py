@@ -13,7 +13,7 @@ from typing import Final
 
 from cdk_nag import NagRuleCompliance
 
-from .._template import Resource, StackTemplate
+from .._template import LATEST, Resource, StackTemplate
 from ._paths import values_at
 
 #: Resource type -> property paths that name the function it invokes.
@@ -41,10 +41,17 @@ INVOCATION_PATHS: Final[dict[str, tuple[str, ...]]] = {
 }
 
 
+#: Resource type -> a separate property that qualifies the function named in ``INVOCATION_PATHS``.
+QUALIFIER_PROPERTIES: Final[dict[str, str]] = {"AWS::Lambda::Url": "Qualifier"}
+
+
 def unqualified_invocation(resource: Resource, stack: StackTemplate) -> NagRuleCompliance:
     paths = INVOCATION_PATHS.get(resource.type)
     if paths is None:
         return NagRuleCompliance.NOT_APPLICABLE
+    qualifier = resource.properties.get(QUALIFIER_PROPERTIES.get(resource.type, ""))
+    if qualifier is not None and qualifier != LATEST and stack.durable_targets(resource.properties):
+        return NagRuleCompliance.COMPLIANT
     targets = [
         t for path in paths for v in values_at(resource.properties, path) for t in stack.durable_targets(v)
     ]
