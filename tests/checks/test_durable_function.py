@@ -12,7 +12,7 @@ from aws_cdk import aws_lambda_event_sources as sources
 from aws_cdk import aws_sqs as sqs
 from aws_cdk.assertions import Annotations, Match
 
-from cdk_durable import DurableExecutionStatus, DurableFunction
+from cdk_durable import AsyncStarter, DurableExecutionStatus, DurableFunction
 from cdk_durable.checks import DurableChecks
 
 CODE = lambda_.Code.from_inline("def handler(event, context):\n    return event\n")
@@ -47,11 +47,12 @@ def test_defaults_raise_no_error_and_only_the_monitoring_warning() -> None:
     assert _findings(Annotations.from_stack(stack)) == {("DUR-W2", "/S/Orders/Function/Resource")}
 
 
-def test_with_alarms_or_a_status_rule_and_event_sources_there_is_no_finding() -> None:
+def test_with_alarms_or_a_status_rule_event_sources_and_a_starter_there_is_no_finding() -> None:
     app = cdk.App()
     stack = cdk.Stack(app, "S")
     with_alarms = _durable(stack, "WithAlarms")
     with_alarms.add_recommended_alarms()
+    AsyncStarter(stack, "Starter", target=with_alarms, queue=sqs.Queue(stack, "Requests"))
     short = DurableFunction(
         stack,
         "WithStatusRule",

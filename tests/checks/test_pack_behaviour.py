@@ -1,0 +1,65 @@
+"""Pack-level behaviour: verbose messages and a rule that throws."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import aws_cdk as cdk
+import pytest
+from aws_cdk.assertions import Annotations, Match
+from cdk_nag import NagMessageLevel, NagRuleCompliance
+
+from cdk_durable.checks import RULES, DurableChecks, DurableRule, Resource, StackTemplate
+from cdk_durable.checks import pack as pack_module
+
+from ._cases import durable_fn
+from .test_plugin import _report
+
+
+def _broken(resource: Resource, stack: StackTemplate) -> NagRuleCompliance:
+    if resource.is_durable_function:
+        raise KeyError("Unexpected shape")
+    return NagRuleCompliance.NOT_APPLICABLE
+
+
+BROKEN = DurableRule("E9", NagMessageLevel.ERROR, "Broken rule.", "Explanation.", "Fix.", _broken)
+
+
+def test_verbose_adds_the_explanation_and_the_fix() -> None:
+    app = cdk.App()
+    stack = cdk.Stack(app, "S")
+    durable_fn(stack)
+    cdk.Aspects.of(app).add(DurableChecks(verbose=True))
+
+    (rule,) = [r for r in RULES if r.id == "DUR-E3"]
+    Annotations.from_stack(stack).has_error(
+        "/S/Fn/Resource", f"DUR-E3: {rule.info} {rule.explanation} Fix: {rule.fix}"
+    )
+
+
+def test_a_rule_that_throws_is_reported_not_raised_by_the_aspect(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(pack_module, "RULES", (BROKEN,))
+    app = cdk.App()
+    stack = cdk.Stack(app, "S")
+    durable_fn(stack)
+    cdk.Aspects.of(app).add(DurableChecks())
+
+    Annotations.from_stack(stack).has_warning(
+        "/S/Fn/Resource", Match.string_like_regexp(r"^DUR-E9: the rule could not be evaluated \(KeyError")
+    )
+
+
+def test_a_rule_that_throws_is_a_violation_in_plugin_mode(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setattr(pack_module, "RULES", (BROKEN,))
+    app = cdk.App(outdir=str(tmp_path))
+    durable_fn(cdk.Stack(app, "S"))
+    cdk.Validations.of(app).add_plugins(DurableChecks(app))
+
+    with pytest.raises(RuntimeError, match="ValidationFailed"):
+        app.synth()
+
+    (violation,) = _report(tmp_path)
+    assert violation["ruleName"] == "DUR-E9"
+    assert violation["description"].startswith("Rule threw an error during validation.")
