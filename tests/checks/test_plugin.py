@@ -64,11 +64,13 @@ def test_acknowledgment_is_honoured(tmp_path: Path) -> None:
         cdk.Acknowledgment(id="DUR-E7", reason="Pinned on purpose since day one.")
     )
     cdk.Validations.of(stack).acknowledge(
-        cdk.Acknowledgment(id="DUR-W2", reason="Alarms live in the ops stack.")
+        cdk.Acknowledgment(id="DurableChecks::DUR-W2", reason="Alarms live in the ops stack.")
     )
     cdk.Validations.of(app).add_plugins(DurableChecks(app))
 
-    app.synth()  # no error left
+    app.synth()  # no error left (both id forms: "DUR-E7" and the CLI's "DurableChecks::DUR-W2")
+
+    assert _report(tmp_path) == []
 
 
 def test_plugin_sees_property_overrides(tmp_path: Path) -> None:

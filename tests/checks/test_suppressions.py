@@ -28,6 +28,10 @@ def _annotations() -> Annotations:
     cfn = by_v2_metadata.node.default_child
     assert isinstance(cfn, cdk.CfnResource)
     cfn.add_metadata("cdk_nag", {"rules_to_suppress": [{"id": "DUR-E7", "reason": REASON}]})
+    by_plugin_id, _ = durable_with_alias(stack, "ByPluginId", function_name="by-plugin-id")
+    cdk.Validations.of(by_plugin_id).acknowledge(
+        cdk.Acknowledgment(id="DurableChecks::DUR-E7", reason=REASON)
+    )
     other_rule, _ = durable_with_alias(stack, "OtherRule", function_name="other-rule")
     DurableSuppressions.add_resource_suppressions(other_rule, [{"id": "DUR-E3", "reason": REASON}])
     DurableSuppressions.add_stack_suppressions(
@@ -37,7 +41,7 @@ def _annotations() -> Annotations:
     return Annotations.from_stack(stack)
 
 
-@pytest.mark.parametrize("construct", ["ByValidations", "ByHelper", "ByV2Metadata"])
+@pytest.mark.parametrize("construct", ["ByValidations", "ByHelper", "ByV2Metadata", "ByPluginId"])
 def test_acknowledged_rule_is_not_reported(construct: str) -> None:
     _annotations().has_no_error(f"/Acks/{construct}/Resource", Match.string_like_regexp("^DUR-E7: "))
 
