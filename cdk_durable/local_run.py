@@ -31,6 +31,8 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import click
 
+from . import platform as p
+
 if TYPE_CHECKING:  # pragma: no cover
     from aws_durable_execution_sdk_python_testing.runner import DurableFunctionTestRunner
 
@@ -397,11 +399,13 @@ class HistoryTracker:
             row.status = status
             row.ended = timestamp
             row.error = _error_text(details)
-            if retry and status == "FAILED" and retry.get("NextAttemptDelaySeconds") is not None:
+            delay = retry.get("NextAttemptDelaySeconds") if retry else None
+            # A retry waits at least WAIT_MIN_SECONDS; the final failure reports a delay of 0 (or none).
+            if status == "FAILED" and delay is not None and delay >= p.WAIT_MIN_SECONDS:
                 row.status = "RETRYING"
                 row.ended = None
                 attempt = retry.get("CurrentAttempt")
-                next_attempt = float(retry["NextAttemptDelaySeconds"])
+                next_attempt = float(delay)
         duration = (timestamp - row.started).total_seconds() if status != "STARTED" else None
         return OperationEvent(
             event_type=event_type,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import textwrap
 from pathlib import Path
 
@@ -178,6 +179,40 @@ def test_waits_are_skipped_by_default_and_shown_with_their_modelled_duration(wai
     assert "WAIT     cool-off" in result.stdout
     assert "24.0 h" in result.stdout  # the history keeps the modelled day
     assert '"n": 42' in result.stdout and '"approval": "\\"yes\\""' in result.stdout
+
+
+FLAKY_HANDLER = """
+from aws_durable_execution_sdk_python import DurableContext, durable_execution
+from aws_durable_execution_sdk_python.config import StepConfig
+from aws_durable_execution_sdk_python.retries import RetryStrategyConfig, create_retry_strategy
+
+RETRY = StepConfig(retry_strategy=create_retry_strategy(RetryStrategyConfig(max_attempts=2)))
+
+
+def flaky(ctx):
+    if ctx.attempt < 2:
+        raise RuntimeError(f"boom {ctx.attempt}")
+    return "ok"
+
+
+@durable_execution
+def handler(event, context: DurableContext):
+    context.step(flaky, name="flaky", config=RETRY)
+    context.step(lambda _: 1 / 0, name="broken", config=RETRY)
+"""
+
+
+def test_retries_are_shown_live_and_the_final_failure_in_the_history(tmp_path: Path) -> None:
+    path = tmp_path / "flaky_handler.py"
+    path.write_text(FLAKY_HANDLER)
+    result = run(f"{path}:handler", "{}")
+    assert result.exit_code == 2
+    assert "RETRYING   attempt 1 failed (RuntimeError: boom 1); next in" in result.stdout
+    assert "Error:  aws_durable_execution_sdk_python.exceptions.StepError: division by zero" in result.stdout
+    history = result.stdout.split("History:")[1]
+    assert re.search(r"^1\s+flaky\s+STEP\s+SUCCEEDED\s+\S+ \w+\s+2\s*$", history, re.MULTILINE), history
+    assert re.search(r"^2\s+broken\s+STEP\s+FAILED\s+", history, re.MULTILINE), history
+    assert "2         ZeroDivisionError: division by zero" in history
 
 
 def test_real_time_honours_waits(tmp_path: Path) -> None:
