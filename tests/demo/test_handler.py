@@ -144,6 +144,15 @@ def test_callback_failure_fails_the_execution(runner: DurableFunctionTestRunner)
     assert review_callback(result, "agent-review").status is OperationStatus.FAILED
 
 
+def test_malformed_review_answer_fails_with_the_field_named(runner: DurableFunctionTestRunner) -> None:
+    arn = start(runner, load_event("standard"))
+    runner.send_callback_success(callback_id(runner, arn, "agent-review"), result=b'{"approved": "yes"}')
+    result = finish(runner, arn)
+    assert result.status is InvocationStatus.FAILED
+    assert result.error is not None
+    assert result.error.message == "agent-review answer field approved must be true or false, got 'yes'"
+
+
 def test_callback_timeout_requeues_then_resolves(runner: DurableFunctionTestRunner) -> None:
     # Given nobody answers agent-review within 8 hours
     arn = start(runner, load_event("standard"))
