@@ -33,6 +33,8 @@ BLUEPRINTS = ("hello", "approval", "saga", "fan-out", "triage")
 TEMPLATE_RUNTIMES = ("python3.13", "python3.14")
 #: CloudWatch Logs accepts only these retention values.
 LOG_RETENTION_DAYS = (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653)  # fmt: skip
+#: The name is written into YAML, Python, Makefile and Markdown as is: no quotes, colons, '#'.
+PROJECT_NAME_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9 _.,()-]{0,59}$"
 #: The slug names the directory, the stack and the resources: CloudFormation stack names start with
 #: a letter; lower-case keeps S3/SNS/SQS names derived from it valid.
 SLUG_PATTERN = r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$"
@@ -53,8 +55,11 @@ def _whole_number(name: str, value: object, allowed: str) -> int:
 
 
 def check_project_name(value: str) -> None:
-    if not value.strip() or len(value) > 100 or any(c in value for c in "\r\n\t"):
-        raise InputError(f"project_name must be 1-100 characters on one line, got {value!r}")
+    if not re.fullmatch(PROJECT_NAME_PATTERN, value):
+        raise InputError(
+            "project_name must be 1-60 characters of letters, digits, spaces and - _ . , ( ), "
+            f"starting with a letter or digit, got {value!r}"
+        )
 
 
 def check_project_slug(value: str) -> None:

@@ -10,7 +10,6 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
-import app
 import pytest
 from aws_durable_execution_sdk_python.serdes import EXTENDED_TYPES_SERDES
 from aws_durable_execution_sdk_python_testing.runner import (
@@ -18,6 +17,8 @@ from aws_durable_execution_sdk_python_testing.runner import (
     DurableFunctionTestResult,
     DurableFunctionTestRunner,
 )
+
+import app
 
 POLL_INTERVAL_SECONDS = 0.005
 #: Real seconds a test waits for an execution or a callback before failing.

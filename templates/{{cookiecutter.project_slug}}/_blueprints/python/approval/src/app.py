@@ -84,23 +84,23 @@ def record_expiry(step_context: StepContext, request: dict[str, Any]) -> dict[st
 
 @durable_execution
 def handler(event: dict[str, Any], context: DurableContext) -> dict[str, Any]:
-    request = context.step(validate_request(event), name="validate_request", config=NO_RETRY)
+    request = context.step(validate_request(event), name="validate-request", config=NO_RETRY)
     try:
         decision = context.wait_for_callback(
             lambda callback_id, ctx: notify_approvers(callback_id, ctx, request),
-            name="await_approval",
+            name="await-approval",
             config=APPROVAL_CALLBACK,
         )
     except CallbackTimeoutError:
         context.logger.warning("approval timed out")
-        outcome = context.step(record_expiry(request), name="record_expiry")
+        outcome = context.step(record_expiry(request), name="record-expiry")
         return {"status": "EXPIRED", **outcome}
 
     if isinstance(decision, dict) and decision.get("approved") is True:
         approver = str(decision.get("approver", "unknown"))
-        outcome = context.step(apply_request(request, approver), name="apply_request")
+        outcome = context.step(apply_request(request, approver), name="apply-request")
         return {"status": "APPROVED", **outcome}
 
     reason = str(decision.get("comment", "")) if isinstance(decision, dict) else "malformed decision"
-    outcome = context.step(record_rejection(request, reason), name="record_rejection")
+    outcome = context.step(record_rejection(request, reason), name="record-rejection")
     return {"status": "REJECTED", **outcome}

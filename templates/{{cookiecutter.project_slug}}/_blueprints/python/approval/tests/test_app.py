@@ -18,7 +18,7 @@ REQUEST = {"request_id": "req-1", "amount": 120.5, "requester": "ada", "descript
 
 def answer(runner, execution_arn, decision):
     runner.send_callback_success(
-        callback_id(runner, execution_arn, "await_approval"), result=json.dumps(decision).encode()
+        callback_id(runner, execution_arn, "await-approval"), result=json.dumps(decision).encode()
     )
     return finish(runner, execution_arn)
 
@@ -34,8 +34,8 @@ def test_approved_request_is_applied(runner):
         "applied": True,
         "approver": "grace",
     }
-    assert step_result(result, "apply_request")["applied"] is True
-    assert result.get_context("await_approval").status.value == "SUCCEEDED"
+    assert step_result(result, "apply-request")["applied"] is True
+    assert result.get_context("await-approval").status.value == "SUCCEEDED"
 
 
 def test_rejected_request_is_recorded_not_applied(runner):
@@ -44,19 +44,19 @@ def test_rejected_request_is_recorded_not_applied(runner):
 
     assert result.status is InvocationStatus.SUCCEEDED
     assert payload(result.result)["status"] == "REJECTED"
-    assert step_result(result, "record_rejection")["reason"] == "over budget"
-    assert "apply_request" not in [op.name for op in result.operations]
+    assert step_result(result, "record-rejection")["reason"] == "over budget"
+    assert "apply-request" not in [op.name for op in result.operations]
 
 
 def test_callback_failure_fails_the_execution(runner):
     arn = start(runner, REQUEST)
     error = ErrorObject(message="approval system down", type="Unavailable", data=None, stack_trace=None)
-    runner.send_callback_failure(callback_id(runner, arn, "await_approval"), error=error)
+    runner.send_callback_failure(callback_id(runner, arn, "await-approval"), error=error)
     result = finish(runner, arn)
 
     assert result.status is InvocationStatus.FAILED
     assert "approval system down" in (result.error.message or "")
-    assert "apply_request" not in [op.name for op in result.operations]
+    assert "apply-request" not in [op.name for op in result.operations]
 
 
 def test_unanswered_request_expires(runner, monkeypatch):
@@ -69,7 +69,7 @@ def test_unanswered_request_expires(runner, monkeypatch):
 
     assert result.status is InvocationStatus.SUCCEEDED
     assert payload(result.result) == {"status": "EXPIRED", "request_id": "req-1", "expired": True}
-    assert result.get_step("record_expiry").status.value == "SUCCEEDED"
+    assert result.get_step("record-expiry").status.value == "SUCCEEDED"
 
 
 def test_submitter_publishes_the_callback_id(runner, monkeypatch):
@@ -95,4 +95,4 @@ def test_invalid_request_fails_before_asking(runner, event):
     result = run(runner, event)
 
     assert result.status is InvocationStatus.FAILED
-    assert "await_approval" not in [op.name for op in result.operations]
+    assert "await-approval" not in [op.name for op in result.operations]

@@ -44,9 +44,9 @@ def make_farewell(step_context: StepContext, name: str) -> str:
 
 @durable_execution
 def handler(event: dict[str, Any], context: DurableContext) -> dict[str, str]:
-    name = context.step(validate_input(event), name="validate_input", config=NO_RETRY)
-    greeting = context.step(make_greeting(name), name="make_greeting")
+    name = context.step(validate_input(event), name="validate-input", config=NO_RETRY)
+    greeting = context.step(make_greeting(name), name="make-greeting")
     context.logger.info("pausing before the farewell")
     context.wait(PAUSE, name="pause")
-    farewell = context.step(make_farewell(name), name="make_farewell")
+    farewell = context.step(make_farewell(name), name="make-farewell")
     return {"greeting": greeting, "farewell": farewell}

@@ -13,8 +13,8 @@ def test_greets_waits_and_says_goodbye(runner):
 
     assert result.status is InvocationStatus.SUCCEEDED
     assert payload(result.result) == {"greeting": "Hello, Ada!", "farewell": "Goodbye, Ada!"}
-    assert step_result(result, "validate_input") == "Ada"
-    assert step_result(result, "make_greeting") == "Hello, Ada!"
+    assert step_result(result, "validate-input") == "Ada"
+    assert step_result(result, "make-greeting") == "Hello, Ada!"
     wait = result.get_wait("pause")
     assert wait.scheduled_end_timestamp is not None
     assert (wait.scheduled_end_timestamp - wait.start_timestamp).total_seconds() >= app.PAUSE.seconds - 1
@@ -32,7 +32,7 @@ def test_invalid_name_fails_without_retrying(runner):
 
     assert result.status is InvocationStatus.FAILED
     assert "name must be a non-empty string" in result.error.message
-    step = result.get_step("validate_input")
+    step = result.get_step("validate-input")
     assert step.attempt <= 1
     names = [op.name for op in result.operations]
-    assert "make_greeting" not in names
+    assert "make-greeting" not in names
