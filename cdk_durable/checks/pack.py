@@ -268,7 +268,9 @@ class DurableChecks(NagPack):  # type: ignore[misc]
     def _check_resource(self, node: cdk.CfnResource) -> None:
         view = self._synthesized_view(cdk.Stack.of(node))
         for spec, outcome in self.evaluate(node, view):
-            if outcome is NagRuleCompliance.NON_COMPLIANT or isinstance(outcome, Exception):
+            failed = outcome is NagRuleCompliance.NON_COMPLIANT or isinstance(outcome, Exception)
+            # cdk-nag checks Validations acknowledgments itself; is_acknowledged adds cdk-nag 2 metadata.
+            if failed and not is_acknowledged(node, spec.id):
                 self._apply_rule(cast(IApplyRule, _ApplyRule(spec, node, outcome)))
 
     def validate(self, context: cdk.IPolicyValidationContext) -> cdk.PolicyValidationPluginReport:
@@ -281,7 +283,10 @@ class DurableChecks(NagPack):  # type: ignore[misc]
         )
 
     def _synthesized_view(self, stack: cdk.Stack) -> StackTemplate:
-        path = os.path.join(cdk.Stage.of(stack).outdir, stack.template_file)  # type: ignore[union-attr]
+        stage = cdk.Stage.of(stack)
+        if stage is None:  # a stack outside any app: nothing was synthesized
+            return StackTemplate([])
+        path = os.path.join(stage.outdir, stack.template_file)
         key = (path, os.path.getmtime(path)) if os.path.exists(path) else (path, None)
         cached = self._views.get(path)
         if cached is not None and cached[0] == key:
