@@ -21,18 +21,20 @@ import os
 from typing import Any, Final, TypedDict
 
 from aws_durable_execution_sdk_python import (
+    BatchResult,
     CallbackTimeoutError,
     DurableContext,
     ParallelBranch,
     StepContext,
     durable_execution,
 )
-from aws_durable_execution_sdk_python.config import Duration, StepConfig, WaitForCallbackConfig
-from aws_durable_execution_sdk_python.retries import (
+from aws_durable_execution_sdk_python.config import (
+    Duration,
     JitterStrategy,
-    RetryStrategyConfig,
-    create_retry_strategy,
+    StepConfig,
+    WaitForCallbackConfig,
 )
+from aws_durable_execution_sdk_python.retries import RetryStrategyConfig, create_retry_strategy
 from aws_durable_execution_sdk_python.types import WaitForCallbackContext
 
 from .analyzer import Analysis, TransientAnalyzerError, analyze
@@ -183,7 +185,7 @@ def _close_out(context: DurableContext, ticket: Ticket, final_response: str) -> 
     def survey_branch(ctx: DurableContext) -> dict[str, str]:
         return ctx.step(lambda step_ctx: send_survey(step_ctx, ticket), name=SEND_SURVEY)
 
-    outcome = context.parallel(
+    outcome: BatchResult[dict[str, str]] = context.parallel(
         [
             ParallelBranch(func=reply_branch, name=SEND_REPLY),
             ParallelBranch(func=survey_branch, name=SEND_SURVEY),
