@@ -121,6 +121,15 @@ def _lint_findings(path: str) -> tuple[Any, ...] | None:
     return None if lint_paths is None else tuple(lint_paths([path]))
 
 
+#: ``lambda_.Runtime.FROM_IMAGE.name`` (a literal: each jsii property read is a round trip to Node).
+_FROM_IMAGE = "FROM_IMAGE"
+
+
+def _is_token(value: str) -> bool:
+    """``Token.is_unresolved`` for strings, without the jsii round trip for plain literals."""
+    return "Token[" in value and cdk.Token.is_unresolved(value)
+
+
 def _seconds(d: cdk.Duration) -> float | None:
     """Seconds of a Duration, or None for an unresolved token."""
     return None if d.is_unresolved() else float(d.to_seconds(integral=False))
@@ -195,7 +204,6 @@ class DurableFunction(Construct):
         :param replay_lint: Default: ``WARN``. Replay-model lint of Python asset code at synth.
         """
         super().__init__(scope, id)
-        stack = cdk.Stack.of(self)
 
         # --- Validation (before anything is created) ----------------------------------------
         _require(code, lambda_.Code, "code", "a lambda_.Code (e.g. lambda_.Code.from_asset('src'))")
@@ -210,8 +218,8 @@ class DurableFunction(Construct):
             "dead_letter_queue_mode",
             "a DeadLetterQueueMode (CREATE, NONE)",
         )
-        retention_period = retention_period or cdk.Duration.days(p.RETENTION_DEFAULT_DAYS)
-        _require(retention_period, cdk.Duration, "retention_period", "a Duration in whole days")
+        if retention_period is not None:
+            _require(retention_period, cdk.Duration, "retention_period", "a Duration in whole days")
         if timeout is not None:
             _require(timeout, cdk.Duration, "timeout", "a Duration (e.g. Duration.minutes(1))")
         _require(alias_name, str, "alias_name", "a string")
@@ -219,20 +227,21 @@ class DurableFunction(Construct):
         exec_seconds = _seconds(execution_timeout)
         if exec_seconds is not None:
             v.check_execution_timeout(exec_seconds)
-        if not retention_period.is_unresolved():
+        if retention_period is not None and not retention_period.is_unresolved():
             v.check_retention_days(retention_period.to_days(integral=False))
         if timeout is not None and (t := _seconds(timeout)) is not None:
             v.check_invocation_timeout(t, execution_timeout_seconds=exec_seconds)
-        if not cdk.Token.is_unresolved(alias_name):
+        if not _is_token(alias_name):
             v.check_alias_name(alias_name)
-        if runtime.name == lambda_.Runtime.FROM_IMAGE.name:
+        runtime_name = runtime.name
+        if runtime_name == _FROM_IMAGE:
             if not allow_custom_runtime:
                 raise v.DurableValidationError(
                     "runtime FROM_IMAGE (a container image) supports durable execution only if the image "
                     "bundles a durable SDK; set allow_custom_runtime=True to confirm"
                 )
         else:
-            v.check_runtime(runtime.name, allow_custom_runtime=allow_custom_runtime)
+            v.check_runtime(runtime_name, allow_custom_runtime=allow_custom_runtime)
 
         unknown = sorted(set(function_props) - _function_option_names())
         if unknown:
@@ -261,7 +270,7 @@ class DurableFunction(Construct):
                 "NONE means no dead-letter target; drop one of the two",
             )
         if kms_key is not None:
-            self._check_kms_key(kms_key, stack)
+            self._check_kms_key(kms_key, cdk.Stack.of(self))
         event_sources: Sequence[lambda_.IEventSource] = function_props.pop("events", None) or ()
         if event_sources and exec_seconds is not None:
             v.check_sync_event_source(exec_seconds, source="events")
@@ -290,7 +299,8 @@ class DurableFunction(Construct):
             handler=handler,
             runtime=runtime,
             durable_config=lambda_.DurableConfig(
-                execution_timeout=execution_timeout, retention_period=retention_period
+                execution_timeout=execution_timeout,
+                retention_period=retention_period or cdk.Duration.days(p.RETENTION_DEFAULT_DAYS),
             ),
             timeout=timeout,
             role=role,
@@ -301,13 +311,14 @@ class DurableFunction(Construct):
             dead_letter_queue=self.dead_letter_queue,
             **function_props,
         )
-        assert self.function.role is not None  # the L2 always has one (created or given)
-        self.role: iam.IRole = self.function.role
+        fn_role = self.function.role
+        assert fn_role is not None  # the L2 always has one (created or given)
+        self.role: iam.IRole = fn_role
         if role is not None:
             self._add_durable_permissions(role)
         if kms_key is not None:
-            self._configure_kms(kms_key, stack)
-        if function_name is not None and not cdk.Token.is_unresolved(function_name):
+            self._configure_kms(kms_key, cdk.Stack.of(self))
+        if function_name is not None and not _is_token(function_name):
             cdk.Annotations.of(self).add_warning_v2(
                 ANN_PINNED_NAME,
                 f"function_name is pinned to {function_name!r}: enabling durability (DurableConfig) on an "
@@ -330,7 +341,7 @@ class DurableFunction(Construct):
             self.alias.add_event_source(source)
 
         if replay_lint is not ReplayLint.OFF:
-            self._replay_lint(code, runtime, replay_lint)
+            self._replay_lint(code, runtime_name, replay_lint)
 
     # --- IGrantable ------------------------------------------------------------------------------
 
@@ -607,8 +618,8 @@ class DurableFunction(Construct):
             arn_format=cdk.ArnFormat.COLON_RESOURCE_NAME,
         )
 
-    def _replay_lint(self, code: lambda_.Code, runtime: lambda_.Runtime, mode: ReplayLint) -> None:
-        if runtime.family != lambda_.RuntimeFamily.PYTHON or not isinstance(code, lambda_.AssetCode):
+    def _replay_lint(self, code: lambda_.Code, runtime_name: str, mode: ReplayLint) -> None:
+        if not runtime_name.startswith("python") or not isinstance(code, lambda_.AssetCode):
             return
         path = str(Path(code.path).resolve())
         if not (Path(path).is_dir() or path.endswith(".py")):  # a zip or a jar: nothing to read
