@@ -174,3 +174,26 @@ def test_status_rule_must_match_failures_of_this_function(detail: Any, expected:
     stack = _stack(Status=rule)
 
     assert failure_monitoring(stack.resources["Fn"], stack) is expected
+
+
+@pytest.mark.parametrize(
+    ("resource_type", "properties"),
+    [
+        ("AWS::Logs::SubscriptionFilter", {"DestinationArn": ARN}),
+        ("AWS::Cognito::UserPool", {"LambdaConfig": {"PreSignUp": ARN}}),
+        ("AWS::CloudFormation::CustomResource", {"ServiceToken": ARN}),
+        ("Custom::Seed", {"ServiceToken": ARN}),
+        ("AWS::Lambda::Url", {"TargetFunctionArn": ARN, "Qualifier": "$LATEST"}),
+    ],
+)
+def test_other_invokers_of_the_unqualified_function(resource_type: str, properties: dict[str, Any]) -> None:
+    stack = _stack(Invoker={"Type": resource_type, "Properties": properties})
+
+    assert unqualified_invocation(stack.resources["Invoker"], stack) is NagRuleCompliance.NON_COMPLIANT
+
+
+def test_function_url_with_an_alias_qualifier_is_compliant() -> None:
+    url = {"Type": "AWS::Lambda::Url", "Properties": {"TargetFunctionArn": ARN, "Qualifier": "live"}}
+    stack = _stack(Url=url)
+
+    assert unqualified_invocation(stack.resources["Url"], stack) is NagRuleCompliance.COMPLIANT

@@ -1,6 +1,7 @@
 """DUR-W1: a durable function that is invoked asynchronously has no dead-letter queue.
 
-Asynchronous invocations (EventBridge rules, Scheduler, SNS, S3 notifications, IoT rules) that cannot
+Asynchronous invocations (EventBridge rules, Scheduler, SNS, S3 notifications, IoT rules, CloudWatch
+Logs subscriptions, CloudFormation custom resources) that cannot
 start an execution are retried and then dropped. Dead-letter queues work for durable functions (Lambda
 destinations do not). Applies when the stack contains an asynchronous invoker of the function (any
 qualifier) or when its ``ExecutionTimeout`` is over 15 minutes (such executions can only run to
@@ -27,6 +28,8 @@ ASYNC_INVOCATION_PATHS: Final[dict[str, tuple[str, ...]]] = {
         "NotificationConfiguration.LambdaFunctionConfigurations.*.LambdaFunctionArn",
     ),
     "AWS::IoT::TopicRule": ("TopicRulePayload.Actions.*.Lambda.FunctionArn",),
+    "AWS::Logs::SubscriptionFilter": ("DestinationArn",),
+    "AWS::CloudFormation::CustomResource": ("ServiceToken",),
 }
 
 

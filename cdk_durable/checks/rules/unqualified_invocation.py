@@ -38,7 +38,20 @@ INVOCATION_PATHS: Final[dict[str, tuple[str, ...]]] = {
         "DestinationConfig.OnSuccess.Destination",
         "DestinationConfig.OnFailure.Destination",
     ),
+    "AWS::Logs::SubscriptionFilter": ("DestinationArn",),
+    "AWS::Cognito::UserPool": ("LambdaConfig",),
+    "AWS::CloudFormation::CustomResource": ("ServiceToken",),
 }
+#: Custom resources (``Custom::Name``) invoke their ``ServiceToken``.
+CUSTOM_RESOURCE_PATHS: Final = ("ServiceToken",)
+
+
+def invocation_paths(resource_type: str) -> tuple[str, ...] | None:
+    """The properties through which a resource of this type invokes a function, if any."""
+    paths = INVOCATION_PATHS.get(resource_type)
+    if paths is None and resource_type.startswith("Custom::"):
+        return CUSTOM_RESOURCE_PATHS
+    return paths
 
 
 #: Resource type -> a separate property that qualifies the function named in ``INVOCATION_PATHS``.
@@ -46,7 +59,7 @@ QUALIFIER_PROPERTIES: Final[dict[str, str]] = {"AWS::Lambda::Url": "Qualifier"}
 
 
 def unqualified_invocation(resource: Resource, stack: StackTemplate) -> NagRuleCompliance:
-    paths = INVOCATION_PATHS.get(resource.type)
+    paths = invocation_paths(resource.type)
     if paths is None:
         return NagRuleCompliance.NOT_APPLICABLE
     qualifier = resource.properties.get(QUALIFIER_PROPERTIES.get(resource.type, ""))
