@@ -384,7 +384,7 @@ class DurableFunction(Construct):
         listing = iam.Grant.add_to_principal(
             grantee=grantee,
             actions=[p.LIST_EXECUTIONS_ACTION],
-            resource_arns=[self.function_arn, self._execution_arns()],
+            resource_arns=[self._arn_for(grantee), self._execution_arns(grantee)],
         )
         return grant.combine(listing)
 
@@ -392,12 +392,17 @@ class DurableFunction(Construct):
         """``StopDurableExecution`` on this function's executions."""
         return self._grant_on_executions(grantee, p.STOP_EXECUTION_ACTIONS)
 
-    def _execution_arns(self) -> str:
-        return f"{self.function_arn}{p.EXECUTION_ARN_SUFFIX}"
+    def _arn_for(self, grantee: iam.IGrantable) -> str:
+        """The function ARN for a grant. This function's own role cannot reference its function (the
+        function depends on the role's policy: a cycle), so it gets the reference-free form."""
+        return self._own_arn_pattern() if grantee is self else self.function_arn
+
+    def _execution_arns(self, grantee: iam.IGrantable) -> str:
+        return f"{self._arn_for(grantee)}{p.EXECUTION_ARN_SUFFIX}"
 
     def _grant_on_executions(self, grantee: iam.IGrantable, actions: Sequence[str]) -> iam.Grant:
         grant = iam.Grant.add_to_principal(
-            grantee=grantee, actions=list(actions), resource_arns=[self._execution_arns()]
+            grantee=grantee, actions=list(actions), resource_arns=[self._execution_arns(grantee)]
         )
         if self.kms_key is not None:  # readers/senders of execution data decrypt it
             grant = grant.combine(self.kms_key.grant(grantee, *p.KMS_READER_ACTIONS))

@@ -137,3 +137,42 @@ def test_grants_return_an_iam_grant_for_the_grantee(granted: Any) -> None:
         result = grant(fn, role)
         assert isinstance(result, iam.Grant)
         assert result.success
+
+
+def test_a_function_granted_on_its_own_executions_has_no_dependency_cycle() -> None:
+    # Given a durable function that sends callbacks to its own executions, When synthesized, Then the
+    # role policy uses the reference-free ARN (Template.from_stack fails on a cycle)
+    stack = new_stack()
+    fn = durable(stack, function_name="orders")
+    fn.grant_send_callback(fn)
+    fn.grant_read_executions(fn)
+    template = synth(stack)
+    arn = {
+        "Fn::Join": [
+            "",
+            ["arn:", {"Ref": "AWS::Partition"}, ":lambda:us-east-1:123456789012:function:orders"],
+        ]
+    }
+    executions = {
+        "Fn::Join": [
+            "",
+            ["arn:", {"Ref": "AWS::Partition"}, ":lambda:us-east-1:123456789012:function:orders:*"],
+        ]
+    }
+    role_id = stack.resolve(fn.role.node.default_child.logical_id)  # type: ignore[union-attr]
+    statements = [
+        s
+        for pol in resources_of(template, "AWS::IAM::Policy").values()
+        if {"Ref": role_id} in pol["Properties"]["Roles"]
+        for s in pol["Properties"]["PolicyDocument"]["Statement"]
+        if str(s["Action"]).count("Durable")
+    ]
+    assert {
+        "Action": "lambda:ListDurableExecutionsByFunction",
+        "Effect": "Allow",
+        "Resource": [arn, executions],
+    } in statements
+    assert any(
+        s["Resource"] == executions and "lambda:SendDurableExecutionCallbackSuccess" in s["Action"]
+        for s in statements
+    )
