@@ -67,6 +67,9 @@ _TYPE_PREFIXES = (
 )
 _SDK_LOGGERS = ("aws_durable_execution_sdk_python", "aws_durable_execution_sdk_python_testing")
 ANSWER_ACTIONS = ("succeed", "fail", "timeout")
+#: Exit status of ``cdk-durable run`` when the execution ended FAILED, TIMED_OUT or STOPPED
+#: (1 is a bad input, 2 is click's usage error).
+EXIT_EXECUTION_NOT_SUCCEEDED = 3
 
 
 class LocalRunError(Exception):
@@ -810,8 +813,8 @@ def command(
     """Run a durable HANDLER locally on EVENT and answer its callbacks.
 
     HANDLER is module:function or path/to/file.py:function (function defaults to `handler`);
-    EVENT is a JSON string or @file.json. Exit status: 0 if the execution succeeded, 2 if it
-    ended FAILED, TIMED_OUT or STOPPED, 1 for a usage error.
+    EVENT is a JSON string or @file.json. Exit status: 0 if the execution succeeded, 3 if it
+    ended FAILED, TIMED_OUT or STOPPED, 1 for a bad input (2: click's own usage errors).
     """
     try:
         report = run_from_options(
@@ -828,7 +831,7 @@ def command(
     except LocalRunError as e:
         click.echo(f"Error: {e}", err=True)
         sys.exit(1)
-    sys.exit(0 if report.status == "SUCCEEDED" else 2)
+    sys.exit(0 if report.status == "SUCCEEDED" else EXIT_EXECUTION_NOT_SUCCEEDED)
 
 
 def run_from_options(

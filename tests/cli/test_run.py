@@ -81,9 +81,9 @@ def test_options_override_the_answers_file() -> None:
     assert "[--callback]" in result.stdout
 
 
-def test_fail_callback_ends_failed_with_exit_status_2() -> None:
+def test_fail_callback_ends_failed_with_exit_status_3() -> None:
     result = run(HANDLER, STANDARD, "--fail-callback", "agent-review")
-    assert result.exit_code == 2
+    assert result.exit_code == 3
     assert "Status: FAILED" in result.stdout
     assert "CallbackExternalError: failed from cdk-durable run" in result.stdout
 
@@ -146,7 +146,7 @@ def test_interactive_prompt_raw_json_retries_on_bad_json() -> None:
 
 def test_interactive_prompt_fail() -> None:
     result = run(HANDLER, STANDARD, "--interactive", input="fail\nno reviewer\n")
-    assert result.exit_code == 2
+    assert result.exit_code == 3
     assert "no reviewer" in result.stdout
 
 
@@ -206,7 +206,7 @@ def test_retries_are_shown_live_and_the_final_failure_in_the_history(tmp_path: P
     path = tmp_path / "flaky_handler.py"
     path.write_text(FLAKY_HANDLER)
     result = run(f"{path}:handler", "{}")
-    assert result.exit_code == 2
+    assert result.exit_code == 3
     assert "RETRYING   attempt 1 failed (RuntimeError: boom 1); next in" in result.stdout
     assert "Error:  aws_durable_execution_sdk_python.exceptions.StepError: division by zero" in result.stdout
     history = result.stdout.split("History:")[1]
@@ -251,6 +251,12 @@ def test_library_on_suspend_counts_suspensions_not_the_final_invocation(wait_han
 
 
 # --- errors: one line on stderr, exit status 1 ----------------------------------------------------
+
+
+def test_missing_arguments_are_clicks_usage_error() -> None:
+    result = run()
+    assert result.exit_code == 2
+    assert "Missing argument 'HANDLER'" in result.stderr
 
 
 def test_error_handler_file_not_found() -> None:
