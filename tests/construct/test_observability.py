@@ -117,3 +117,15 @@ def test_alarms_can_be_switched_off_one_by_one() -> None:
         },
     )
     assert created.timed_out is None and created.failed is not None
+
+
+def test_alarm_bounds_accept_the_edges() -> None:
+    # 1 failure / timeout and 100 % are the allowed edges (0 and 101 are rejected in test_validation)
+    stack = new_stack()
+    created = DurableAlarms(
+        stack, "Alarms", target=durable(stack), failures_threshold=1, timeouts_threshold=1,
+        running_utilization_percent=100, storage_written_percent=100,
+    )  # fmt: skip
+    assert created.storage_written is not None and created.running_utilization is not None
+    thresholds = sorted(stack.resolve(a.node.default_child.threshold) for a in created.alarms)  # type: ignore[union-attr]
+    assert thresholds == [1, 1, 100, MAX_STORAGE_WRITTEN_BYTES]
