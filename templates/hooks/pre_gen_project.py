@@ -30,9 +30,10 @@ DURABLE_RUNTIMES = ("python3.13", "python3.14", "nodejs22.x", "nodejs24.x")
 IAC_CHOICES = ("sam", "cloudformation", "cdk")
 BLUEPRINTS = ("hello", "approval", "saga", "fan-out", "triage")
 #: Runtimes this template has handlers for (a subset of DURABLE_RUNTIMES).
-TEMPLATE_RUNTIMES = ("python3.13", "python3.14")
+TEMPLATE_RUNTIMES = ("python3.13", "python3.14", "nodejs22.x", "nodejs24.x")
 #: CloudWatch Logs accepts only these retention values.
-LOG_RETENTION_DAYS = (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653)  # fmt: skip
+LOG_RETENTION_DAYS = (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827,
+                      2192, 2557, 2922, 3288, 3653)  # fmt: skip
 #: The name is written into YAML, Python, Makefile and Markdown as is: no quotes, colons, '#'.
 PROJECT_NAME_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9 _.,()-]{0,59}$"
 #: The slug names the directory, the stack and the resources: CloudFormation stack names start with
@@ -169,8 +170,12 @@ if __name__ == "__main__":
         "iac": json.loads(r""" {{ cookiecutter.iac | tojson }} """),
         "runtime": json.loads(r""" {{ cookiecutter.runtime | tojson }} """),
         "blueprint": json.loads(r""" {{ cookiecutter.blueprint | tojson }} """),
-        "execution_timeout_seconds": json.loads(r""" {{ cookiecutter.execution_timeout_seconds | tojson }} """),
-        "invocation_timeout_seconds": json.loads(r""" {{ cookiecutter.invocation_timeout_seconds | tojson }} """),
+        "execution_timeout_seconds": json.loads(
+            r""" {{ cookiecutter.execution_timeout_seconds | tojson }} """
+        ),
+        "invocation_timeout_seconds": json.loads(
+            r""" {{ cookiecutter.invocation_timeout_seconds | tojson }} """
+        ),
         "retention_days": json.loads(r""" {{ cookiecutter.retention_days | tojson }} """),
         "log_retention_days": json.loads(r""" {{ cookiecutter.log_retention_days | tojson }} """),
         "alias_name": json.loads(r""" {{ cookiecutter.alias_name | tojson }} """),

@@ -1,0 +1,123 @@
+"""Helpers for the template tests: bake with cookiecutter's API, load the hooks, find the tools.
+
+Baked projects reuse this repository's environment (``make ... PYTHON=.venv/bin/python``) instead of
+creating a virtualenv each; the CDK CLI and Node 22 come from ``node_modules``, the SAM CLI from
+``.venv-sam`` (``make tools-sam``).
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Mapping
+from functools import cache
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+from cookiecutter.main import cookiecutter
+
+ROOT = Path(__file__).resolve().parents[2]
+TEMPLATE = ROOT / "templates"
+CONTEXT: dict[str, Any] = json.loads((TEMPLATE / "cookiecutter.json").read_text())
+IACS: list[str] = CONTEXT["iac"]
+BLUEPRINTS: list[str] = CONTEXT["blueprint"]
+PYTHON_RUNTIMES: list[str] = [r for r in CONTEXT["runtime"] if r.startswith("python")]
+#: Every Python combination, readable ids: ``sam-python3.13-approval``.
+PYTHON_COMBOS: list[tuple[str, str, str]] = [
+    (iac, runtime, blueprint) for iac in IACS for runtime in PYTHON_RUNTIMES for blueprint in BLUEPRINTS
+]
+PYTHON = Path(sys.executable)
+NODE_BIN = ROOT / "node_modules" / ".bin"
+SUBPROCESS_TIMEOUT = 600
+
+
+def combo_id(combo: tuple[str, str, str]) -> str:
+    return "-".join(combo)
+
+
+def bake(output_dir: Path, **extra_context: str) -> Path:
+    """Generate a project into ``output_dir`` and return its directory."""
+    context = {"cdk_durable_requirement": f"cdk-durable @ {ROOT.as_uri()}", **extra_context}
+    return Path(
+        cookiecutter(
+            str(TEMPLATE),
+            no_input=True,
+            output_dir=str(output_dir),
+            extra_context=context,
+            default_config=True,
+        )
+    )
+
+
+def load_hook(name: str) -> ModuleType:
+    """Import ``templates/hooks/<name>.py`` unrendered (its Jinja only runs under ``__main__``)."""
+    path = TEMPLATE / "hooks" / f"{name}.py"
+    spec = importlib.util.spec_from_file_location(f"template_hook_{name}", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def tool_env(extra_path: list[Path] | None = None) -> dict[str, str]:
+    """The environment for commands in a baked project: Node 22 first on PATH, telemetry off."""
+    env = dict(os.environ)
+    path = [str(p) for p in (extra_path or [])] + [str(NODE_BIN), str(PYTHON.parent), env.get("PATH", "")]
+    env["PATH"] = os.pathsep.join(path)
+    env.setdefault("JSII_NODE", str(NODE_BIN / "node"))
+    env["JSII_SILENCE_WARNING_UNTESTED_NODE_VERSION"] = "1"
+    env["SAM_CLI_TELEMETRY"] = "0"
+    env["CDK_DISABLE_CLI_TELEMETRY"] = "true"
+    env.pop("MAKEFLAGS", None)
+    env.pop("MAKELEVEL", None)
+    return env
+
+
+def run(args: list[str], cwd: Path, env: Mapping[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """Run a command; on failure the assertion shows its output."""
+    proc = subprocess.run(
+        args,
+        cwd=cwd,
+        env=dict(env or tool_env()),
+        capture_output=True,
+        text=True,
+        timeout=SUBPROCESS_TIMEOUT,
+        check=False,
+    )
+    assert proc.returncode == 0, (
+        f"{' '.join(args)} failed ({proc.returncode}) in {cwd}\n"
+        f"--- stdout ---\n{proc.stdout[-6000:]}\n--- stderr ---\n{proc.stderr[-6000:]}"
+    )
+    return proc
+
+
+@cache
+def sam_cli() -> Path:
+    """The SAM CLI from ``make tools-sam`` (or on PATH)."""
+    candidate = ROOT / ".venv-sam" / "bin" / "sam"
+    if candidate.exists():
+        return candidate
+    found = shutil.which("sam")
+    assert found, "AWS SAM CLI not found: run `make tools-sam` (creates .venv-sam)"
+    return Path(found)
+
+
+@cache
+def find_interpreter(runtime: str) -> Path | None:
+    """A working ``python3.X`` for ``runtime`` (``sam build`` runs it): PATH first, then pyenv versions."""
+    pyenv_root = Path(os.environ.get("PYENV_ROOT", Path.home() / ".pyenv"))
+    version = runtime.removeprefix("python")
+    candidates = [shutil.which(runtime), *sorted(pyenv_root.glob(f"versions/{version}*/bin/{runtime}"))]
+    for candidate in candidates:
+        if not candidate:
+            continue
+        probe = subprocess.run([str(candidate), "--version"], capture_output=True, text=True, check=False)
+        if probe.returncode == 0 and probe.stdout.strip().startswith(f"Python {version}"):
+            return Path(candidate)
+    return None

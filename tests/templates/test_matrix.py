@@ -1,0 +1,226 @@
+"""Bake every IaC x runtime x blueprint combination and run the generated project's own checks.
+
+Per combination: nothing left unrendered; the project's ``make test`` (its unit tests on the durable
+testing SDK's runner, ruff, ``cdk-durable lint``) with this repository's environment; then the IaC
+checks: SAM ``sam validate --lint`` and ``sam build``, CloudFormation ``make validate`` (cfn-lint)
+and cfn-lint through the API with no errors or warnings, CDK ``make validate`` (``cdk synth`` with
+the CDK CLI, then cfn-lint) and cfn-lint through the API on the synthesized template.
+Each project is baked once per worker and shared by its checks.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+import yaml
+
+from tests.cfnlint_helper import assert_cfn_lint_clean
+
+from .conftest import (
+    NODE_BIN,
+    PYTHON,
+    PYTHON_COMBOS,
+    bake,
+    combo_id,
+    find_interpreter,
+    run,
+    sam_cli,
+    tool_env,
+)
+
+Combo = tuple[str, str, str]
+SAM_COMBOS = [c for c in PYTHON_COMBOS if c[0] == "sam"]
+CFN_COMBOS = [c for c in PYTHON_COMBOS if c[0] == "cloudformation"]
+CDK_COMBOS = [c for c in PYTHON_COMBOS if c[0] == "cdk"]
+CALLBACK_BLUEPRINTS = {"approval", "triage"}
+IAC_FILES = {
+    "sam": {"template.yaml"},
+    "cloudformation": {"template.yaml", "scripts/deploy.sh"},
+    "cdk": {"app.py", "cdk.json"},
+}
+COMMON_FILES = {
+    "Makefile",
+    "README.md",
+    ".gitignore",
+    ".github/workflows/ci.yml",
+    "pyproject.toml",
+    "requirements-dev.txt",
+    "src/app.py",
+    "src/requirements.txt",
+    "tests/conftest.py",
+    "tests/test_app.py",
+    "events/start.json",
+}
+
+
+@pytest.fixture(scope="session")
+def baked(tmp_path_factory: pytest.TempPathFactory) -> Callable[[Combo], Path]:
+    projects: dict[Combo, Path] = {}
+
+    def get(combo: Combo) -> Path:
+        if combo not in projects:
+            iac, runtime, blueprint = combo
+            projects[combo] = bake(
+                tmp_path_factory.mktemp(combo_id(combo)),
+                project_name=f"{blueprint} {iac} {runtime.replace('.', '')}",
+                iac=iac,
+                runtime=runtime,
+                blueprint=blueprint,
+            )
+        return projects[combo]
+
+    return get
+
+
+def project_files(project: Path) -> set[str]:
+    skip = {".aws-sam", "cdk.out", ".pytest_cache", ".ruff_cache", "__pycache__", ".build"}
+    return {
+        str(f.relative_to(project))
+        for f in project.rglob("*")
+        if f.is_file() and not skip & set(f.relative_to(project).parts)
+    }
+
+
+@pytest.mark.parametrize("combo", PYTHON_COMBOS, ids=combo_id)
+def test_renders_completely(baked, combo):
+    iac, runtime, _ = combo
+    project = baked(combo)
+
+    files = project_files(project)
+    assert COMMON_FILES | IAC_FILES[iac] <= files
+    assert not any(f.startswith(("_iac", "_blueprints")) for f in files)
+    for name in files:
+        text = (project / name).read_text()
+        for marker in ("{{", "{%", "cookiecutter."):
+            assert marker not in text, f"{name} has unrendered {marker!r}"
+    other_iac = set().union(*IAC_FILES.values()) - IAC_FILES[iac]
+    assert not other_iac & files
+    assert runtime in (project / "Makefile").read_text()
+
+
+def _wiring(template: dict) -> None:
+    """The operational wiring every IaC kind has (checked on plain CloudFormation JSON/YAML)."""
+    resources = template["Resources"].values()
+    types = [r["Type"] for r in resources]
+    function = next(
+        r for r in resources if r["Type"] == "AWS::Lambda::Function" and "DurableConfig" in r["Properties"]
+    )
+    assert function["Properties"]["DeadLetterConfig"]["TargetArn"]
+    assert "AWS::Lambda::Alias" in types and "AWS::Lambda::Version" in types
+    assert "AWS::Logs::LogGroup" in types and "AWS::SQS::Queue" in types
+    rules = [r["Properties"] for r in resources if r["Type"] == "AWS::Events::Rule"]
+    status_rules = [r for r in rules if r["EventPattern"].get("source") == ["aws.lambda"]]
+    assert len(status_rules) == 1
+    assert sorted(status_rules[0]["EventPattern"]["detail"]["status"]) == ["FAILED", "TIMED_OUT"]
+    metrics = {r["Properties"].get("MetricName") for r in resources if r["Type"] == "AWS::CloudWatch::Alarm"}
+    assert {"DurableExecutionFailed", "DurableExecutionTimedOut"} <= metrics
+    assert any("AliasArn" in key for key in template["Outputs"])
+    assert any("InvokeCommand" in key for key in template["Outputs"])
+
+
+def _callback_statements(template: dict) -> list[dict]:
+    statements = []
+    for resource in template["Resources"].values():
+        props = resource.get("Properties", {})
+        documents = [props.get("PolicyDocument")] + [
+            p.get("PolicyDocument") for p in props.get("Policies", [])
+        ]
+        for doc in filter(None, documents):
+            for statement in doc["Statement"]:
+                actions = (
+                    statement["Action"] if isinstance(statement["Action"], list) else [statement["Action"]]
+                )
+                if "lambda:SendDurableExecutionCallbackSuccess" in actions:
+                    statements.append(statement)
+    return statements
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("combo", PYTHON_COMBOS, ids=combo_id)
+def test_project_tests_and_lint_pass(baked, combo):
+    project = baked(combo)
+
+    proc = run(["make", "test", f"PYTHON={PYTHON}"], cwd=project)
+
+    assert " passed" in proc.stdout
+    assert "All checks passed!" in proc.stdout
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("combo", SAM_COMBOS, ids=combo_id)
+def test_sam_validate_lint(baked, combo):
+    project = baked(combo)
+
+    proc = run([str(sam_cli()), "validate", "--lint"], cwd=project)
+
+    assert "is a valid SAM Template" in proc.stdout + proc.stderr
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("combo", SAM_COMBOS, ids=combo_id)
+def test_sam_build(baked, combo):
+    _, runtime, _ = combo
+    project = baked(combo)
+    interpreter = find_interpreter(runtime)
+    if interpreter is None:
+        pytest.skip(f"{runtime} interpreter not installed: sam build not run")
+
+    run([str(sam_cli()), "build"], cwd=project, env=tool_env([interpreter.parent]))
+
+    built = project / ".aws-sam" / "build" / "WorkflowFunction"
+    assert (built / "app.py").exists()
+    assert (built / "aws_durable_execution_sdk_python").is_dir(), "the SDK is bundled"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("combo", CFN_COMBOS, ids=combo_id)
+def test_cloudformation_validates(baked, combo):
+    project = baked(combo)
+
+    run(["make", "validate", f"PYTHON={PYTHON}"], cwd=project)
+
+    assert_cfn_lint_clean(project / "template.yaml")
+    template = yaml.load((project / "template.yaml").read_text(), Loader=_CfnLoader)
+    _wiring(template)
+    has_callbacks = combo[2] in CALLBACK_BLUEPRINTS
+    statements = _callback_statements(template)
+    assert len(statements) == int(has_callbacks)
+    if has_callbacks:
+        assert statements[0]["Resource"] == {"Fn::Sub": "${WorkflowFunction.Arn}:*"}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("combo", CDK_COMBOS, ids=combo_id)
+def test_cdk_synth_and_cfn_lint(baked, combo):
+    project = baked(combo)
+
+    run(["make", "validate", f"PYTHON={PYTHON}", f"CDK={NODE_BIN / 'cdk'}"], cwd=project)
+
+    (synthesized,) = (project / "cdk.out").glob("*.template.json")
+    assert_cfn_lint_clean(synthesized)
+    template = json.loads(synthesized.read_text())
+    _wiring(template)
+    assert len(_callback_statements(template)) == int(combo[2] in CALLBACK_BLUEPRINTS)
+
+
+class _CfnLoader(yaml.SafeLoader):
+    """YAML loader that keeps CloudFormation short-form tags (``!Ref``, ``!Sub``...) as ``Fn::`` dicts."""
+
+
+def _cfn_tag(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> dict:
+    name = "Ref" if suffix == "Ref" else f"Fn::{suffix}"
+    if isinstance(node, yaml.ScalarNode):
+        value = loader.construct_scalar(node)
+        if suffix == "GetAtt" and isinstance(value, str):
+            value = value.split(".", 1)
+    elif isinstance(node, yaml.SequenceNode):
+        value = loader.construct_sequence(node, deep=True)
+    else:
+        value = loader.construct_mapping(node, deep=True)
+    return {name: value}
+
+
+_CfnLoader.add_multi_constructor("!", _cfn_tag)
