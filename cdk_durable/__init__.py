@@ -27,13 +27,22 @@ _LAZY: dict[str, str] = {
     "DurableExecutionStatus": "cdk_durable.platform",
     "DurableMetric": "cdk_durable.platform",
     "DurableValidationError": "cdk_durable._validation",
+    "ReplayLint": "cdk_durable.durable_function",
 }
 
 __all__ = sorted(_LAZY)
 
 if TYPE_CHECKING:  # pragma: no cover
-    from ._validation import DurableValidationError
-    from .platform import DurableExecutionStatus, DurableMetric
+    from ._validation import DurableValidationError as DurableValidationError
+    from .checks import DurableChecks as DurableChecks
+    from .durable_function import DeadLetterQueueMode as DeadLetterQueueMode
+    from .durable_function import DurableFunction as DurableFunction
+    from .durable_function import ReplayLint as ReplayLint
+    from .lint import lint_paths as lint_paths
+    from .observability import DurableAlarms as DurableAlarms
+    from .platform import DurableExecutionStatus as DurableExecutionStatus
+    from .platform import DurableMetric as DurableMetric
+    from .starter import AsyncStarter as AsyncStarter
 
 
 def __getattr__(name: str) -> Any:

@@ -11,8 +11,9 @@ command        module                          what it does
 ``diagnose``   ``cdk_durable.diagnose``        why is an execution stuck or failed?
 =============  ==============================  =========================================
 
-Each module exposes a ``click.Command`` named ``command``. User errors print one line on stderr
-and exit with code 1.
+Each module exposes a ``click.Command`` named ``command``. User errors (bad file, bad JSON,
+unknown name) print one line on stderr and exit with code 1; ``lint`` exits 1 on findings and 2 on
+usage errors, like ruff; ``run`` exits 3 when the execution itself ends FAILED/TIMED_OUT/STOPPED.
 """
 
 from __future__ import annotations
