@@ -18,7 +18,7 @@ from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
 from . import _validation as v
-from .durable_function import DurableFunction
+from .durable_function import DurableFunction, quiet_redundant_role_dependency
 
 __all__ = ["AsyncStarter"]
 
@@ -102,6 +102,7 @@ class AsyncStarter(Construct):
             environment=environment,
             description="Starts durable executions from SQS messages (cdk-durable AsyncStarter)",
         )
+        quiet_redundant_role_dependency(self.function)
         self.event_source = sources.SqsEventSource(
             queue,
             batch_size=batch_size,
