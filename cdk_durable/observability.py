@@ -27,7 +27,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from .durable_function import DurableFunction
 
 #: Metrics that describe the whole account (no FunctionName dimension).
-ACCOUNT_LEVEL_METRICS: frozenset[p.DurableMetric] = frozenset({p.DurableMetric.RUNNING_UTILIZATION})
+ACCOUNT_LEVEL_METRICS = p.ACCOUNT_LEVEL_METRICS
 
 #: Default statistic per metric: counts are summed, sizes and gauges take the maximum.
 DEFAULT_STATISTIC: Mapping[p.DurableMetric, str] = {

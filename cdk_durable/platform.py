@@ -170,3 +170,10 @@ PYTHON_CONTEXT_OPERATIONS: Final = (
     "run_in_child_context",
     "wait_for_condition",
 )
+
+# --- Metric dimensions ------------------------------------------------------------------------------
+
+#: Metrics about the account, not one function (durable-monitoring: "percentage of your account's
+#: maximum running durable executions quota"). The page lists no dimensions; cdk-durable emits these
+#: without dimensions and the others with ``FunctionName`` (Lambda's per-function dimension).
+ACCOUNT_LEVEL_METRICS: Final = frozenset({DurableMetric.RUNNING_UTILIZATION})
