@@ -83,6 +83,9 @@ class AsyncStarter(Construct):
                 f"runtime must be a Python runtime (the starter is Python), got {runtime.name!r}"
             )
 
+        timeout = timeout or cdk.Duration.seconds(30)
+        self._check_visibility_timeout(queue, timeout)
+
         environment = {"TARGET_FUNCTION_ARN": target.alias_arn}
         if execution_name_field is not None:
             environment["EXECUTION_NAME_FIELD"] = execution_name_field
@@ -97,7 +100,7 @@ class AsyncStarter(Construct):
             code=lambda_.Code.from_asset(str(HANDLER_DIR), exclude=["__pycache__", "*.pyc", "__init__.py"]),
             handler="index.handler",
             runtime=runtime,
-            timeout=timeout or cdk.Duration.seconds(30),
+            timeout=timeout,
             memory_size=memory_size,
             environment=environment,
             description="Starts durable executions from SQS messages (cdk-durable AsyncStarter)",
@@ -112,3 +115,20 @@ class AsyncStarter(Construct):
         )
         self.function.add_event_source(self.event_source)
         target.grant_invoke(self.function)
+
+    @staticmethod
+    def _check_visibility_timeout(queue: sqs.IQueue, timeout: cdk.Duration) -> None:
+        """Lambda refuses an SQS mapping whose queue hides messages for less than the function timeout."""
+        cfn = queue.node.default_child
+        if not isinstance(cfn, sqs.CfnQueue) or timeout.is_unresolved():
+            return
+        visibility = cfn.visibility_timeout
+        visibility = 30 if visibility is None else visibility  # the SQS default
+        if cdk.Token.is_unresolved(visibility):
+            return
+        if visibility < timeout.to_seconds():
+            raise v.DurableValidationError(
+                f"queue visibility timeout ({visibility:g} seconds) must be at least the starter's timeout "
+                f"({timeout.to_seconds():g} seconds): Lambda rejects the event source mapping otherwise; "
+                f"raise the queue's visibility_timeout (AWS suggests 6x) or lower timeout"
+            )

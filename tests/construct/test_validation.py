@@ -138,6 +138,7 @@ BAD_INPUTS: list[tuple[str, Callable[[cdk.Stack], object], str]] = [
     ("starter-bad-field", _starter(execution_name_field="order id"), r"execution_name_field must be a dotted path of JSON keys .*got 'order id'"),
     ("starter-template-no-placeholder", _starter(execution_name_template="fixed"), r"execution_name_template must contain at least one \{field\} placeholder .*got 'fixed'"),
     ("starter-target-l2", lambda s: AsyncStarter(s, "S", target=lambda_.Function(s, "F", code=lambda_.Code.from_inline("x"), handler="index.h", runtime=lambda_.Runtime.PYTHON_3_13), queue=_queue(s)), r"target must be a cdk_durable.DurableFunction, got Function"),
+    ("starter-visibility-below-timeout", _starter(timeout=D.seconds(31)), r"queue visibility timeout \(30 seconds\) must be at least the starter's timeout \(31 seconds\)"),
     ("starter-node-runtime", _starter(runtime=lambda_.Runtime.NODEJS_22_X), r"runtime must be a Python runtime \(the starter is Python\), got 'nodejs22.x'"),
 ]  # fmt: skip
 
@@ -206,6 +207,14 @@ def test_event_source_at_exactly_15_minutes_is_accepted_on_the_alias() -> None:
     alias_id = stack.get_logical_id(fn.alias.node.default_child)
     assert json.dumps(props["FunctionName"]).count(alias_id) == 1
     assert props["FunctionName"]["Fn::Join"][1][-1] == ":live"
+
+
+def test_starter_timeout_equal_to_the_visibility_timeout_is_accepted() -> None:
+    stack = new_stack()
+    fn = durable(stack, execution_timeout=D.days(1))
+    queue = sqs.Queue(stack, "Q", visibility_timeout=D.seconds(60))
+    starter = AsyncStarter(stack, "S", target=fn, queue=queue, timeout=D.seconds(60))
+    assert starter.queue is queue
 
 
 def test_kms_key_in_same_region_and_symmetric_is_accepted() -> None:
