@@ -38,17 +38,8 @@ export type ApprovalResult =
   | { readonly status: "REJECTED"; readonly request_id: string; readonly rejected: true; readonly reason: string }
   | { readonly status: "EXPIRED"; readonly request_id: string; readonly expired: true };
 
-function approvalTimeout(): Duration {
-  const raw = process.env["APPROVAL_TIMEOUT_SECONDS"];
-  const seconds = raw === undefined ? 3 * 86_400 : Number(raw);
-  if (!Number.isInteger(seconds) || seconds < 1 || seconds > 31_622_400) {
-    throw new RangeError(`APPROVAL_TIMEOUT_SECONDS must be an integer between 1 and 31622400, got ${String(raw)}`);
-  }
-  return { seconds };
-}
-
-/** How long approvers have to answer before the request expires. Default: 3 days. */
-export const APPROVAL_TIMEOUT: Duration = approvalTimeout();
+/** How long approvers have to answer before the request expires. Exported (and mutable) so tests can shorten it. */
+export const APPROVAL_WINDOW: { timeout: Duration } = { timeout: { days: 3 } };
 const NO_RETRY = { retryStrategy: () => ({ shouldRetry: false }) };
 
 /** Callback deserializer: JSON text -> value. Text that is not JSON is kept as a string (and rejected). */
@@ -94,12 +85,12 @@ export const notifications = {
 };
 
 export async function approvalWorkflow(event: Record<string, unknown>, context: DurableContext): Promise<ApprovalResult> {
-  const request = await context.step("validate_request", async () => validateRequest(event), NO_RETRY);
+  const request = await context.step("validate-request", async () => validateRequest(event), NO_RETRY);
 
   let decision: unknown;
   try {
     decision = await context.waitForCallback<unknown>(
-      "await_approval",
+      "await-approval",
       async (callbackId, callbackContext) => {
         // Tell the approvers how to answer. Runs once, when the callback is created.
         const topicArn = process.env["NOTIFY_TOPIC_ARN"];
@@ -112,12 +103,12 @@ export async function approvalWorkflow(event: Record<string, unknown>, context: 
         }
         callbackContext.logger.info("approval requested", { callback_id: callbackId });
       },
-      { timeout: APPROVAL_TIMEOUT, serdes: jsonSerdes },
+      { timeout: APPROVAL_WINDOW.timeout, serdes: jsonSerdes },
     );
   } catch (error) {
     if (!(error instanceof CallbackTimeoutError)) throw error;
     context.logger.warn("approval timed out");
-    await context.step("record_expiry", async () => ({ request_id: request.request_id, expired: true }));
+    await context.step("record-expiry", async () => ({ request_id: request.request_id, expired: true }));
     return { status: "EXPIRED", request_id: request.request_id, expired: true };
   }
 
@@ -125,7 +116,7 @@ export async function approvalWorkflow(event: Record<string, unknown>, context: 
   if (answer.approved === true) {
     const approver = typeof answer.approver === "string" ? answer.approver : "unknown";
     // Replace with the real change (e.g. call the purchasing API). Steps are retried on failure.
-    const outcome = await context.step("apply_request", async () => ({
+    const outcome = await context.step("apply-request", async () => ({
       request_id: request.request_id,
       applied: true as const,
       approver,
@@ -135,7 +126,7 @@ export async function approvalWorkflow(event: Record<string, unknown>, context: 
 
   const reason =
     typeof decision === "object" && decision !== null ? (typeof answer.comment === "string" ? answer.comment : "") : "malformed decision";
-  const outcome = await context.step("record_rejection", async () => ({
+  const outcome = await context.step("record-rejection", async () => ({
     request_id: request.request_id,
     rejected: true as const,
     reason,

@@ -1,11 +1,7 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { LocalDurableTestRunner, WaitingOperationStatus } from "@aws/durable-execution-sdk-js-testing";
 
-// The local runner's callback timeouts run on the real clock (skipTime covers waits and retry
-// delays), so the tests shorten the approval window to one second before loading the handler.
-vi.stubEnv("APPROVAL_TIMEOUT_SECONDS", "1");
-const { handler, notifications } = await import("../src/app");
-type ApprovalResult = import("../src/app").ApprovalResult;
+import { APPROVAL_WINDOW, handler, notifications, type ApprovalResult } from "../src/app";
 
 beforeAll(() => LocalDurableTestRunner.setupTestEnvironment({ skipTime: true }));
 afterAll(() => LocalDurableTestRunner.teardownTestEnvironment());
@@ -19,11 +15,13 @@ describe("approval", () => {
   });
   afterEach(() => {
     vi.restoreAllMocks();
+    vi.unstubAllEnvs();
+    APPROVAL_WINDOW.timeout = { days: 3 };
   });
 
   /** Start an execution, answer the approval callback with `decision`, return the finished execution. */
   async function answer(decision: unknown, event: object = REQUEST) {
-    const approval = runner.getOperation("await_approval");
+    const approval = runner.getOperation("await-approval");
     const running = runner.run({ payload: event });
     await approval.waitForData(WaitingOperationStatus.SUBMITTED);
     await approval.sendCallbackSuccess(JSON.stringify(decision));
@@ -35,19 +33,19 @@ describe("approval", () => {
 
     expect(execution.getStatus()).toBe("SUCCEEDED");
     expect(execution.getResult()).toEqual({ status: "APPROVED", request_id: "req-1", applied: true, approver: "grace" });
-    expect(runner.getOperation("apply_request").getStepDetails()?.result).toMatchObject({ applied: true });
-    expect(runner.getOperation("await_approval").getStatus()).toBe("SUCCEEDED");
+    expect(runner.getOperation("apply-request").getStepDetails()?.result).toMatchObject({ applied: true });
+    expect(runner.getOperation("await-approval").getStatus()).toBe("SUCCEEDED");
   });
 
   it("records a rejection and does not apply the request", async () => {
     const execution = await answer({ approved: false, approver: "grace", comment: "over budget" });
 
     expect(execution.getResult()).toEqual({ status: "REJECTED", request_id: "req-1", rejected: true, reason: "over budget" });
-    expect(execution.getOperations().map((op) => op.getName())).not.toContain("apply_request");
+    expect(execution.getOperations().map((op) => op.getName())).not.toContain("apply-request");
   });
 
   it("treats an answer that is not a JSON object as a rejection", async () => {
-    const approval = runner.getOperation("await_approval");
+    const approval = runner.getOperation("await-approval");
     const running = runner.run({ payload: REQUEST });
     await approval.waitForData(WaitingOperationStatus.SUBMITTED);
     await approval.sendCallbackSuccess("yes please");
@@ -58,7 +56,7 @@ describe("approval", () => {
   });
 
   it("fails the execution on a callback failure", async () => {
-    const approval = runner.getOperation("await_approval");
+    const approval = runner.getOperation("await-approval");
     const running = runner.run({ payload: REQUEST });
     await approval.waitForData(WaitingOperationStatus.SUBMITTED);
     await approval.sendCallbackFailure({ ErrorType: "Unavailable", ErrorMessage: "approval system down" });
@@ -67,15 +65,19 @@ describe("approval", () => {
 
     expect(execution.getStatus()).toBe("FAILED");
     expect(execution.getError().errorMessage).toContain("approval system down");
-    expect(execution.getOperations().map((op) => op.getName())).not.toContain("apply_request");
+    expect(execution.getOperations().map((op) => op.getName())).not.toContain("apply-request");
   });
 
   it("expires an unanswered request", async () => {
+    // The local runner's callback timeouts run on the real clock (skipTime covers waits and retry
+    // delays), so this test shortens the approval window to one second.
+    APPROVAL_WINDOW.timeout = { seconds: 1 };
+
     const execution = await runner.run({ payload: REQUEST });
 
     expect(execution.getStatus()).toBe("SUCCEEDED");
     expect(execution.getResult()).toEqual({ status: "EXPIRED", request_id: "req-1", expired: true });
-    expect(runner.getOperation("record_expiry").getStatus()).toBe("SUCCEEDED");
+    expect(runner.getOperation("record-expiry").getStatus()).toBe("SUCCEEDED");
   });
 
   it("publishes the callback id to the approvers' topic", async () => {
@@ -88,14 +90,12 @@ describe("approval", () => {
     const message = JSON.parse(publish.mock.calls[0]?.[0].Message ?? "{}") as { callback_id: string; request: { request_id: string } };
     expect(message.request.request_id).toBe("req-1");
     expect(message.callback_id).toBeTruthy();
-    vi.unstubAllEnvs();
-    vi.stubEnv("APPROVAL_TIMEOUT_SECONDS", "1");
   });
 
   it.each([{}, { request_id: "r", amount: -1 }, { request_id: "", amount: 5 }])("fails before asking on invalid input %j", async (event) => {
     const execution = await runner.run({ payload: event });
 
     expect(execution.getStatus()).toBe("FAILED");
-    expect(execution.getOperations().map((op) => op.getName())).not.toContain("await_approval");
+    expect(execution.getOperations().map((op) => op.getName())).not.toContain("await-approval");
   });
 });

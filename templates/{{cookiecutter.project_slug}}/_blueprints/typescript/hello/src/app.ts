@@ -35,14 +35,14 @@ export function validateInput(event: HelloEvent): string {
 }
 
 export async function helloWorkflow(event: HelloEvent, context: DurableContext): Promise<HelloResult> {
-  const name = await context.step("validate_input", async () => validateInput(event), NO_RETRY);
-  const greeting = await context.step("make_greeting", async (stepContext) => {
+  const name = await context.step("validate-input", async () => validateInput(event), NO_RETRY);
+  const greeting = await context.step("make-greeting", async (stepContext) => {
     stepContext.logger.info("greeting", { name });
     return `Hello, ${name}!`;
   });
   context.logger.info("pausing before the farewell");
   await context.wait("pause", PAUSE);
-  const farewell = await context.step("make_farewell", async () => `Goodbye, ${name}!`);
+  const farewell = await context.step("make-farewell", async () => `Goodbye, ${name}!`);
   return { greeting, farewell };
 }
 

@@ -17,10 +17,10 @@ describe("hello", () => {
 
     expect(execution.getStatus()).toBe("SUCCEEDED");
     expect(execution.getResult()).toEqual({ greeting: "Hello, Ada!", farewell: "Goodbye, Ada!" });
-    expect(runner.getOperation("validate_input").getStepDetails()?.result).toBe("Ada");
-    expect(runner.getOperation("make_greeting").getStepDetails()?.result).toBe("Hello, Ada!");
+    expect(runner.getOperation("validate-input").getStepDetails()?.result).toBe("Ada");
+    expect(runner.getOperation("make-greeting").getStepDetails()?.result).toBe("Hello, Ada!");
     expect(runner.getOperation("pause").getWaitDetails()?.waitSeconds).toBe(PAUSE.seconds);
-    expect(runner.getOperation("make_farewell").getStatus()).toBe("SUCCEEDED");
+    expect(runner.getOperation("make-farewell").getStatus()).toBe("SUCCEEDED");
   });
 
   it("defaults to World", async () => {
@@ -35,7 +35,7 @@ describe("hello", () => {
 
     expect(execution.getStatus()).toBe("FAILED");
     expect(execution.getError().errorMessage).toBe("name must be a non-empty string of at most 100 characters");
-    expect(runner.getOperation("validate_input").getStepDetails()?.attempt).toBeLessThanOrEqual(1);
-    expect(execution.getOperations().map((op) => op.getName())).not.toContain("make_greeting");
+    expect(runner.getOperation("validate-input").getStepDetails()?.attempt).toBeLessThanOrEqual(1);
+    expect(execution.getOperations().map((op) => op.getName())).not.toContain("make-greeting");
   });
 });
