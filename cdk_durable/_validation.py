@@ -122,7 +122,8 @@ def check_runtime(runtime_name: str, *, allow_custom_runtime: bool = False, name
             f"(managed durable runtimes: {allowed})"
         )
     raise DurableValidationError(
-        f"{name} must be a runtime that supports durable execution ({allowed}, or newer), got {runtime_name!r}"
+        f"{name} must be a runtime that supports durable execution ({allowed}, or newer), "
+        f"got {runtime_name!r}"
     )
 
 

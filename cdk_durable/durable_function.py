@@ -586,7 +586,14 @@ class DurableFunction(Construct):
     def _configure_kms(self, key: kms.IKey, stack: cdk.Stack) -> None:
         cfn_fn = self.function.node.default_child
         assert isinstance(cfn_fn, lambda_.CfnFunction)
-        cfn_fn.add_property_override("DurableConfig.KMSKeyArn", key.key_arn)
+        # Set on the L1 property (not a raw override) so Aspects, cdk-nag packs and DurableChecks see it.
+        current = cfn_fn.durable_config
+        assert isinstance(current, lambda_.CfnFunction.DurableConfigProperty)
+        cfn_fn.durable_config = lambda_.CfnFunction.DurableConfigProperty(
+            execution_timeout=current.execution_timeout,
+            retention_period_in_days=current.retention_period_in_days,
+            kms_key_arn=key.key_arn,
+        )
         fn_arn_pattern = self._own_arn_pattern()
         service_statement = iam.PolicyStatement(
             sid="DurableExecutionLambdaService",

@@ -17,7 +17,9 @@ from cfnlint.api import ManualArgs, lint
 GLOBAL_IGNORES: dict[str, str] = {}
 
 
-def cfn_lint(template: Mapping[str, Any] | str | Path, *, ignore: Mapping[str, str] | None = None) -> list[str]:
+def cfn_lint(
+    template: Mapping[str, Any] | str | Path, *, ignore: Mapping[str, str] | None = None
+) -> list[str]:
     """Return cfn-lint's errors and warnings as ``RULE: message (path)`` strings."""
     if isinstance(template, Path):
         text = template.read_text()
@@ -27,11 +29,12 @@ def cfn_lint(template: Mapping[str, Any] | str | Path, *, ignore: Mapping[str, s
         text = json.dumps(template)
     ignored = {**GLOBAL_IGNORES, **(ignore or {})}
     matches = lint(text, config=ManualArgs(regions=["us-east-1"], ignore_checks=list(ignored)))
-    return [
-        f"{m.rule.id}: {m.message} ({'/'.join(str(x) for x in m.path) if getattr(m, 'path', None) else m.linenumber})"
-        for m in matches
-        if m.rule.id[0] in ("E", "W")
-    ]
+    return [f"{m.rule.id}: {m.message} ({_where(m)})" for m in matches if m.rule.id[0] in ("E", "W")]
+
+
+def _where(match: Any) -> str:
+    path = getattr(match, "path", None)
+    return "/".join(str(x) for x in path) if path else f"line {match.linenumber}"
 
 
 def assert_cfn_lint_clean(

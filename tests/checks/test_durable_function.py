@@ -87,3 +87,19 @@ def test_with_a_kms_key_the_plugin_finds_nothing(tmp_path: Path) -> None:
     report = tmp_path / "validation-report.json"
     violations = json.loads(report.read_text())["pluginReports"] if report.exists() else []
     assert [v for v in violations if v["pluginName"] == "DurableChecks" and v["violations"]] == []
+
+
+def test_with_a_kms_key_the_aspect_sees_the_key_and_finds_nothing() -> None:
+    # The construct sets DurableConfig.KMSKeyArn on the L1 property (not a raw override), so the
+    # aspect mode evaluates DUR-E8 against the key policy the construct writes.
+    app = cdk.App()
+    stack = cdk.Stack(app, "S")
+    key = kms.Key(stack, "Key")
+    fn = _durable(stack, kms_key=key)
+    fn.add_recommended_alarms()
+    cfn = fn.function.node.default_child
+    assert isinstance(cfn, lambda_.CfnFunction)
+    assert stack.resolve(cfn.durable_config)["kmsKeyArn"] == stack.resolve(key.key_arn)
+    cdk.Aspects.of(app).add(DurableChecks())
+
+    assert _findings(Annotations.from_stack(stack)) == set()
