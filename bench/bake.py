@@ -1,0 +1,132 @@
+"""Template figures: matrix size, matrix wall time, bake-to-green time of one project.
+
+    .venv/bin/python bench/bake.py                      # all three figures
+    .venv/bin/python bench/bake.py --skip-matrix        # only bake-to-green (about a minute)
+    .venv/bin/python bench/bake.py --iac cdk --blueprint approval --fresh-venv
+
+*Matrix wall time* runs the template tests (``pytest tests/templates -n <workers>``) and reports the
+wall time and pytest's summary. *Bake-to-green* bakes one project with cookiecutter's API and runs
+its ``make test`` and ``make validate`` with this repository's environment (``PYTHON=``), or, with
+``--fresh-venv``, lets the project create its own ``.venv`` from PyPI as a user would.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from cookiecutter.main import cookiecutter
+
+ROOT = Path(__file__).resolve().parent.parent
+TEMPLATE = ROOT / "templates"
+NODE_BIN = ROOT / "node_modules" / ".bin"
+
+
+def environment() -> dict[str, str]:
+    env = dict(os.environ)
+    env["PATH"] = os.pathsep.join([str(NODE_BIN), str(ROOT / ".venv-sam" / "bin"), env.get("PATH", "")])
+    env.setdefault("JSII_NODE", str(NODE_BIN / "node"))
+    env["JSII_SILENCE_WARNING_UNTESTED_NODE_VERSION"] = "1"
+    env["SAM_CLI_TELEMETRY"] = "0"
+    env["CDK_DISABLE_CLI_TELEMETRY"] = "true"
+    return env
+
+
+def matrix_size() -> tuple[int, str]:
+    context = json.loads((TEMPLATE / "cookiecutter.json").read_text())
+    iacs, runtimes, blueprints = context["iac"], context["runtime"], context["blueprint"]
+    size = len(iacs) * len(runtimes) * len(blueprints)
+    return size, f"{len(iacs)} IaC x {len(runtimes)} runtimes x {len(blueprints)} blueprints"
+
+
+def matrix_wall_time(workers: str) -> tuple[float, str]:
+    start = time.perf_counter()
+    proc = subprocess.run(
+        [sys.executable, "-m", "pytest", "tests/templates", "-q", "-n", workers, "-p", "no:cacheprovider"],
+        cwd=ROOT,
+        env=environment(),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    elapsed = time.perf_counter() - start
+    summary = next(
+        (line for line in reversed(proc.stdout.splitlines()) if re.search(r"\d+ (passed|failed)", line)),
+        f"pytest exited {proc.returncode}",
+    )
+    return elapsed, summary.strip("= ")
+
+
+def timed(label: str, args: list[str], cwd: Path, env: dict[str, str]) -> float:
+    start = time.perf_counter()
+    proc = subprocess.run(args, cwd=cwd, env=env, capture_output=True, text=True, check=False)
+    elapsed = time.perf_counter() - start
+    if proc.returncode != 0:
+        sys.exit(f"{label} failed ({proc.returncode}):\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}")
+    return elapsed
+
+
+def bake_to_green(iac: str, runtime: str, blueprint: str, *, fresh_venv: bool) -> dict[str, float]:
+    env = environment()
+    overrides = [] if fresh_venv else [f"PYTHON={sys.executable}"]
+    if iac == "cdk":
+        overrides.append(f"CDK={NODE_BIN / 'cdk'}")
+    if iac == "sam":
+        overrides.append(f"SAM={ROOT / '.venv-sam' / 'bin' / 'sam'}")
+    with tempfile.TemporaryDirectory() as tmp:
+        start = time.perf_counter()
+        project = Path(
+            cookiecutter(
+                str(TEMPLATE),
+                no_input=True,
+                output_dir=tmp,
+                default_config=True,
+                extra_context={
+                    "iac": iac,
+                    "runtime": runtime,
+                    "blueprint": blueprint,
+                    "cdk_durable_requirement": f"cdk-durable @ {ROOT.as_uri()}",
+                },
+            )
+        )
+        figures = {"bake": time.perf_counter() - start}
+        figures["make test"] = timed("make test", ["make", "test", *overrides], project, env)
+        figures["make validate"] = timed("make validate", ["make", "validate", *overrides], project, env)
+    figures["total"] = sum(figures.values())
+    return figures
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--iac", default="sam")
+    parser.add_argument("--runtime", default="python3.13")
+    parser.add_argument("--blueprint", default="approval")
+    parser.add_argument("--workers", default="auto", help="pytest-xdist workers for the matrix (-n)")
+    parser.add_argument("--skip-matrix", action="store_true", help="only the bake-to-green figure")
+    parser.add_argument("--fresh-venv", action="store_true", help="let the project create its own .venv")
+    args = parser.parse_args()
+
+    size, shape = matrix_size()
+    print(f"matrix size: {size} projects ({shape})")
+    if not args.skip_matrix:
+        elapsed, summary = matrix_wall_time(args.workers)
+        cpus = os.cpu_count()
+        print(f"matrix wall time: {elapsed:.0f} s with -n {args.workers} on {cpus} CPUs ({summary})")
+    figures = bake_to_green(args.iac, args.runtime, args.blueprint, fresh_venv=args.fresh_venv)
+    env_kind = "fresh .venv from PyPI" if args.fresh_venv else "shared environment"
+    detail = ", ".join(f"{k} {v:.1f} s" for k, v in figures.items() if k != "total")
+    print(
+        f"bake-to-green ({args.iac}, {args.runtime}, {args.blueprint}; {env_kind}): "
+        f"{figures['total']:.1f} s ({detail})"
+    )
+
+
+if __name__ == "__main__":
+    main()
