@@ -25,6 +25,9 @@ from pathlib import Path
 from cookiecutter.main import cookiecutter
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+from tests.templates.conftest import find_interpreter  # noqa: E402  (the same probe as the matrix)
+
 TEMPLATE = ROOT / "templates"
 NODE_BIN = ROOT / "node_modules" / ".bin"
 
@@ -75,6 +78,9 @@ def timed(label: str, args: list[str], cwd: Path, env: dict[str, str]) -> float:
 
 def bake_to_green(iac: str, runtime: str, blueprint: str, *, fresh_venv: bool) -> dict[str, float]:
     env = environment()
+    interpreter = find_interpreter(runtime) if runtime.startswith("python") else None
+    if interpreter is not None:  # sam build runs the runtime's interpreter
+        env["PATH"] = os.pathsep.join([str(interpreter.parent), env["PATH"]])
     overrides = [] if fresh_venv else [f"PYTHON={sys.executable}"]
     if iac == "cdk":
         overrides.append(f"CDK={NODE_BIN / 'cdk'}")
