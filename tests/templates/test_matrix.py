@@ -192,6 +192,42 @@ def test_cloudformation_validates(baked, combo):
         assert statements[0]["Resource"] == {"Fn::Sub": "${WorkflowFunction.Arn}:*"}
 
 
+FAKE_AWS = """#!/usr/bin/env bash
+echo "$@" >> "$AWS_CALLS"
+if [ "$2" = package ]; then
+  while [ $# -gt 0 ]; do [ "$1" = --output-template-file ] && cp template.yaml "$2"; shift; done
+fi
+"""
+
+
+@pytest.mark.slow
+def test_cloudformation_deploy_script_builds_packages_and_deploys(baked, tmp_path):
+    project = baked(("cloudformation", "python3.13", "approval"))
+    fake_aws = tmp_path / "aws"
+    fake_aws.write_text(FAKE_AWS)
+    fake_aws.chmod(0o755)
+    calls = tmp_path / "calls.txt"
+    env = {
+        **tool_env(),
+        "AWS": str(fake_aws),
+        "AWS_CALLS": str(calls),
+        "ARTIFACT_BUCKET": "my-artifacts",
+        "PYTHON": str(PYTHON),
+    }
+
+    run(["./scripts/deploy.sh"], cwd=project, env=env)
+
+    build = project / ".build" / "function"
+    assert (build / "app.py").exists()
+    assert (build / "aws_durable_execution_sdk_python").is_dir(), "the SDK is bundled"
+    package, deploy, describe = calls.read_text().splitlines()
+    assert package.startswith("cloudformation package --template-file template.yaml --s3-bucket my-artifacts")
+    assert "cloudformation deploy --template-file .build/packaged.yaml" in deploy
+    assert "--capabilities CAPABILITY_IAM" in deploy
+    assert "CodeVersion=" in deploy
+    assert describe.startswith("cloudformation describe-stacks")
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("combo", CDK_COMBOS, ids=combo_id)
 def test_cdk_synth_and_cfn_lint(baked, combo):

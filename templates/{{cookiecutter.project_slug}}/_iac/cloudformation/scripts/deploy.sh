@@ -5,8 +5,8 @@
 #
 # 1. `make build` puts the handler and its dependencies in .build/function;
 # 2. `aws cloudformation package` zips it, uploads it to ARTIFACT_BUCKET and rewrites `Code:`;
-# 3. `aws cloudformation deploy` creates or updates the stack. CodeVersion (a hash of the code)
-#    publishes a new Lambda version, and moves the alias to it, whenever the code changes.
+# 3. `aws cloudformation deploy` creates or updates the stack. CodeVersion (a hash of the code and
+#    the template) publishes a new Lambda version, and moves the alias to it, whenever either changes.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -15,7 +15,10 @@ AWS="${AWS:-aws}"
 : "${ARTIFACT_BUCKET:?set ARTIFACT_BUCKET to an S3 bucket in the target region for the function code}"
 
 make build
-code_version="$(cd .build/function && find . -type f -print0 | LC_ALL=C sort -z | xargs -0 sha256sum | sha256sum | cut -c1-16)"
+# The code and the template: a configuration change (memory, environment) also needs a new version,
+# because the alias serves the configuration that was published with the version.
+code_version="$({ (cd .build/function && find . -type f -print0 | LC_ALL=C sort -z | xargs -0 sha256sum); \
+  sha256sum template.yaml; } | sha256sum | cut -c1-16)"
 
 $AWS cloudformation package \
   --template-file template.yaml \
