@@ -74,6 +74,9 @@ def tool_env(extra_path: list[Path] | None = None) -> dict[str, str]:
     env["JSII_SILENCE_WARNING_UNTESTED_NODE_VERSION"] = "1"
     env["SAM_CLI_TELEMETRY"] = "0"
     env["CDK_DISABLE_CLI_TELEMETRY"] = "true"
+    # CI=true makes vitest, npm and friends colour their output; tests read it as plain text.
+    env["NO_COLOR"] = "1"
+    env.pop("FORCE_COLOR", None)
     env.pop("MAKEFLAGS", None)
     env.pop("MAKELEVEL", None)
     return env

@@ -65,6 +65,9 @@ def pair_id(pair: tuple[str, str]) -> str:
     return "-".join(pair)
 
 
+ANSI_ESCAPE = re.compile(r"\x1b\[[0-9;]*m")
+
+
 def npm_env() -> dict[str, str]:
     """tool_env plus one npm cache for every baked project (warm after the first install)."""
     env = tool_env()
@@ -173,10 +176,11 @@ def test_project_checks_pass(projects: Projects, pair: tuple[str, str]) -> None:
     project = projects.installed(("sam", runtime, blueprint))
 
     proc = run(["make", "test"], cwd=project, env=npm_env())
+    stdout = ANSI_ESCAPE.sub("", proc.stdout)
 
-    assert "Test Files  1 passed (1)" in proc.stdout
-    assert re.search(r"Tests  (\d+) passed \(\1\)", proc.stdout), "every vitest test passed"
-    assert "problem" not in proc.stdout + proc.stderr  # ESLint prints "N problems" on findings
+    assert "Test Files  1 passed (1)" in stdout
+    assert re.search(r"Tests  (\d+) passed \(\1\)", stdout), "every vitest test passed"
+    assert "problem" not in stdout + proc.stderr  # ESLint prints "N problems" on findings
 
 
 @pytest.mark.slow
