@@ -7,7 +7,7 @@ from datetime import timedelta
 
 import pytest
 
-from cdk_durable.diagnose import diagnose_history
+from cdk_durable.diagnose import diagnose_history, parse_timestamp
 
 from . import _fixtures as fx
 from . import make_fixtures
@@ -30,10 +30,11 @@ def test_a_fresh_run_gives_the_recorded_history_and_diagnosis() -> None:
     ]
     assert [sorted(e) for e in captured.history["Events"]] == [sorted(e) for e in recorded["Events"]]
     # And the diagnosis is the same
-    fresh = diagnose_history(captured.history, captured.execution, now=fx.at("retries_exhausted", days=1))
-    started = captured.history["Events"][0]["EventTimestamp"]
+    # (each evaluated one day after its own start: the fresh run starts today, the recording did not)
+    started = parse_timestamp(captured.history["Events"][0]["EventTimestamp"], where="fresh run")
+    fresh = diagnose_history(captured.history, captured.execution, now=started + timedelta(days=1))
     again = diagnose_history(
         recorded, fx.execution("retries_exhausted"), now=fx.at("retries_exhausted", days=1)
     )
     assert [f.message for f in fresh.findings] == [f.message for f in again.findings]
-    assert fresh.execution.status == "FAILED" and fresh.now - started > timedelta(0)
+    assert fresh.execution.status == "FAILED" and fresh.now - started == timedelta(days=1)
