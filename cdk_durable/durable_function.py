@@ -614,6 +614,21 @@ class DurableFunction(Construct):
         """``StopDurableExecution`` on this function's executions."""
         return self._grant_on_executions(grantee, p.STOP_EXECUTION_ACTIONS)
 
+    def grant_pause_execution(self, grantee: iam.IGrantable) -> iam.Grant:
+        """``PauseDurableExecution`` and ``ResumeDurableExecution`` on this function's executions.
+
+        No ``kms:Decrypt`` with ``kms_key``: AWS lists the callers that read execution data (get, history,
+        callbacks, stop) as needing it, and pausing is not among them.
+        """
+        return self._grant_on_executions(grantee, p.PAUSE_EXECUTION_ACTIONS, decrypt=False)
+
+    def grant_delete_execution(self, grantee: iam.IGrantable) -> iam.Grant:
+        """``DeleteDurableExecution`` on this function's executions (Lambda deletes terminal ones only).
+
+        No ``kms:Decrypt`` with ``kms_key`` (deleting does not read execution data).
+        """
+        return self._grant_on_executions(grantee, p.DELETE_EXECUTION_ACTIONS, decrypt=False)
+
     def _arn_for(self, grantee: iam.IGrantable) -> str:
         """The function ARN for a grant. This function's own role cannot reference its function (the
         function depends on the role's policy: a cycle), so it gets the reference-free form."""
@@ -622,11 +637,13 @@ class DurableFunction(Construct):
     def _execution_arns(self, grantee: iam.IGrantable) -> str:
         return f"{self._arn_for(grantee)}{p.EXECUTION_ARN_SUFFIX}"
 
-    def _grant_on_executions(self, grantee: iam.IGrantable, actions: Sequence[str]) -> iam.Grant:
+    def _grant_on_executions(
+        self, grantee: iam.IGrantable, actions: Sequence[str], *, decrypt: bool = True
+    ) -> iam.Grant:
         grant = iam.Grant.add_to_principal(
             grantee=grantee, actions=list(actions), resource_arns=[self._execution_arns(grantee)]
         )
-        if self.kms_key is not None:  # readers/senders of execution data decrypt it
+        if decrypt and self.kms_key is not None:  # readers/senders of execution data decrypt it
             grant = grant.combine(self.kms_key.grant(grantee, *p.KMS_READER_ACTIONS))
         return grant
 
