@@ -7,8 +7,11 @@ alias ``previous`` on 3, one PAUSED execution on 2 and two RUNNING ones on 6 (tw
 from __future__ import annotations
 
 import json
+import re
+import shlex
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import boto3
@@ -422,3 +425,59 @@ def test_the_command_is_registered_in_the_cli() -> None:
     result = CliRunner().invoke(main, ["--help"])
     assert result.exit_code == 0
     assert "versions  List published versions and prune the ones nothing needs." in result.output
+
+
+# --- the docs page: every command as printed, the sample output, the IAM table ------------------------
+
+DOCS = Path(__file__).resolve().parents[2] / "docs" / "changing-workflows.md"
+
+
+def _docs_commands() -> list[list[str]]:
+    lines = [ln.strip() for ln in DOCS.read_text().splitlines()]
+    return [shlex.split(ln)[1:] for ln in lines if ln.startswith("cdk-durable versions ")]
+
+
+def test_the_docs_print_commands_that_run_as_printed(client: Any) -> None:
+    commands = _docs_commands()
+    assert len(commands) >= 4
+    for args in commands:
+        with Stubber(client) as stubber:
+            _add_listing(stubber)
+            if "--yes" in args:
+                keep = int(args[args.index("--keep") + 1]) if "--keep" in args else 3
+                versions = versions_module.collect_versions(_client_for_plan(), "orders")
+                for d in plan_prune(versions, keep=keep):
+                    if d.delete:
+                        _add_executions(stubber, d.version)
+                        stubber.add_response(
+                            "delete_function", {}, {"FunctionName": "orders", "Qualifier": d.version}
+                        )
+            result = CliRunner().invoke(main, args)
+            assert result.exit_code == 0, (args, result.output)
+            stubber.assert_no_pending_responses()
+
+
+def _client_for_plan() -> Any:
+    """A second stubbed client that answers the listing once (to compute what --yes will delete)."""
+    other = _client()
+    stubber = Stubber(other)
+    _add_listing(stubber)
+    stubber.activate()
+    return other
+
+
+def test_the_sample_output_in_the_docs_is_what_the_command_prints(stubbed: Stubber) -> None:
+    _add_listing(stubbed)
+    result = _run("orders:live")
+    assert result.exit_code == 0
+    assert result.output in DOCS.read_text()
+
+
+def test_the_docs_list_every_permission_the_command_needs() -> None:
+    text = DOCS.read_text()
+    for operation, (action, resource) in versions_module.REQUIRED_ACTIONS.items():
+        row = next((ln for ln in text.splitlines() if ln.startswith(f"| {operation}")), None)
+        assert row is not None, operation
+        assert f"`{action}`" in row, row
+        for arn in re.findall(r"<function ARN>(?::\*)?", resource):
+            assert f"`{arn}`" in row, row
