@@ -100,6 +100,7 @@ class DurableFunctionProps(TypedDict, total=False):
     provisioned_concurrent_executions: int
     allow_custom_runtime: bool
     replay_lint: ReplayLint
+    version_removal_policy: cdk.RemovalPolicy
 
 
 # Function options the construct owns (error when passed through), with the reason.

@@ -158,3 +158,14 @@ def test_destinations_in_current_version_options_are_refused() -> None:
     target = destinations.SqsDestination(sqs.Queue(stack, "Q"))
     with pytest.raises(DurableValidationError, match=r"^current_version_options.on_failure is not allowed"):
         durable(stack, current_version_options=lambda_.VersionOptions(on_failure=target))
+
+
+def test_the_props_typeddict_lists_every_own_prop_including_version_removal_policy() -> None:
+    import inspect
+
+    from cdk_durable.durable_function import DurableFunction, DurableFunctionProps
+
+    params = inspect.signature(DurableFunction.__init__).parameters
+    own = {n for n, prm in params.items() if prm.kind is inspect.Parameter.KEYWORD_ONLY}
+    assert set(DurableFunctionProps.__annotations__) == own
+    assert "version_removal_policy" in own
