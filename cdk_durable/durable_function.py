@@ -1,10 +1,10 @@
 """``DurableFunction``: an AWS Lambda durable function deployed correctly by default.
 
-Builds on ``lambda_.Function(durable_config=...)`` and adds what the L2 lacks: a version and an alias
-that every wiring uses, the durable managed policy on any role, synth-time validation, durable grants,
-status-change rules, metrics and alarms, a dead-letter queue, KMS for execution data, outputs and the
-replay-model lint. Platform facts come from :mod:`cdk_durable.platform`, bounds and messages from
-:mod:`cdk_durable._validation`.
+Builds on ``lambda_.Function(durable_config=...)`` and adds what the L2 lacks: a version (retained on
+update, so suspended executions can still replay on it) and an alias that every wiring uses, the
+durable managed policy on any role, synth-time validation, durable grants, status-change rules, metrics
+and alarms, a dead-letter queue, KMS for execution data, outputs and the replay-model lint. Platform
+facts come from :mod:`cdk_durable.platform`, bounds and messages from :mod:`cdk_durable._validation`.
 """
 
 from __future__ import annotations
@@ -239,7 +239,8 @@ class _CheckedProps:
 class DurableFunction(Construct):
     """An AWS Lambda durable function with a version and an alias that everything uses.
 
-    Children (construct ids are a contract): ``Function`` (``lambda_.Function``), its current version,
+    Children (construct ids are a contract): ``Function`` (``lambda_.Function``), its current version
+    (``Function/CurrentVersion``, retained by default),
     ``Alias``, ``DeadLetterQueue`` (unless disabled or brought), ``Outputs*`` on :meth:`add_outputs`.
 
     ``**function_props`` accepts any other ``lambda_.Function`` option (``vpc``, ``layers``,
