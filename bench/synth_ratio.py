@@ -5,8 +5,8 @@ in the same process:
 
 - **L3**: ``DurableFunction`` + ``on_status_change`` (failures) + ``add_recommended_alarms`` +
   ``grant_invoke`` / ``grant_send_callback`` to a shared role, default replay lint (Python asset code);
-- **L2**: ``lambda_.Function(durable_config=...)``, ``current_version``, ``Alias``, an SSE-SQS DLQ with
-  14-day retention and TLS enforced, the same event rule, the same four alarms and the same grants.
+- **L2**: ``lambda_.Function(durable_config=...)``, ``current_version`` (retained), ``Alias``, an SSE-SQS
+  DLQ with 14-day retention and TLS enforced, the same event rule, the same four alarms and the same grants.
 
 Functions go 10 to a stack (CloudFormation's 500-resource limit), each stack with its own shared
 grantee role. Prints the median wall time of ``--repeat`` alternating runs, the L3/L2 ratio, and
@@ -91,6 +91,8 @@ def build_l2(stack: cdk.Stack, n: int, code_dir: str) -> None:
                 execution_timeout=cdk.Duration.days(7), retention_period=cdk.Duration.days(14)
             ),
             dead_letter_queue=dlq,
+            # DurableFunction retains every published version (version_removal_policy=RETAIN).
+            current_version_options=lambda_.VersionOptions(removal_policy=cdk.RemovalPolicy.RETAIN),
         )
         alias = lambda_.Alias(stack, f"Alias{i}", alias_name="live", version=fn.current_version)
         events.Rule(

@@ -1,10 +1,10 @@
 """``DurableFunction``: an AWS Lambda durable function deployed correctly by default.
 
-Builds on ``lambda_.Function(durable_config=...)`` and adds what the L2 lacks: a version and an alias
-that every wiring uses, the durable managed policy on any role, synth-time validation, durable grants,
-status-change rules, metrics and alarms, a dead-letter queue, KMS for execution data, outputs and the
-replay-model lint. Platform facts come from :mod:`cdk_durable.platform`, bounds and messages from
-:mod:`cdk_durable._validation`.
+Builds on ``lambda_.Function(durable_config=...)`` and adds what the L2 lacks: a version (retained on
+update, so suspended executions can still replay on it) and an alias that every wiring uses, the
+durable managed policy on any role, synth-time validation, durable grants, status-change rules, metrics
+and alarms, a dead-letter queue, KMS for execution data, outputs and the replay-model lint. Platform
+facts come from :mod:`cdk_durable.platform`, bounds and messages from :mod:`cdk_durable._validation`.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ import functools
 import importlib
 import inspect
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypedDict
 
@@ -42,6 +43,14 @@ ANN_PINNED_NAME = "cdk-durable:pinned-function-name"
 ANN_REPLAY_LINT = "cdk-durable:replay-lint"
 ANN_KMS_POLICY = "cdk-durable:kms-key-policy"
 ANN_ROLE_POLICY = "cdk-durable:role-policy"
+ANN_VERSION_DESTROY = "cdk-durable:version-removal-destroy"
+
+#: ``version_removal_policy`` values that a Lambda version supports (SNAPSHOT does not apply to it).
+VERSION_REMOVAL_POLICIES: tuple[cdk.RemovalPolicy, ...] = (
+    cdk.RemovalPolicy.RETAIN,
+    cdk.RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE,
+    cdk.RemovalPolicy.DESTROY,
+)
 
 
 class DeadLetterQueueMode(enum.Enum):
@@ -91,6 +100,7 @@ class DurableFunctionProps(TypedDict, total=False):
     provisioned_concurrent_executions: int
     allow_custom_runtime: bool
     replay_lint: ReplayLint
+    version_removal_policy: cdk.RemovalPolicy
 
 
 # Function options the construct owns (error when passed through), with the reason.
@@ -147,16 +157,90 @@ def quiet_redundant_role_dependency(function: lambda_.Function) -> None:
     cfn.add_metadata("cfn-lint", {"config": {"ignore_checks": ["W3005"]}})
 
 
+@functools.cache
+def _version_option_names() -> tuple[str, ...]:
+    params = inspect.signature(lambda_.VersionOptions.__init__).parameters
+    return tuple(n for n, prm in params.items() if prm.kind is inspect.Parameter.KEYWORD_ONLY)
+
+
+def _version_options(
+    version_removal_policy: Any, current_version_options: Any
+) -> tuple[lambda_.VersionOptions, cdk.RemovalPolicy]:
+    """``current_version_options`` for the L2, with the removal policy decided.
+
+    ``version_removal_policy`` (default RETAIN) and a user's ``current_version_options.removal_policy``
+    are the same setting: either may be given, both only if they agree. The user's other version options
+    (description, code_sha256, ...) are kept; destinations are refused as on the function.
+    """
+    allowed = ", ".join(f"RemovalPolicy.{p_.name}" for p_ in VERSION_REMOVAL_POLICIES)
+    given: dict[str, Any]
+    if current_version_options is None:
+        given = {}
+    elif isinstance(current_version_options, lambda_.VersionOptions):
+        given = {
+            n: val
+            for n in _version_option_names()
+            if (val := getattr(current_version_options, n, None)) is not None
+        }
+    elif isinstance(current_version_options, Mapping):
+        given = {n: val for n, val in current_version_options.items() if val is not None}
+        unknown = sorted(set(given) - set(_version_option_names()))
+        if unknown:
+            raise v.DurableValidationError(
+                f"current_version_options has unknown option(s) {', '.join(unknown)}: allowed are "
+                f"{', '.join(_version_option_names())}"
+            )
+    else:
+        raise v.DurableValidationError(
+            "current_version_options must be a lambda_.VersionOptions, got "
+            f"{type(current_version_options).__name__} {current_version_options!r}"
+        )
+    for destination in ("on_failure", "on_success"):
+        if destination in given:
+            raise v.DurableValidationError(
+                f"current_version_options.{destination} is not allowed on a DurableFunction: Lambda "
+                "destinations are not supported for durable functions; use the dead-letter queue or "
+                "on_status_change()"
+            )
+    theirs = given.get("removal_policy")
+    for name, value in (("version_removal_policy", version_removal_policy), ("removal_policy", theirs)):
+        if value is not None and value not in VERSION_REMOVAL_POLICIES:
+            where = name if name == "version_removal_policy" else "current_version_options.removal_policy"
+            raise v.DurableValidationError(f"{where} must be one of {allowed}, got {value!r}")
+    if version_removal_policy is not None and theirs is not None and theirs is not version_removal_policy:
+        v.check_conflict(
+            "version_removal_policy",
+            "a different current_version_options.removal_policy",
+            "both set how published versions are removed; give one of them",
+        )
+    policy: cdk.RemovalPolicy = version_removal_policy or theirs or cdk.RemovalPolicy.RETAIN
+    return lambda_.VersionOptions(**{**given, "removal_policy": policy}), policy
+
+
 def _require(value: Any, kind: type | tuple[type, ...], name: str, example: str) -> None:
     if not isinstance(value, kind):
         raise v.DurableValidationError(f"{name} must be {example}, got {type(value).__name__} {value!r}")
+
+
+@dataclass(frozen=True)
+class _CheckedProps:
+    """What validation derived from the props, for the construction steps."""
+
+    runtime: lambda_.Runtime
+    runtime_name: str
+    execution_seconds: float | None
+    dead_letter_topic: sns.ITopic | None
+    event_sources: tuple[lambda_.IEventSource, ...]
+    version_options: lambda_.VersionOptions
+    version_removal_policy: cdk.RemovalPolicy
 
 
 @jsii.implements(iam.IGrantable)
 class DurableFunction(Construct):
     """An AWS Lambda durable function with a version and an alias that everything uses.
 
-    Children (construct ids are a contract): ``Function`` (``lambda_.Function``), its current version,
+    Children (construct ids are a contract): ``Function`` (``lambda_.Function``), its current version
+    (``Function/CurrentVersion``, retained by default),
     ``Alias``, ``DeadLetterQueue`` (unless disabled or brought), ``Outputs*`` on :meth:`add_outputs`.
 
     ``**function_props`` accepts any other ``lambda_.Function`` option (``vpc``, ``layers``,
@@ -188,6 +272,7 @@ class DurableFunction(Construct):
         provisioned_concurrent_executions: int | None = None,
         allow_custom_runtime: bool = False,
         replay_lint: ReplayLint = ReplayLint.WARN,
+        version_removal_policy: cdk.RemovalPolicy | None = None,
         **function_props: Any,
     ) -> None:
         """Create the durable function.
@@ -214,10 +299,84 @@ class DurableFunction(Construct):
         :param provisioned_concurrent_executions: Default: none. Provisioned concurrency on the alias.
         :param allow_custom_runtime: Default: False. Confirms a ``provided.*`` runtime brings a durable SDK.
         :param replay_lint: Default: ``WARN``. Replay-model lint of Python asset code at synth.
+        :param version_removal_policy: Default: ``RemovalPolicy.RETAIN`` - every published version is
+            kept (``DeletionPolicy`` and ``UpdateReplacePolicy: Retain``) so executions suspended on it
+            can resume after the next deploy; prune with ``cdk-durable versions --prune``. ``DESTROY``
+            deletes the previous version on each deploy and adds a warning saying what that costs.
+            (``current_version_options=`` is honoured; its ``removal_policy`` counts as this prop.)
         """
         super().__init__(scope, id)
+        checked = self._validate(
+            code=code,
+            handler=handler,
+            execution_timeout=execution_timeout,
+            runtime=runtime,
+            retention_period=retention_period,
+            timeout=timeout,
+            alias_name=alias_name,
+            kms_key=kms_key,
+            dead_letter_queue=dead_letter_queue,
+            dead_letter_queue_mode=dead_letter_queue_mode,
+            allow_custom_runtime=allow_custom_runtime,
+            replay_lint=replay_lint,
+            version_removal_policy=version_removal_policy,
+            function_props=function_props,
+        )
+        self.execution_timeout = execution_timeout
+        self.kms_key = kms_key
+        self.dead_letter_queue: sqs.IQueue | None = self._create_dead_letter_queue(
+            dead_letter_queue, checked.dead_letter_topic, dead_letter_queue_mode
+        )
+        self.function = self._create_function(
+            checked,
+            code=code,
+            handler=handler,
+            execution_timeout=execution_timeout,
+            retention_period=retention_period,
+            timeout=timeout,
+            role=role,
+            memory_size=memory_size,
+            environment=environment,
+            function_name=function_name,
+            description=description,
+            function_props=function_props,
+        )
+        self.role: iam.IRole = self._configure_role(role)
+        if kms_key is not None:
+            self._configure_kms(kms_key, cdk.Stack.of(self))
+        self.version, self.alias = self._create_version_and_alias(
+            checked,
+            alias_name=alias_name,
+            max_event_age=max_event_age,
+            retry_attempts=retry_attempts,
+            provisioned_concurrent_executions=provisioned_concurrent_executions,
+        )
+        self._annotate(checked, function_name=function_name)
+        if replay_lint is not ReplayLint.OFF:
+            self._replay_lint(code, checked.runtime_name, replay_lint)
 
-        # --- Validation (before anything is created) ----------------------------------------
+    # --- Construction steps (in order) -----------------------------------------------------------
+
+    def _validate(
+        self,
+        *,
+        code: Any,
+        handler: Any,
+        execution_timeout: Any,
+        runtime: Any,
+        retention_period: Any,
+        timeout: Any,
+        alias_name: Any,
+        kms_key: kms.IKey | None,
+        dead_letter_queue: sqs.IQueue | None,
+        dead_letter_queue_mode: Any,
+        allow_custom_runtime: bool,
+        replay_lint: Any,
+        version_removal_policy: Any,
+        function_props: dict[str, Any],
+    ) -> _CheckedProps:
+        """Every prop check, before anything is created. Pops ``events`` and ``current_version_options``
+        from ``function_props`` (the construct routes them itself)."""
         _require(code, lambda_.Code, "code", "a lambda_.Code (e.g. lambda_.Code.from_asset('src'))")
         _require(handler, str, "handler", "a string like 'app.handler'")
         _require(execution_timeout, cdk.Duration, "execution_timeout", "a Duration (e.g. Duration.days(7))")
@@ -286,30 +445,59 @@ class DurableFunction(Construct):
         event_sources: Sequence[lambda_.IEventSource] = function_props.pop("events", None) or ()
         if event_sources and exec_seconds is not None:
             v.check_sync_event_source(exec_seconds, source="events")
+        version_options, policy = _version_options(
+            version_removal_policy, function_props.pop("current_version_options", None)
+        )
+        return _CheckedProps(
+            runtime=runtime,
+            runtime_name=runtime_name,
+            execution_seconds=exec_seconds,
+            dead_letter_topic=dead_letter_topic,
+            event_sources=tuple(event_sources),
+            version_options=version_options,
+            version_removal_policy=policy,
+        )
 
-        # --- Resources ---------------------------------------------------------------------------
-        self.execution_timeout = execution_timeout
-        self.kms_key = kms_key
-        self.dead_letter_queue: sqs.IQueue | None = dead_letter_queue
-        if (
-            dead_letter_queue is None
-            and dead_letter_topic is None
-            and dead_letter_queue_mode is DeadLetterQueueMode.CREATE
-        ):
-            self.dead_letter_queue = sqs.Queue(
-                self,
-                "DeadLetterQueue",
-                encryption=sqs.QueueEncryption.SQS_MANAGED,
-                enforce_ssl=True,
-                retention_period=DLQ_RETENTION,
-            )
+    def _create_dead_letter_queue(
+        self,
+        given: sqs.IQueue | None,
+        dead_letter_topic: sns.ITopic | None,
+        mode: DeadLetterQueueMode,
+    ) -> sqs.IQueue | None:
+        """``DeadLetterQueue``: the queue for asynchronous invocations Lambda could not start."""
+        if given is not None or dead_letter_topic is not None or mode is not DeadLetterQueueMode.CREATE:
+            return given
+        return sqs.Queue(
+            self,
+            "DeadLetterQueue",
+            encryption=sqs.QueueEncryption.SQS_MANAGED,
+            enforce_ssl=True,
+            retention_period=DLQ_RETENTION,
+        )
 
-        self.function = lambda_.Function(
+    def _create_function(
+        self,
+        checked: _CheckedProps,
+        *,
+        code: lambda_.Code,
+        handler: str,
+        execution_timeout: cdk.Duration,
+        retention_period: cdk.Duration | None,
+        timeout: cdk.Duration | None,
+        role: iam.IRole | None,
+        memory_size: int | None,
+        environment: Mapping[str, str] | None,
+        function_name: str | None,
+        description: str | None,
+        function_props: Mapping[str, Any],
+    ) -> lambda_.Function:
+        """``Function``: the L2 with DurableConfig, the DLQ and the version options."""
+        function = lambda_.Function(
             self,
             "Function",
             code=code,
             handler=handler,
-            runtime=runtime,
+            runtime=checked.runtime,
             durable_config=lambda_.DurableConfig(
                 execution_timeout=execution_timeout,
                 retention_period=retention_period or cdk.Duration.days(p.RETENTION_DEFAULT_DAYS),
@@ -321,16 +509,47 @@ class DurableFunction(Construct):
             function_name=function_name,
             description=description,
             dead_letter_queue=self.dead_letter_queue,
+            current_version_options=checked.version_options,
             **function_props,
         )
-        quiet_redundant_role_dependency(self.function)
+        quiet_redundant_role_dependency(function)
+        return function
+
+    def _configure_role(self, given: iam.IRole | None) -> iam.IRole:
+        """The execution role; one the user brought gets the durable permissions the L2 gives its own."""
         fn_role = self.function.role
         assert fn_role is not None  # the L2 always has one (created or given)
-        self.role: iam.IRole = fn_role
-        if role is not None:
-            self._add_durable_permissions(role)
-        if kms_key is not None:
-            self._configure_kms(kms_key, cdk.Stack.of(self))
+        if given is not None:
+            self._add_durable_permissions(given)
+        return fn_role
+
+    def _create_version_and_alias(
+        self,
+        checked: _CheckedProps,
+        *,
+        alias_name: str,
+        max_event_age: cdk.Duration | None,
+        retry_attempts: int | None,
+        provisioned_concurrent_executions: int | None,
+    ) -> tuple[lambda_.Version, lambda_.Alias]:
+        """``Function/CurrentVersion`` (removal policy from ``version_removal_policy``) and ``Alias`` on
+        it; event sources from ``events=`` attach to the alias."""
+        version = self.function.current_version
+        alias = lambda_.Alias(
+            self,
+            "Alias",
+            alias_name=alias_name,
+            version=version,
+            max_event_age=max_event_age,
+            retry_attempts=retry_attempts,
+            provisioned_concurrent_executions=provisioned_concurrent_executions,
+        )
+        for source in checked.event_sources:
+            alias.add_event_source(source)
+        return version, alias
+
+    def _annotate(self, checked: _CheckedProps, *, function_name: str | None) -> None:
+        """Warnings about choices that cost something later (acknowledgeable by id)."""
         if function_name is not None and not _is_token(function_name):
             cdk.Annotations.of(self).add_warning_v2(
                 ANN_PINNED_NAME,
@@ -339,22 +558,14 @@ class DurableFunction(Construct):
                 "taken. Let CloudFormation generate the name, or rename when you switch an existing "
                 "function to durable.",
             )
-
-        self.version: lambda_.Version = self.function.current_version
-        self.alias = lambda_.Alias(
-            self,
-            "Alias",
-            alias_name=alias_name,
-            version=self.version,
-            max_event_age=max_event_age,
-            retry_attempts=retry_attempts,
-            provisioned_concurrent_executions=provisioned_concurrent_executions,
-        )
-        for source in event_sources:
-            self.alias.add_event_source(source)
-
-        if replay_lint is not ReplayLint.OFF:
-            self._replay_lint(code, runtime_name, replay_lint)
+        if checked.version_removal_policy is cdk.RemovalPolicy.DESTROY:
+            cdk.Annotations.of(self).add_warning_v2(
+                ANN_VERSION_DESTROY,
+                "version_removal_policy is DESTROY: every deploy that publishes a new version deletes the "
+                "previous one, and executions still running or suspended on it (in a wait or waiting for "
+                "a callback) cannot replay there any more - they are stranded. Keep the default RETAIN "
+                "and prune unused versions with `cdk-durable versions FUNCTION --prune`.",
+            )
 
     # --- IGrantable ------------------------------------------------------------------------------
 
@@ -405,6 +616,21 @@ class DurableFunction(Construct):
         """``StopDurableExecution`` on this function's executions."""
         return self._grant_on_executions(grantee, p.STOP_EXECUTION_ACTIONS)
 
+    def grant_pause_execution(self, grantee: iam.IGrantable) -> iam.Grant:
+        """``PauseDurableExecution`` and ``ResumeDurableExecution`` on this function's executions.
+
+        No ``kms:Decrypt`` with ``kms_key``: AWS lists the callers that read execution data (get, history,
+        callbacks, stop) as needing it, and pausing is not among them.
+        """
+        return self._grant_on_executions(grantee, p.PAUSE_EXECUTION_ACTIONS, decrypt=False)
+
+    def grant_delete_execution(self, grantee: iam.IGrantable) -> iam.Grant:
+        """``DeleteDurableExecution`` on this function's executions (Lambda deletes terminal ones only).
+
+        No ``kms:Decrypt`` with ``kms_key`` (deleting does not read execution data).
+        """
+        return self._grant_on_executions(grantee, p.DELETE_EXECUTION_ACTIONS, decrypt=False)
+
     def _arn_for(self, grantee: iam.IGrantable) -> str:
         """The function ARN for a grant. This function's own role cannot reference its function (the
         function depends on the role's policy: a cycle), so it gets the reference-free form."""
@@ -413,11 +639,13 @@ class DurableFunction(Construct):
     def _execution_arns(self, grantee: iam.IGrantable) -> str:
         return f"{self._arn_for(grantee)}{p.EXECUTION_ARN_SUFFIX}"
 
-    def _grant_on_executions(self, grantee: iam.IGrantable, actions: Sequence[str]) -> iam.Grant:
+    def _grant_on_executions(
+        self, grantee: iam.IGrantable, actions: Sequence[str], *, decrypt: bool = True
+    ) -> iam.Grant:
         grant = iam.Grant.add_to_principal(
             grantee=grantee, actions=list(actions), resource_arns=[self._execution_arns(grantee)]
         )
-        if self.kms_key is not None:  # readers/senders of execution data decrypt it
+        if decrypt and self.kms_key is not None:  # readers/senders of execution data decrypt it
             grant = grant.combine(self.kms_key.grant(grantee, *p.KMS_READER_ACTIONS))
         return grant
 

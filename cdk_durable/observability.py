@@ -12,7 +12,7 @@ metric and is emitted here without dimensions. Both can be overridden with ``dim
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 import aws_cdk as cdk
 from aws_cdk import aws_cloudwatch as cloudwatch
@@ -23,8 +23,17 @@ from constructs import Construct
 from . import platform as p
 from ._validation import DurableValidationError
 
-if TYPE_CHECKING:  # pragma: no cover
-    from .durable_function import DurableFunction
+
+class AlarmTarget(Protocol):
+    """What :class:`DurableAlarms` needs of its target: a function name for the metrics.
+
+    ``DurableFunction`` satisfies it. A protocol instead of the class keeps this module independent of
+    ``durable_function`` (which imports this one): no import cycle, not even for type checkers.
+    """
+
+    @property
+    def function_name(self) -> str: ...
+
 
 #: Metrics that describe the whole account (no FunctionName dimension).
 ACCOUNT_LEVEL_METRICS = p.ACCOUNT_LEVEL_METRICS
@@ -81,7 +90,7 @@ class DurableAlarms(Construct):
         scope: Construct,
         id: str,
         *,
-        target: DurableFunction,
+        target: AlarmTarget,
         topic: sns.ITopic | None = None,
         alarm_actions: Sequence[cloudwatch.IAlarmAction] = (),
         period: cdk.Duration | None = None,
@@ -113,7 +122,7 @@ class DurableAlarms(Construct):
         self.timed_out: cloudwatch.Alarm | None = None
         self.running_utilization: cloudwatch.Alarm | None = None
         self.storage_written: cloudwatch.Alarm | None = None
-        fname = target.function.function_name
+        fname = target.function_name
 
         def alarm(alarm_id: str, metric: p.DurableMetric, threshold: float, what: str) -> cloudwatch.Alarm:
             return durable_metric(fname, metric, period=period).create_alarm(

@@ -87,6 +87,13 @@ READ_EXECUTION_ACTIONS: Final = (
 )
 LIST_EXECUTIONS_ACTION: Final = "lambda:ListDurableExecutionsByFunction"
 STOP_EXECUTION_ACTIONS: Final = ("lambda:StopDurableExecution",)
+#: Pause a running execution (``ExecutionTimeoutPaused``, ``Reason``) and resume it; on the execution ARN.
+PAUSE_EXECUTION_ACTIONS: Final = (
+    "lambda:PauseDurableExecution",
+    "lambda:ResumeDurableExecution",
+)
+#: Delete a terminal execution (status DELETING until done); on the execution ARN.
+DELETE_EXECUTION_ACTIONS: Final = ("lambda:DeleteDurableExecution",)
 INVOKE_ACTIONS: Final = ("lambda:InvokeFunction",)
 #: AWS CLI commands for callback senders (``aws lambda <command> --callback-id ID``); ``--result``
 #: is a blob, so CLI v2 needs ``--cli-binary-format raw-in-base64-out`` to send raw JSON text.
@@ -95,6 +102,21 @@ CLI_CALLBACK_FAILURE: Final = "send-durable-execution-callback-failure"
 CLI_CALLBACK_HEARTBEAT: Final = "send-durable-execution-callback-heartbeat"
 #: Actions that the construct grants on execution ARNs (never ``*``).
 EXECUTION_ARN_SUFFIX: Final = ":*"
+
+#: Every durable API action, by what grants it: ``DurableFunction.grant_<name>`` for the callers, the
+#: execution role (the managed policy) for the SDK's own calls. A test compares the union with the
+#: durable operations in the installed botocore model, so a new API fails it until it is listed here
+#: (with a grant) or in :data:`UNGRANTED_DURABLE_ACTIONS` (with the reason).
+DURABLE_ACTION_GROUPS: Final[dict[str, tuple[str, ...]]] = {
+    "execution_role": EXECUTION_ROLE_ACTIONS,
+    "send_callback": CALLBACK_ACTIONS,
+    "read_executions": READ_EXECUTION_ACTIONS,
+    "stop_execution": STOP_EXECUTION_ACTIONS,
+    "pause_execution": PAUSE_EXECUTION_ACTIONS,
+    "delete_execution": DELETE_EXECUTION_ACTIONS,
+}
+#: Durable API actions deliberately without a grant, each with its reason (none today).
+UNGRANTED_DURABLE_ACTIONS: Final[dict[str, str]] = {}
 
 # --- KMS -----------------------------------------------------------------------------------------
 
@@ -112,7 +134,13 @@ STATUS_CHANGE_DETAIL_TYPE: Final = "Durable Execution Status Change"
 
 
 class DurableExecutionStatus(enum.Enum):
-    """Status of a durable execution, as in the status-change event and the API."""
+    """Status of a durable execution, as in the status-change event (and the API).
+
+    Only the statuses the ``Durable Execution Status Change`` event is documented to carry
+    (durable-monitoring: RUNNING, SUCCEEDED, FAILED, TIMED_OUT, STOPPED). The API also has DELETING,
+    PAUSING and PAUSED (:data:`API_EXECUTION_STATUSES`), but whether the event carries them is not
+    documented, so a rule filtering on them might never match: they are left out until it is.
+    """
 
     RUNNING = "RUNNING"
     SUCCEEDED = "SUCCEEDED"
@@ -126,6 +154,21 @@ class DurableExecutionStatus(enum.Enum):
 
 
 TERMINAL_STATUSES: Final = tuple(s for s in DurableExecutionStatus if s.is_terminal)
+#: Every ``ExecutionStatus`` of the API (``ListDurableExecutionsByFunction`` ``Statuses`` filter, botocore
+#: 1.44); a test keeps it equal to the installed model.
+API_EXECUTION_STATUSES: Final = (
+    "RUNNING",
+    "SUCCEEDED",
+    "FAILED",
+    "TIMED_OUT",
+    "STOPPED",
+    "DELETING",
+    "PAUSING",
+    "PAUSED",
+)
+#: Executions that still need their version: they replay on it when they resume (``cdk-durable versions``
+#: never prunes a version with one). PAUSING is on its way to PAUSED.
+LIVE_EXECUTION_STATUSES: Final = ("RUNNING", "PAUSING", "PAUSED")
 FAILURE_STATUSES: Final = (DurableExecutionStatus.FAILED, DurableExecutionStatus.TIMED_OUT)
 
 # --- Metrics -------------------------------------------------------------------------------------

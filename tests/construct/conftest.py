@@ -6,6 +6,7 @@ every template that is synthesized goes through cfn-lint once (:func:`synth`).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -17,7 +18,7 @@ from aws_cdk.assertions import Template
 from constructs import Construct
 
 from cdk_durable.durable_function import DurableFunction, ReplayLint
-from tests.cfnlint_helper import assert_cfn_lint_clean
+from tests.cfnlint_helper import cfn_lint
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 HANDLER_DIR = FIXTURES / "handler"
@@ -28,6 +29,13 @@ ENV = cdk.Environment(account="123456789012", region="us-east-1")
 #: (W3005 on our functions is skipped by the template's own cfn-lint metadata, see
 #: ``quiet_redundant_role_dependency``; other L2 functions in a test stack carry it explicitly.)
 CFN_LINT_IGNORE: dict[str, str] = {}
+#: cfn-lint findings accepted by message (narrower than ignoring a rule), each with its reason.
+CFN_LINT_FALSE_POSITIVES: dict[re.Pattern[str], str] = {
+    re.compile(r"^W3037: '(pause|resume|delete)durableexecution' is not one of "): (
+        "cfn-lint 1.58's IAM action list predates PauseDurableExecution, ResumeDurableExecution and "
+        "DeleteDurableExecution; the botocore model has them (test_platform_actions.py checks it)"
+    ),
+}
 
 
 def new_stack(name: str = "Test", *, env: cdk.Environment | None = ENV) -> cdk.Stack:
@@ -54,7 +62,12 @@ def synth(stack: cdk.Stack, *, lint: bool = True) -> Template:
     """Template of ``stack``; cfn-lint clean unless ``lint=False`` (for stacks linted elsewhere)."""
     template = Template.from_stack(stack)
     if lint:
-        assert_cfn_lint_clean(template.to_json(), ignore=CFN_LINT_IGNORE)
+        problems = [
+            m
+            for m in cfn_lint(template.to_json(), ignore=CFN_LINT_IGNORE)
+            if not any(pattern.match(m) for pattern in CFN_LINT_FALSE_POSITIVES)
+        ]
+        assert not problems, "cfn-lint found:\n" + "\n".join(problems)
     return template
 
 

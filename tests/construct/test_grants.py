@@ -9,8 +9,10 @@ from typing import Any
 import aws_cdk as cdk
 import pytest
 from aws_cdk import aws_iam as iam
+from aws_cdk import aws_kms as kms
 from aws_cdk.assertions import Template
 
+from cdk_durable import platform as p
 from cdk_durable.durable_function import DurableFunction
 
 from .conftest import durable, new_stack, resources_of, synth
@@ -33,6 +35,8 @@ GRANTS: dict[str, Callable[[DurableFunction, iam.IGrantable], iam.Grant]] = {
     "send_callback": DurableFunction.grant_send_callback,
     "read_executions": DurableFunction.grant_read_executions,
     "stop_execution": DurableFunction.grant_stop_execution,
+    "pause_execution": DurableFunction.grant_pause_execution,
+    "delete_execution": DurableFunction.grant_delete_execution,
 }
 
 
@@ -101,6 +105,56 @@ def test_grant_stop_execution_is_on_execution_arns(granted: Any) -> None:
     assert statements["stop_execution"] == [
         {"Action": "lambda:StopDurableExecution", "Effect": "Allow", "Resource": _executions(stack, fn)}
     ]
+
+
+def test_grant_pause_execution_pauses_and_resumes_on_execution_arns(granted: Any) -> None:
+    stack, fn, statements = granted
+    assert statements["pause_execution"] == [
+        {
+            "Action": ["lambda:PauseDurableExecution", "lambda:ResumeDurableExecution"],
+            "Effect": "Allow",
+            "Resource": _executions(stack, fn),
+        }
+    ]
+
+
+def test_grant_delete_execution_is_on_execution_arns(granted: Any) -> None:
+    stack, fn, statements = granted
+    assert statements["delete_execution"] == [
+        {"Action": "lambda:DeleteDurableExecution", "Effect": "Allow", "Resource": _executions(stack, fn)}
+    ]
+
+
+def test_every_grant_method_grants_exactly_its_platform_action_group(granted: Any) -> None:
+    # Given platform.DURABLE_ACTION_GROUPS, Then each caller group has a grant_<group> that grants those
+    # actions and nothing else (the execution role's group comes from the managed policy)
+    _, _, statements = granted
+    for group, actions in p.DURABLE_ACTION_GROUPS.items():
+        if group == "execution_role":
+            continue
+        assert group in statements, f"DurableFunction.grant_{group} is not tested here"
+        granted_actions = {a for s in statements[group] for a in _as_list(s["Action"])}
+        assert granted_actions == set(actions), group
+
+
+def _as_list(value: str | list[str]) -> list[str]:
+    return value if isinstance(value, list) else [value]
+
+
+def test_with_a_kms_key_only_readers_of_execution_data_get_decrypt() -> None:
+    # Given a function with a key, When pause/delete and read are granted, Then only the reader decrypts
+    stack = new_stack()
+    fn = durable(stack, kms_key=kms.Key(stack, "Key"), function_name="orders")
+    users = {name: iam.User(stack, f"User-{name}") for name in ("read", "pause", "delete")}
+    fn.grant_read_executions(users["read"])
+    fn.grant_pause_execution(users["pause"])
+    fn.grant_delete_execution(users["delete"])
+    template = synth(stack)
+    decrypts = {
+        name: any("kms:Decrypt" in _as_list(s["Action"]) for s in _statements(stack, user, template))
+        for name, user in users.items()
+    }
+    assert decrypts == {"read": True, "pause": False, "delete": False}
 
 
 def test_grants_are_idempotent_and_never_use_a_wildcard_resource(granted: Any) -> None:

@@ -55,6 +55,8 @@ def build_full_stack() -> cdk.Stack:
     fn.grant_send_callback(operator)
     fn.grant_read_executions(operator)
     fn.grant_stop_execution(operator)
+    fn.grant_pause_execution(operator)
+    fn.grant_delete_execution(operator)
     fn.grant_invoke(operator)
     oncall = sns.Topic(stack, "Oncall")
     fn.on_status_change(

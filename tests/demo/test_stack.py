@@ -70,6 +70,14 @@ def test_triage_is_a_durable_function_with_a_seven_day_execution_timeout(templat
     template.has_resource_properties("AWS::Lambda::Alias", {"Name": "live"})
 
 
+def test_the_triage_version_is_retained_across_deploys(template: Template) -> None:
+    # Executions suspended on a version (7-day approval, 3-day escalation) replay there after a deploy.
+    versions = template.find_resources("AWS::Lambda::Version")
+    assert versions
+    for version in versions.values():
+        assert (version["DeletionPolicy"], version["UpdateReplacePolicy"]) == ("Retain", "Retain")
+
+
 def test_bedrock_permission_is_scoped_to_the_model_and_its_inference_profile(template: Template) -> None:
     bedrock = [s for s in statements(template) if s.get("Action") == "bedrock:InvokeModel"]
     assert len(bedrock) == 1

@@ -28,9 +28,7 @@ from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_cloudwatch_actions as cw_actions
 from aws_cdk import aws_events as events
 from aws_cdk import aws_events_targets as targets
-{% if cookiecutter.__callbacks == "True" -%}
 from aws_cdk import aws_iam as iam
-{% endif -%}
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_logs as logs
 from aws_cdk import aws_sns as sns
@@ -128,6 +126,9 @@ class WorkflowStack(cdk.Stack):
             removal_policy=cdk.RemovalPolicy.DESTROY,
         )
 
+        # Every deploy that changes the code publishes a version and keeps the old ones (the default
+        # version_removal_policy=RETAIN): executions suspended on a version replay there when they
+        # resume. Prune the ones nothing needs with `cdk-durable versions <function> --prune`.
         workflow = DurableFunction(
             self,
             "Workflow",
@@ -168,6 +169,23 @@ class WorkflowStack(cdk.Stack):
         )
         workflow.grant_send_callback(callback_sender)
 {%- endif %}
+
+        # Operators assume this role (IAM identities of this account) to read, stop, pause, resume and
+        # delete executions, e.g. pause them around a risky deploy (all on <function ARN>:*).
+        operator = iam.Role(
+            self,
+            "OperatorRole",
+            assumed_by=iam.AccountRootPrincipal(),
+            description=f"Operates {SLUG} executions: read, stop, pause and resume, delete",
+        )
+        workflow.grant_read_executions(operator)
+        workflow.grant_stop_execution(operator)
+        workflow.grant_pause_execution(operator)
+        workflow.grant_delete_execution(operator)
+        # cfn-lint W3037: its IAM action list predates Pause/Resume/DeleteDurableExecution.
+        operator_policy = operator.node.find_child("DefaultPolicy").node.default_child
+        assert isinstance(operator_policy, cdk.CfnResource)
+        operator_policy.add_metadata("cfn-lint", {"config": {"ignore_checks": ["W3037"]}})
 
         # Start an execution from EventBridge: the rule targets the alias with the event's detail.
         events.Rule(
@@ -216,6 +234,7 @@ class WorkflowStack(cdk.Stack):
         )
         cdk.CfnOutput(self, "DeadLetterQueueUrl", value=workflow.dead_letter_queue.queue_url)
         cdk.CfnOutput(self, "AlertsTopicArn", value=alerts.topic_arn)
+        cdk.CfnOutput(self, "OperatorRoleArn", value=operator.role_arn)
 {%- if cookiecutter.__callbacks == "True" %}
         cdk.CfnOutput(self, "NotifyTopicArn", value=notify_topic.topic_arn)
         cdk.CfnOutput(self, "CallbackSenderRoleArn", value=callback_sender.role_arn)

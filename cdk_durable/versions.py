@@ -1,0 +1,414 @@
+"""``cdk-durable versions``: the published versions of a durable function, and safe pruning.
+
+Every deploy publishes a version and keeps the old ones (``DurableFunction`` retains them: executions
+suspended on a version replay there when they resume). Retained versions count against Lambda's
+per-region code-storage quota, so this command lists them with the aliases that point at each and the
+executions still living on each, and ``--prune`` deletes only the versions that
+
+- no alias points at (its ``FunctionVersion`` or a weight in its ``RoutingConfig``),
+- have no RUNNING, PAUSING or PAUSED execution (``ListDurableExecutionsByFunction`` with the version
+  as ``Qualifier``; checked again right before each delete), and
+- are not among the newest ``--keep`` versions (default 3).
+
+Dry run unless ``--yes``. Shape: collect (boto3) -> :func:`plan_prune` (pure) -> render (text or JSON)
+-> :func:`delete_versions` (boto3). IAM the caller needs: :data:`REQUIRED_ACTIONS`.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import sys
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import click
+
+from . import platform as p
+
+FORMATS = ("text", "json")
+DEFAULT_KEEP = 3
+
+#: What the caller needs, per API call, on which resource (docs/changing-workflows.md prints it).
+REQUIRED_ACTIONS: Mapping[str, tuple[str, str]] = {
+    "ListVersionsByFunction": ("lambda:ListVersionsByFunction", "<function ARN>"),
+    "ListAliases": ("lambda:ListAliases", "<function ARN>"),
+    "ListDurableExecutionsByFunction": (p.LIST_EXECUTIONS_ACTION, "<function ARN> and <function ARN>:*"),
+    "DeleteFunction": ("lambda:DeleteFunction", "<function ARN>:* (--prune --yes only)"),
+}
+
+_FUNCTION_ARN = re.compile(
+    r"^(?P<name>arn:aws[a-zA-Z-]*:lambda:[a-z0-9-]+:\d{12}:function:[a-zA-Z0-9_-]{1,64})(?::(?P<alias>[^:]+))?$"
+)
+_FUNCTION_NAME = re.compile(r"^(?P<name>[a-zA-Z0-9_-]{1,64})(?::(?P<alias>[^:]+))?$")
+
+
+class VersionsError(Exception):
+    """A user or AWS error: printed as one line, exit code 1."""
+
+
+@dataclass
+class VersionInfo:
+    """One published version and what still needs it."""
+
+    version: str
+    last_modified: str = ""
+    description: str = ""
+    code_size: int = 0
+    aliases: list[str] = field(default_factory=list)
+    executions: dict[str, int] = field(default_factory=dict)  # status -> count (live statuses only)
+
+    @property
+    def live_executions(self) -> int:
+        return sum(self.executions.get(s, 0) for s in p.LIVE_EXECUTION_STATUSES)
+
+
+@dataclass
+class PruneDecision:
+    version: str
+    delete: bool
+    reason: str  # why it is kept, or why it may go
+
+
+def split_target(target: str) -> tuple[str, str | None]:
+    """``NAME[:ALIAS]`` or a function ARN (optionally with an alias) -> (FunctionName, alias)."""
+    for pattern in (_FUNCTION_ARN, _FUNCTION_NAME):
+        match = pattern.match(target)
+        if match:
+            alias = match["alias"]
+            if alias is not None and (alias.isdigit() or alias == "$LATEST"):
+                raise VersionsError(
+                    f"FUNCTION must be NAME, NAME:ALIAS or a function ARN (an alias, not a version), "
+                    f"got {target!r}"
+                )
+            return match["name"], alias
+    raise VersionsError(
+        f"FUNCTION must be NAME, NAME:ALIAS or a function ARN (e.g. orders or orders:live), got {target!r}"
+    )
+
+
+def _version_key(version: str) -> int:
+    return int(version) if version.isdigit() else -1
+
+
+# --- collect (boto3) ------------------------------------------------------------------------------
+
+
+def _api_error(exc: Exception, *, what: str = "") -> VersionsError:
+    from botocore.exceptions import ClientError
+
+    if isinstance(exc, ClientError):
+        error = exc.response.get("Error", {})
+        operation = exc.operation_name
+        hint = ""
+        if error.get("Code") in ("AccessDeniedException", "AccessDenied") and operation in REQUIRED_ACTIONS:
+            action, resource = REQUIRED_ACTIONS[operation]
+            hint = f" (the caller needs {action} on {resource})"
+        return VersionsError(f"{operation}{what} failed: {error.get('Code')}: {error.get('Message')}{hint}")
+    return VersionsError(f"AWS call failed{what}: {exc}")
+
+
+def _pages(client: Any, operation: str, key: str, **request: Any) -> list[dict[str, Any]]:
+    items: list[dict[str, Any]] = []
+    for page in client.get_paginator(operation).paginate(**request):
+        items.extend(page.get(key, []))
+    return items
+
+
+def count_live_executions(client: Any, function_name: str, version: str) -> dict[str, int]:
+    """RUNNING / PAUSING / PAUSED executions on one version (every page)."""
+    counts = dict.fromkeys(p.LIVE_EXECUTION_STATUSES, 0)
+    for execution in _pages(
+        client,
+        "list_durable_executions_by_function",
+        "DurableExecutions",
+        FunctionName=function_name,
+        Qualifier=version,
+        Statuses=list(p.LIVE_EXECUTION_STATUSES),
+    ):
+        status = execution.get("Status", "")
+        if status in counts:
+            counts[status] += 1
+    return counts
+
+
+def collect_versions(client: Any, function_name: str, *, alias: str | None = None) -> list[VersionInfo]:
+    """Published versions (oldest first) with their aliases and live-execution counts."""
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    try:
+        configurations = _pages(client, "list_versions_by_function", "Versions", FunctionName=function_name)
+        aliases = _pages(client, "list_aliases", "Aliases", FunctionName=function_name)
+        if alias is not None and alias not in {a["Name"] for a in aliases}:
+            raise VersionsError(f"function {function_name!r} has no alias {alias!r}")
+        versions = {
+            c["Version"]: VersionInfo(
+                version=c["Version"],
+                last_modified=str(c.get("LastModified", "")),
+                description=str(c.get("Description", "")),
+                code_size=int(c.get("CodeSize", 0)),
+            )
+            for c in configurations
+            if c.get("Version") and c["Version"] != "$LATEST"
+        }
+        for a in sorted(aliases, key=lambda a: str(a["Name"])):
+            targets = [a.get("FunctionVersion")]
+            targets += list((a.get("RoutingConfig") or {}).get("AdditionalVersionWeights", {}))
+            for target in targets:
+                if target in versions and a["Name"] not in versions[target].aliases:
+                    versions[target].aliases.append(a["Name"])
+        for info in versions.values():
+            info.executions = count_live_executions(client, function_name, info.version)
+    except (ClientError, BotoCoreError) as exc:
+        raise _api_error(exc) from None
+    return sorted(versions.values(), key=lambda v: _version_key(v.version))
+
+
+# --- plan (pure) ----------------------------------------------------------------------------------
+
+
+def plan_prune(versions: Sequence[VersionInfo], *, keep: int) -> list[PruneDecision]:
+    """Which versions ``--prune`` deletes, each decision with its reason (oldest first)."""
+    newest = (
+        {v.version for v in sorted(versions, key=lambda v: _version_key(v.version))[-keep:]}
+        if keep
+        else set()
+    )
+    decisions = []
+    for v in sorted(versions, key=lambda v: _version_key(v.version)):
+        if v.aliases:
+            reason = f"alias {', '.join(v.aliases)}"
+        elif v.live_executions:
+            live = ", ".join(f"{n} {s.lower()}" for s, n in v.executions.items() if n)
+            reason = f"executions: {live}"
+        elif v.version in newest:
+            reason = f"among the newest {keep}"
+        else:
+            decisions.append(
+                PruneDecision(v.version, True, f"no alias, no live execution, older than the newest {keep}")
+            )
+            continue
+        decisions.append(PruneDecision(v.version, False, reason))
+    return decisions
+
+
+# --- delete (boto3) -------------------------------------------------------------------------------
+
+
+def delete_versions(client: Any, function_name: str, versions: Iterable[str]) -> list[str]:
+    """Delete each version, checking again first that no execution lives on it. Returns the deleted ones.
+
+    A version that gained a live execution since the listing is skipped (not deleted).
+    """
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    deleted: list[str] = []
+    for version in versions:
+        try:
+            if sum(count_live_executions(client, function_name, version).values()):
+                continue
+            client.delete_function(FunctionName=function_name, Qualifier=version)
+        except (ClientError, BotoCoreError) as exc:
+            done = f" (deleted before the error: {', '.join(deleted)})" if deleted else ""
+            error = _api_error(exc, what=f" for version {version}")
+            raise VersionsError(f"{error}{done}") from None
+        deleted.append(version)
+    return deleted
+
+
+# --- render ---------------------------------------------------------------------------------------
+
+
+def to_json_dict(
+    function_name: str,
+    alias: str | None,
+    versions: Sequence[VersionInfo],
+    decisions: Sequence[PruneDecision] | None,
+    *,
+    keep: int,
+    dry_run: bool,
+    deleted: Sequence[str] = (),
+) -> dict[str, Any]:
+    by_version = {d.version: d for d in decisions or ()}
+    document: dict[str, Any] = {
+        "function": function_name,
+        "alias": alias,
+        "versions": [
+            {
+                "version": v.version,
+                "aliases": v.aliases,
+                "running": v.executions.get("RUNNING", 0),
+                "pausing": v.executions.get("PAUSING", 0),
+                "paused": v.executions.get("PAUSED", 0),
+                "last_modified": v.last_modified,
+                "description": v.description,
+                "code_size": v.code_size,
+                **(
+                    {"prune": by_version[v.version].delete, "reason": by_version[v.version].reason}
+                    if v.version in by_version
+                    else {}
+                ),
+            }
+            for v in versions
+        ],
+    }
+    if decisions is not None:
+        document["prune"] = {
+            "keep": keep,
+            "dry_run": dry_run,
+            "candidates": [d.version for d in decisions if d.delete],
+            "deleted": list(deleted),
+        }
+    return document
+
+
+def render_text(
+    function_name: str,
+    alias: str | None,
+    versions: Sequence[VersionInfo],
+    decisions: Sequence[PruneDecision] | None,
+    *,
+    keep: int,
+    dry_run: bool,
+    deleted: Sequence[str] = (),
+) -> str:
+    if not versions:
+        return f"{function_name}: no published versions\n"
+    by_version = {d.version: d for d in decisions or ()}
+    header = ["VERSION", "ALIASES", "RUNNING", "PAUSING", "PAUSED", "LAST MODIFIED", "DESCRIPTION"]
+    if decisions is not None:
+        header.append("PRUNE")
+    rows = [header]
+    for v in versions:
+        names = [f"{a}*" if a == alias else a for a in v.aliases]
+        row = [
+            v.version,
+            ",".join(names) or "-",
+            *(str(v.executions.get(s, 0)) for s in p.LIVE_EXECUTION_STATUSES),
+            v.last_modified or "-",
+            v.description or "-",
+        ]
+        if decisions is not None:
+            d = by_version[v.version]
+            verb = ("deleted" if v.version in deleted else "delete") if d.delete else "keep"
+            row.append(verb if d.delete else f"keep ({d.reason})")
+        rows.append(row)
+    widths = [max(len(r[i]) for r in rows) for i in range(len(header) - 1)]
+    lines = ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=False)) + "  " + r[-1] for r in rows]
+    out = [f"{function_name}: {len(versions)} published version(s)", *[ln.rstrip() for ln in lines]]
+    if alias is not None:
+        out.append(f"(* = {alias})")
+    if decisions is not None:
+        candidates = [d.version for d in decisions if d.delete]
+        if not candidates:
+            out.append(f"nothing to prune (kept: aliased, with live executions, or among the newest {keep})")
+        elif dry_run:
+            out.append(f"dry run: would delete version(s) {', '.join(candidates)}; pass --yes to delete")
+        else:
+            skipped = [c for c in candidates if c not in deleted]
+            out.append(f"deleted version(s) {', '.join(deleted) or 'none'}")
+            if skipped:
+                out.append(f"kept {', '.join(skipped)}: an execution started on it since the listing")
+    return "\n".join(out) + "\n"
+
+
+# --- command --------------------------------------------------------------------------------------
+
+
+def lambda_client(*, region: str | None, profile: str | None) -> Any:
+    """A boto3 ``lambda`` client, or one clear error when boto3, credentials or a region are missing."""
+    try:
+        import boto3
+        import botocore.exceptions
+    except ImportError:  # pragma: no cover - boto3 ships with the [local] extra
+        raise VersionsError("cdk-durable versions needs boto3: pip install 'cdk-durable[local]'") from None
+    try:
+        # AWS_REGION as well as botocore's AWS_DEFAULT_REGION (the SDKs and AWS CLI v2 read both).
+        region = region or os.environ.get("AWS_REGION") or None
+        session = boto3.Session(profile_name=profile, region_name=region)
+    except botocore.exceptions.ProfileNotFound as exc:
+        raise VersionsError(f"--profile: {exc}") from None
+    if session.get_credentials() is None:
+        raise VersionsError(
+            "no AWS credentials found (set AWS_PROFILE or AWS_ACCESS_KEY_ID, or run `aws configure`)"
+        )
+    if session.region_name is None:
+        raise VersionsError("no AWS region: pass --region or set AWS_REGION (or AWS_DEFAULT_REGION)")
+    return session.client("lambda")
+
+
+@click.command(name="versions")
+@click.argument("target", metavar="FUNCTION[:ALIAS]")
+@click.option("--prune", is_flag=True, help="Delete versions no alias points at, with no live execution.")
+@click.option(
+    "--keep",
+    "keep_text",
+    default=str(DEFAULT_KEEP),
+    show_default=True,
+    metavar="K",
+    help="With --prune: never delete the newest K versions.",
+)
+@click.option("--yes", is_flag=True, help="With --prune: really delete (default: dry run).")
+@click.option(
+    "--format",
+    "output_format",
+    default="text",
+    show_default=True,
+    help=f"Output format: {', '.join(FORMATS)}.",
+)
+@click.option("--region", help="AWS region (default: from the environment/profile).")
+@click.option("--profile", help="AWS profile.")
+def command(
+    target: str,
+    prune: bool,
+    keep_text: str,
+    yes: bool,
+    output_format: str,
+    region: str | None,
+    profile: str | None,
+) -> None:
+    """List a durable function's published versions; prune the ones nothing needs.
+
+    FUNCTION is a function name or ARN; with :ALIAS that alias is marked (and must exist). Each
+    version is shown with the aliases on it and its RUNNING, PAUSING and PAUSED executions. --prune
+    deletes versions no alias points at, with no such execution, beyond the newest --keep (dry run
+    unless --yes).
+    """
+    try:
+        _run(target, prune, keep_text, yes, output_format, region, profile)
+    except VersionsError as exc:
+        click.echo(f"cdk-durable versions: {exc}", err=True)
+        sys.exit(1)
+
+
+def _run(
+    target: str,
+    prune: bool,
+    keep_text: str,
+    yes: bool,
+    output_format: str,
+    region: str | None,
+    profile: str | None,
+) -> None:
+    if output_format not in FORMATS:
+        raise VersionsError(f"--format must be one of {', '.join(FORMATS)}, got {output_format!r}")
+    if not keep_text.isdigit():
+        raise VersionsError(f"--keep must be a whole number of versions (0 or more), got {keep_text!r}")
+    keep = int(keep_text)
+    if yes and not prune:
+        raise VersionsError("--yes only applies with --prune (listing never deletes anything)")
+    function_name, alias = split_target(target)
+    client = lambda_client(region=region, profile=profile)
+    versions = collect_versions(client, function_name, alias=alias)
+    decisions = plan_prune(versions, keep=keep) if prune else None
+    deleted: list[str] = []
+    if decisions is not None and yes:
+        deleted = delete_versions(client, function_name, [d.version for d in decisions if d.delete])
+    args = (function_name, alias, versions, decisions)
+    if output_format == "json":
+        document = to_json_dict(*args, keep=keep, dry_run=not yes, deleted=deleted)
+        click.echo(json.dumps(document, indent=2))
+    else:
+        click.echo(render_text(*args, keep=keep, dry_run=not yes, deleted=deleted), nl=False)
