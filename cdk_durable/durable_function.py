@@ -321,6 +321,10 @@ class DurableFunction(Construct):
             function_name=function_name,
             description=description,
             dead_letter_queue=self.dead_letter_queue,
+            # Executions suspended on an old version must still find it after a deploy (DUR-E9).
+            current_version_options=function_props.pop(
+                "current_version_options", lambda_.VersionOptions(removal_policy=cdk.RemovalPolicy.RETAIN)
+            ),
             **function_props,
         )
         quiet_redundant_role_dependency(self.function)
