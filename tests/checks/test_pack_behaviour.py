@@ -7,6 +7,7 @@ from pathlib import Path
 import aws_cdk as cdk
 import pytest
 from aws_cdk.assertions import Annotations, Match
+
 from cdk_durable.checks import RULES, Compliance, DurableChecks, DurableRule, Resource, StackTemplate
 from cdk_durable.checks import pack as pack_module
 from cdk_durable.rule_info import RuleInfo, Severity
