@@ -316,3 +316,24 @@ def test_command_line_is_quiet_on_a_correct_template(tmp_path: Path) -> None:
     proc = _run(GOOD_CFN, tmp_path)
 
     assert (proc.returncode, proc.stdout, proc.stderr) == (0, "", "")
+
+
+def test_the_deliberately_bad_template_fires_every_rule_where_its_comments_say() -> None:
+    findings = durable_findings(Path(__file__).with_name("bad_template.yaml"))
+
+    assert findings == {
+        ("DUR-E1", "Nightly"),
+        ("DUR-E2", "Caller"),
+        ("DUR-E3", "Unpublished"),
+        ("DUR-E4", "FromQueue"),
+        ("DUR-E5", "Destinations"),
+        ("DUR-E6", "Orders"),
+        ("DUR-E6", "Unpublished"),
+        ("DUR-E7", "Orders"),
+        ("DUR-E8", "Orders"),
+        ("DUR-E9", "OrdersVersion"),
+        ("DUR-W1", "Orders"),
+        ("DUR-W2", "Orders"),
+        ("DUR-W2", "Unpublished"),
+    }
+    assert {rule_id for rule_id, _ in findings} == {r.id for r in RULES}
