@@ -312,13 +312,24 @@ class _Walker:
         self.lazy_guards: list[set[str]] = []
         #: Depth of ``if [not] context.is_replaying():`` blocks being walked.
         self.replay_guards = 0
+        #: Durable operations seen while walking the current durable entry point (``None``: not
+        #: counting). An entry that performs none never suspends, so it never replays: its replay
+        #: findings (``pending``) are dropped.
+        self.entry_operations: int | None = None
+        self.pending: list[tuple[ast.AST, R.Rule, str]] = []
 
     # -- reporting ---------------------------------------------------------------------------
 
-    def report(self, node: ast.AST, code: str, message: str) -> None:
-        rule = R.RULES_BY_CODE[code]
+    def report(self, node: ast.AST, rule: R.Rule, message: str) -> None:
         if self.via:
             message += " (reached through " + " -> ".join(f"{n}()" for n in self.via) + ")"
+        if self.entry_operations is not None and rule.code in R.REPLAY_CODES:
+            self.pending.append((node, rule, message))  # kept only if the entry has an operation
+            return
+        self._record(node, rule, message)
+
+    def _record(self, node: ast.AST, rule: R.Rule, message: str) -> None:
+        code = rule.code
         line = getattr(node, "lineno", 1)
         col = getattr(node, "col_offset", 0) + 1
         end_col: int | None = getattr(node, "end_col_offset", None)
@@ -330,7 +341,7 @@ class _Walker:
                 col=col,
                 code=code,
                 message=message,
-                severity=rule.severity,
+                severity=rule.severity.value,
                 end_line=getattr(node, "end_lineno", None),
                 end_col=None if end_col is None else end_col + 1,
             )
@@ -406,9 +417,15 @@ class _Walker:
                 entries.append((2, node, Region.DURABLE, annotated))
         for _, entry, entry_region, entry_ctx in sorted(entries, key=lambda e: e[0]):
             self.frames = []
+            counting = entry_region is Region.DURABLE
+            self.entry_operations, self.pending = (0 if counting else None), []
             self.walk_function(
                 entry, entry_region, context_index=entry_ctx, boundary=entry_region is Region.STEP
             )
+            if self.entry_operations:
+                for node, rule, message in self.pending:
+                    self._record(node, rule, message)
+            self.entry_operations, self.pending = None, []
 
     def walk_function(
         self,
@@ -603,10 +620,12 @@ class _Walker:
     def visit_call(self, call: ast.Call, region: Region) -> None:
         op = self.operation_of(call)
         if op is not None:
+            if self.entry_operations is not None:
+                self.entry_operations += 1
             if region is Region.STEP:
                 self.report(
                     call,
-                    "DUR003",
+                    R.DURABLE_OP_IN_STEP,
                     f"durable operation `{ast.unparse(call.func)}()` inside a step function; "
                     "use run_in_child_context to group operations",
                 )
@@ -614,7 +633,7 @@ class _Walker:
                 if self.replay_guards:
                     self.report(
                         call,
-                        "DUR006",
+                        R.NONDETERMINISTIC_BRANCH,
                         f"durable operation `{ast.unparse(call.func)}()` under a `context.is_replaying()` "
                         "branch; the operation sequence differs on replay",
                     )
@@ -692,20 +711,23 @@ class _Walker:
         verdict = self.classify_call(call, dotted)
         if verdict is None:
             return
-        code, message = verdict
-        if code == "DUR005" and self.replay_guards:
+        rule, message = verdict
+        if rule is R.SIDE_EFFECT_OUTSIDE_STEP and self.replay_guards:
             return  # output under `if not context.is_replaying():` is deliberately replay-aware
-        self.report(call, code, message)
+        self.report(call, rule, message)
 
-    def classify_call(self, call: ast.Call, dotted: str | None) -> tuple[str, str] | None:
+    def classify_call(self, call: ast.Call, dotted: str | None) -> tuple[R.Rule, str] | None:
         """What rule a call in the durable region breaks, if any, and the message."""
         shown = ast.unparse(call.func)
         nondeterministic = (
-            "DUR001",
+            R.NONDETERMINISTIC_CALL,
             f"`{shown}()` runs outside a step and returns a different value on replay",
         )
-        output = ("DUR005", f"`{shown}()` outside a step repeats on every replay; use context.logger")
-        write = ("DUR005", f"`{shown}()` writes outside a step and repeats on every replay")
+        output = (
+            R.SIDE_EFFECT_OUTSIDE_STEP,
+            f"`{shown}()` outside a step repeats on every replay; use context.logger",
+        )
+        write = (R.SIDE_EFFECT_OUTSIDE_STEP, f"`{shown}()` writes outside a step and repeats on every replay")
         func = call.func
         if isinstance(func, ast.Attribute) and func.attr in R.NONDETERMINISTIC_METHODS:
             return nondeterministic
@@ -713,7 +735,7 @@ class _Walker:
             if _is_nondeterministic(dotted):
                 return nondeterministic
             if _is_network(dotted):
-                return ("DUR002", f"network call `{shown}()` outside a step repeats on every replay")
+                return (R.EXTERNAL_IO, f"network call `{shown}()` outside a step repeats on every replay")
             if dotted in R.PRINT_CALLS or (
                 dotted.startswith("logging.") and _last(dotted) in R.LOGGING_FUNCTIONS
             ):
@@ -728,7 +750,7 @@ class _Walker:
         if root is not None and self.is_context(root):
             return None  # context.logger.info(...) is replay-aware
         if (root is not None and self.is_client(root)) or self._inline_client(func.value):
-            return ("DUR002", f"client call `{shown}()` outside a step repeats on every replay")
+            return (R.EXTERNAL_IO, f"client call `{shown}()` outside a step repeats on every replay")
         if root is not None and self.is_logger(root) and func.attr in R.LOGGING_FUNCTIONS:
             return output
         if (
@@ -755,7 +777,7 @@ class _Walker:
             if declared and not any(name in guard for guard in self.lazy_guards):
                 self.report(
                     target,
-                    "DUR004",
+                    R.CAPTURED_WRITE_IN_STEP,
                     f"step function assigns captured variable `{name}`; the write is lost on replay - "
                     "return the value from the step instead",
                 )
@@ -765,7 +787,7 @@ class _Walker:
             if root is not None and self.is_outer(root) and not self.is_client(root):
                 self.report(
                     target,
-                    "DUR004",
+                    R.CAPTURED_WRITE_IN_STEP,
                     f"step function writes to captured `{root}`; the write is lost on replay - "
                     "return the value from the step instead",
                 )
@@ -780,7 +802,7 @@ class _Walker:
         if self.is_outer(root) and not self.is_client(root) and not self.is_logger(root):
             self.report(
                 call,
-                "DUR004",
+                R.CAPTURED_WRITE_IN_STEP,
                 f"step function mutates captured `{root}` with `.{func.attr}()`; the change is lost on "
                 "replay - return the value from the step instead",
             )
@@ -816,7 +838,7 @@ class _Walker:
         if source is not None:
             self.report(
                 node,
-                "DUR006",
+                R.NONDETERMINISTIC_BRANCH,
                 f"branch depends on non-deterministic `{source}`; replay can take another path",
             )
 
@@ -825,7 +847,9 @@ class _Walker:
             return
         source = self.nondeterministic_source(expr)
         if source is not None:
-            self.report(expr, "DUR007", f"`{op}` name is built from non-deterministic `{source}`")
+            self.report(
+                expr, R.UNSTABLE_OPERATION_NAME, f"`{op}` name is built from non-deterministic `{source}`"
+            )
             return
         for node in ast.walk(expr):
             if isinstance(node, ast.Call):
@@ -833,7 +857,7 @@ class _Walker:
                 if _last(callee) not in R.NAME_SAFE_CALLS:
                     self.report(
                         expr,
-                        "DUR007",
+                        R.UNSTABLE_OPERATION_NAME,
                         f"`{op}` name is computed by `{callee}()`, not a stable literal",
                     )
                     return
@@ -873,15 +897,15 @@ def _is_network(dotted: str) -> bool:
     return module in R.HTTP_MODULES and verb in R.HTTP_VERBS
 
 
-def _env_read(shown: str, key: ast.AST | None) -> tuple[str, str]:
+def _env_read(shown: str, key: ast.AST | None) -> tuple[R.Rule, str]:
     """DUR008 for a variable that changes per invocation or sandbox, DUR009 for configuration."""
     if isinstance(key, ast.Constant) and key.value in R.VOLATILE_ENV_VARS:
         return (
-            "DUR008",
+            R.VOLATILE_ENVIRONMENT_READ,
             f"{shown} changes per invocation or sandbox; read outside a step it differs on replay",
         )
     return (
-        "DUR009",
+        R.ENVIRONMENT_READ,
         f"{shown} reads configuration outside a step; pin executions to a version or read it in a step",
     )
 

@@ -7,25 +7,46 @@ stable: a code is never reused for a different check.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Final, Literal
+from typing import Final
 
-Severity = Literal["error", "warning"]
+from ..rule_info import RuleInfo, Severity
+
+DOCS_PAGE: Final = "docs/lint.md"
 
 
 @dataclass(frozen=True)
-class Rule:
-    """One lint rule: a stable code, a short name, what it checks and which replay rule it enforces."""
+class Rule(RuleInfo):
+    """One lint rule: a :class:`RuleInfo` plus the replay rule it enforces and whether it runs by
+    default (``--select`` / ``--extend-select`` turn an opt-in rule on)."""
 
-    code: str
-    name: str
-    summary: str
-    replay_rule: str
-    fix: str
-    severity: Severity = "error"
+    replay_rule: str = ""
+    default_enabled: bool = True
+
+
+def _rule(
+    code: str,
+    name: str,
+    summary: str,
+    replay_rule: str,
+    fix: str,
+    severity: Severity = Severity.ERROR,
+    *,
+    default_enabled: bool = True,
+) -> Rule:
+    return Rule(
+        code=code,
+        name=name,
+        severity=severity,
+        summary=summary,
+        fix=fix,
+        docs=f"{DOCS_PAGE}#{code.lower()}",
+        replay_rule=replay_rule,
+        default_enabled=default_enabled,
+    )
 
 
 RULES: Final[tuple[Rule, ...]] = (
-    Rule(
+    _rule(
         "DUR001",
         "nondeterministic-call",
         "A clock, random or identity source (time, datetime, random, uuid, secrets, os.urandom) "
@@ -33,7 +54,7 @@ RULES: Final[tuple[Rule, ...]] = (
         "1. Non-deterministic code only inside steps.",
         "Move the call into a step (`context.step(lambda _: ...)`) and use the checkpointed result.",
     ),
-    Rule(
+    _rule(
         "DUR002",
         "external-io",
         "A network or database call (AWS SDK client, requests, httpx, urllib, sockets, DB drivers) "
@@ -41,7 +62,7 @@ RULES: Final[tuple[Rule, ...]] = (
         "1. Non-deterministic code only inside steps (and 4: it repeats on every replay).",
         "Wrap the call in a step so it runs once and its result is checkpointed.",
     ),
-    Rule(
+    _rule(
         "DUR003",
         "durable-op-in-step",
         "A durable operation (step, wait, invoke, map, parallel, callback, child context) is "
@@ -49,7 +70,7 @@ RULES: Final[tuple[Rule, ...]] = (
         "2. No durable operation inside a step function.",
         "Use `context.run_in_child_context(...)` to group operations; steps only do plain work.",
     ),
-    Rule(
+    _rule(
         "DUR004",
         "captured-write-in-step",
         "A step function writes to captured or module state (global/nonlocal, item or attribute "
@@ -57,7 +78,7 @@ RULES: Final[tuple[Rule, ...]] = (
         "3. Mutating captured variables inside a step is lost on replay.",
         "Return the value from the step and assign it outside the step.",
     ),
-    Rule(
+    _rule(
         "DUR005",
         "side-effect-outside-step",
         "A side effect (print, plain logging, file or stream writes) runs outside a step and "
@@ -65,14 +86,14 @@ RULES: Final[tuple[Rule, ...]] = (
         "4. Side effects outside steps repeat on every replay.",
         "Log with `context.logger` (replay-aware) or move the side effect into a step.",
     ),
-    Rule(
+    _rule(
         "DUR006",
         "nondeterministic-branch",
         "Control flow outside a step depends on a non-deterministic value.",
         "1 and 5. A different branch on replay changes the sequence of operations.",
         "Compute the decision inside a step and branch on the checkpointed result.",
     ),
-    Rule(
+    _rule(
         "DUR007",
         "unstable-operation-name",
         "An operation name is not a stable literal (built from a non-deterministic value or "
@@ -81,7 +102,7 @@ RULES: Final[tuple[Rule, ...]] = (
         "Use a string literal; to tell iterations apart, format in deterministic data "
         '(an index or an event field): `name=f"item-{index}"`.',
     ),
-    Rule(
+    _rule(
         "DUR008",
         "volatile-environment-read",
         "An environment variable that changes per invocation or per sandbox (trace id, log stream, "
@@ -89,7 +110,7 @@ RULES: Final[tuple[Rule, ...]] = (
         "1. Non-deterministic code only inside steps.",
         "Read it inside a step (or use the value the SDK gives you, such as `context.logger`).",
     ),
-    Rule(
+    _rule(
         "DUR009",
         "environment-read",
         "A configuration environment variable is read outside a step; it can differ between the "
@@ -97,13 +118,44 @@ RULES: Final[tuple[Rule, ...]] = (
         "1. Non-deterministic code only inside steps.",
         "Invoke through a version or alias (the configuration of a version is immutable) and ignore "
         "this rule, or read the value inside a step.",
-        "warning",
+        Severity.WARNING,
+        # Off by default: a version's configuration is immutable and executions are pinned to the
+        # version they started on (every invoker goes through the alias), so these reads replay the
+        # same values. Turn it on for unpinned deployments: --select DUR009 / --extend-select DUR009.
+        default_enabled=False,
     ),
 )
 
+(
+    NONDETERMINISTIC_CALL,
+    EXTERNAL_IO,
+    DURABLE_OP_IN_STEP,
+    CAPTURED_WRITE_IN_STEP,
+    SIDE_EFFECT_OUTSIDE_STEP,
+    NONDETERMINISTIC_BRANCH,
+    UNSTABLE_OPERATION_NAME,
+    VOLATILE_ENVIRONMENT_READ,
+    ENVIRONMENT_READ,
+) = RULES
+
 RULES_BY_CODE: Final = {rule.code: rule for rule in RULES}
+#: Codes that run without ``--select``.
+DEFAULT_CODES: Final = frozenset(rule.code for rule in RULES if rule.default_enabled)
 #: Reported when a file cannot be parsed; not a replay rule and never suppressible.
-SYNTAX_ERROR_CODE: Final = "DUR900"
+SYNTAX_ERROR = Rule(
+    code="DUR900",
+    name="syntax-error",
+    severity=Severity.ERROR,
+    summary="The file could not be parsed and was not analysed.",
+    fix="Fix the syntax; this finding is never suppressible.",
+    docs=f"{DOCS_PAGE}#dur900",
+)
+SYNTAX_ERROR_CODE: Final = SYNTAX_ERROR.code
+#: Codes of the rules about what repeats or changes on replay (not the step-body rules): a handler
+#: that calls no durable operation never replays, so none of these apply to it.
+REPLAY_CODES: Final = frozenset(
+    rule.code for rule in RULES if rule not in (DURABLE_OP_IN_STEP, CAPTURED_WRITE_IN_STEP)
+)
 
 # --- Symbol catalogs (canonical dotted names after import-alias resolution) ----------------------
 

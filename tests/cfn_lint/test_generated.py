@@ -34,7 +34,11 @@ def test_generated_makefile_validate_runs_the_plugin(tmp_path: Path, iac: str, r
 
     # -n: the commands make would run, as the user's `make validate` runs them.
     proc = subprocess.run(
-        ["make", "-n", "validate", f"PYTHON={PYTHON}"], cwd=project, capture_output=True, text=True, check=True
+        ["make", "-n", "validate", f"PYTHON={PYTHON}"],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        check=True,
     )
 
     assert f"{PYTHON.parent}/cfn-lint template.yaml -a cdk_durable.cfn_lint" in proc.stdout
