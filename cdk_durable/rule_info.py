@@ -3,7 +3,8 @@
 - the synth-time checks (``cdk_durable.checks``: ``DUR-E1`` ...) and their cfn-lint twins
   (``cdk_durable.cfn_lint``: ``ED3001`` ...), one registry: ``cdk_durable.checks.registry``;
 - the replay-model linter (``cdk_durable.lint``: ``DUR001`` ...): ``cdk_durable.lint.rules``;
-- the execution-history diagnosis (``cdk_durable.diagnose``: ``DIAG-...``): ``cdk_durable.diagnose.codes``.
+- the execution-history diagnosis (``cdk_durable.diagnose``: ``stuck-in-callback`` ...):
+  ``cdk_durable.diagnose.codes``.
 
 A finding of any of them carries the code of one ``RuleInfo``; nothing spells a code as a bare
 string literal outside its registry. Standard library only: the linter and the cfn-lint plugin
@@ -18,11 +19,13 @@ from enum import StrEnum
 
 
 class Severity(StrEnum):
-    """How bad a finding is: ``error`` (it breaks), ``warning`` (it may), ``info`` (worth knowing)."""
+    """How bad a finding is: ``error`` (it breaks), ``warning`` (it may), ``info`` (worth knowing),
+    ``ok`` (the diagnosis's "nothing wrong": an execution that succeeded)."""
 
     ERROR = "error"
     WARNING = "warning"
     INFO = "info"
+    OK = "ok"
 
 
 @dataclass(frozen=True)
