@@ -18,8 +18,10 @@ import os
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
-from .analyzer import ALL_CODES, Finding, analyse, suppressions
+from .analyzer import analyse
+from .finding import Finding
 from .rules import DEFAULT_CODES, RULES, RULES_BY_CODE, SYNTAX_ERROR_CODE, Rule
+from .suppressions import ALL_CODES, suppressions
 
 __all__ = ["RULES", "Finding", "Rule", "lint_paths", "lint_source", "resolve_codes"]
 

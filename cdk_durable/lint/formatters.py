@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import __version__
-from .analyzer import Finding
+from .finding import Finding
 from .rules import RULES, RULES_BY_CODE, SYNTAX_ERROR_CODE
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
