@@ -28,7 +28,15 @@ def test_generated_template_has_no_durable_finding(tmp_path: Path, combo: tuple[
     assert durable_findings(project / "template.yaml") == set()
 
 
-@pytest.mark.parametrize(("iac", "runtime"), [("cloudformation", "python3.13"), ("sam", "python3.13")])
+@pytest.mark.parametrize(
+    ("iac", "runtime"),
+    [
+        ("cloudformation", "python3.13"),
+        ("cloudformation", "nodejs22.x"),
+        ("sam", "python3.13"),
+        ("sam", "nodejs22.x"),
+    ],
+)
 def test_generated_makefile_validate_runs_the_plugin(tmp_path: Path, iac: str, runtime: str) -> None:
     project = bake(tmp_path, iac=iac, runtime=runtime, blueprint="hello")
 
