@@ -7,9 +7,11 @@ from typing import Any
 import pytest
 
 from cdk_durable.checks import (
+    INVOKERS,
     Compliance,
     FunctionTarget,
     StackTemplate,
+    async_without_dlq,
     execution_role_checkpoint,
     failure_monitoring,
     unqualified_invocation,
@@ -197,3 +199,33 @@ def test_function_url_with_an_alias_qualifier_is_compliant() -> None:
     stack = _stack(Url=url)
 
     assert unqualified_invocation(stack.resources["Url"], stack) is Compliance.COMPLIANT
+
+
+@pytest.mark.parametrize(
+    ("invoker", "expected"),
+    [
+        # Asynchronous invokers (the async rows of INVOKERS): W1 applies, no DLQ -> non-compliant.
+        ({"Type": "Custom::Seed", "Properties": {"ServiceToken": ARN}}, Compliance.NON_COMPLIANT),
+        ({"Type": "AWS::SNS::Subscription", "Properties": {"Endpoint": ARN}}, Compliance.NON_COMPLIANT),
+        # A synchronous invoker: W1 does not apply (timeout 600 s, within 15 minutes).
+        ({"Type": "AWS::Lambda::Url", "Properties": {"TargetFunctionArn": ARN}}, Compliance.NOT_APPLICABLE),
+    ],
+)
+def test_dlq_rule_reads_the_async_flag_of_the_invokers_table(invoker: Any, expected: Compliance) -> None:
+    stack = _stack(Invoker=invoker)
+
+    assert async_without_dlq(stack.resources["Fn"], stack) is expected
+
+
+def test_one_invokers_table_serves_both_invocation_rules() -> None:
+    assert INVOKERS["AWS::Events::Rule"].asynchronous
+    assert not INVOKERS["AWS::Lambda::EventSourceMapping"].asynchronous
+    assert {t for t, i in INVOKERS.items() if i.asynchronous} >= {
+        "AWS::Events::Rule",
+        "AWS::Scheduler::Schedule",
+        "AWS::SNS::Subscription",
+        "AWS::S3::Bucket",
+        "AWS::IoT::TopicRule",
+        "AWS::Logs::SubscriptionFilter",
+        "AWS::CloudFormation::CustomResource",
+    }
