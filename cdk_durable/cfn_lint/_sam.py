@@ -10,9 +10,10 @@ plugin runs the SAM translator itself, the way cfn-lint 0.x and ``sam validate``
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import os
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 SAM_TRANSFORM = "AWS::Serverless-2016-10-31"
@@ -37,6 +38,7 @@ def is_sam(template: Mapping[str, Any]) -> bool:
 def translate(template: Mapping[str, Any], region: str = "us-east-1") -> dict[str, Any]:
     """The CloudFormation template SAM would deploy for ``template`` (which is not modified)."""
     try:
+        from samtranslator.metrics.metrics import DummyMetricsPublisher, Metrics
         from samtranslator.parser.parser import Parser
         from samtranslator.public.exceptions import InvalidDocumentException
         from samtranslator.translator.translator import Translator
@@ -47,17 +49,33 @@ def translate(template: Mapping[str, Any], region: str = "us-east-1") -> dict[st
         ) from exc
     sam = copy.deepcopy(dict(template))
     _placeholder_uris(sam)
-    os.environ.setdefault("AWS_DEFAULT_REGION", region)
+    metrics = Metrics("ServerlessTransform", DummyMetricsPublisher())  # recorded, never sent
     try:
-        translated = Translator(managed_policy_map={}, sam_parser=Parser()).translate(
-            sam_template=sam, parameter_values={}, passthrough_metadata=True
-        )
+        with _default_region(region):  # SAM's ARN partition comes from the region
+            translated = Translator(managed_policy_map={}, sam_parser=Parser(), metrics=metrics).translate(
+                sam_template=sam, parameter_values={}, passthrough_metadata=True
+            )
     except InvalidDocumentException as exc:
         causes = "; ".join(str(c.message) for c in exc.causes) or str(exc)
         raise SamTranslationError(f"SAM could not transform the template: {causes}") from exc
     except Exception as exc:  # the translator's own failures: report, do not crash the lint run
         raise SamTranslationError(f"SAM could not transform the template: {exc}") from exc
+    finally:
+        metrics.publish()  # to the dummy publisher: no "unpublished metrics" warning at exit
     return dict(translated)
+
+
+@contextlib.contextmanager
+def _default_region(region: str) -> Iterator[None]:
+    """``AWS_DEFAULT_REGION`` set (when unset) for the translation only: the environment is restored."""
+    if os.environ.get("AWS_DEFAULT_REGION"):
+        yield
+        return
+    os.environ["AWS_DEFAULT_REGION"] = region
+    try:
+        yield
+    finally:
+        del os.environ["AWS_DEFAULT_REGION"]
 
 
 def _placeholder_uris(template: dict[str, Any]) -> None:

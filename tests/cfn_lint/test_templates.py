@@ -4,6 +4,7 @@ cannot be read."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -337,3 +338,21 @@ def test_the_deliberately_bad_template_fires_every_rule_where_its_comments_say()
         ("DUR-W2", "Unpublished"),
     }
     assert {rule_id for rule_id, _ in findings} == {r.id for r in RULES}
+
+
+def test_the_plugin_loads_neither_aws_cdk_nor_cdk_nag() -> None:
+    code = (
+        "import sys, cdk_durable.cfn_lint\n"
+        "print(sorted(m for m in ('aws_cdk', 'cdk_nag', 'jsii') if m in sys.modules))\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+
+    assert proc.stdout.strip() == "[]"
+
+
+def test_reading_a_sam_template_leaves_the_environment_as_it_was(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("AWS_DEFAULT_REGION", raising=False)
+
+    durable_findings(_sam(Fn=_sam_function(AutoPublishAlias="live"), Monitor=_monitor()))
+
+    assert "AWS_DEFAULT_REGION" not in os.environ
