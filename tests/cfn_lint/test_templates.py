@@ -356,3 +356,14 @@ def test_reading_a_sam_template_leaves_the_environment_as_it_was(monkeypatch: py
     durable_findings(_sam(Fn=_sam_function(AutoPublishAlias="live"), Monitor=_monitor()))
 
     assert "AWS_DEFAULT_REGION" not in os.environ
+
+
+def test_sam_resource_metadata_suppresses_a_rule_on_that_function() -> None:
+    fn = _sam_function(AutoPublishAlias="live", FunctionName="orders")
+    template = _sam(Fn=fn, Monitor=_monitor())
+    suppressed = _sam(
+        Fn={**fn, "Metadata": {"cfn-lint": {"config": {"ignore_checks": ["ED3007"]}}}}, Monitor=_monitor()
+    )
+
+    assert durable_findings(template) == {("DUR-E7", "Fn")}
+    assert durable_findings(suppressed) == set()
