@@ -4,6 +4,8 @@ cannot be read."""
 
 from __future__ import annotations
 
+import dataclasses
+import json
 import os
 import subprocess
 import sys
@@ -12,6 +14,7 @@ from typing import Any
 
 import pytest
 import yaml
+from cfnlint.api import ManualArgs, lint
 from cfnlint.rules import Rules
 
 from cdk_durable.cfn_lint import rules as plugin_rules
@@ -367,3 +370,16 @@ def test_sam_resource_metadata_suppresses_a_rule_on_that_function() -> None:
 
     assert durable_findings(template) == {("DUR-E7", "Fn")}
     assert durable_findings(suppressed) == set()
+
+
+def test_a_rule_that_throws_is_reported_by_cfn_lint_not_hidden(monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(resource: Any, stack: Any) -> Any:
+        raise KeyError("unexpected shape")
+
+    spec = plugin_rules.PinnedFunctionName.spec
+    monkeypatch.setattr(plugin_rules.PinnedFunctionName, "spec", dataclasses.replace(spec, rule=broken))
+    config = ManualArgs(regions=["us-east-1"], append_rules=[MODULE])
+
+    messages = [m.message for m in lint(json.dumps(PINNED), config=config) if m.rule.id == "E0002"]
+
+    assert messages == ["Unknown exception while processing rule ED3007: \"'unexpected shape'\""]
