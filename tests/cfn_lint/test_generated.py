@@ -61,3 +61,15 @@ def test_generated_cloudformation_make_validate_passes(tmp_path: Path) -> None:
 
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "cdk_durable.cfn_lint" in proc.stdout
+
+
+@pytest.mark.slow
+def test_generated_cloudformation_make_validate_in_its_own_environment(tmp_path: Path) -> None:
+    # The path a user takes: no PYTHON override, `make validate` creates .venv from requirements-dev.txt.
+    project = bake(tmp_path, iac="cloudformation", runtime="nodejs22.x", blueprint="hello")
+
+    proc = subprocess.run(["make", "validate"], cwd=project, capture_output=True, text=True, check=False)
+
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert ".venv/bin/cfn-lint template.yaml -a cdk_durable.cfn_lint" in proc.stdout
+    assert (project / ".venv" / "bin" / "cfn-lint").exists()
