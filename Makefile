@@ -39,14 +39,14 @@ $(SAM_VENV)/.installed:
 
 tools-sam: $(SAM_VENV)/.installed
 
-## The main job: synthesize the demo app, lint its template, run its workflow locally.
+## The main job: synthesize the demo app, lint its template (cfn-lint + the durable rules), run its workflow locally.
 demo: setup synth
 	$(BIN)/python -m demo.scenarios
 
 synth: setup
 	rm -rf cdk.out
 	$(NODE_BIN)/cdk synth --quiet --app '$(BIN)/python app.py'
-	$(BIN)/cfn-lint cdk.out/*.template.json
+	$(BIN)/cfn-lint cdk.out/*.template.json -a cdk_durable.cfn_lint
 	@echo "synth OK: $$(ls cdk.out/*.template.json)"
 
 ## The whole test suite (what CI runs).

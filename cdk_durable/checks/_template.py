@@ -1,8 +1,15 @@
 """A read-only view of one stack's resources, as CloudFormation sees them, plus the lookups rules need.
 
-Rules are pure functions of one resource and this view. The view is built either from the synthesized
-template (validation-plugin mode: exact, overrides included) or from the L1 constructs of a stack
-(aspect mode: the L1 properties resolved with ``stack.resolve``; raw overrides are not visible there).
+Rules are pure functions of one resource and this view, returning a :class:`Compliance`. Every way
+of running them builds this same view:
+
+- ``StackTemplate.from_template(template)`` from a template dict: the synthesized template
+  (``DurableChecks`` plugin mode: exact, overrides included) and the template cfn-lint hands its
+  rules (``cdk_durable.cfn_lint``: plain CloudFormation, or SAM after cfn-lint's own transform);
+- ``StackTemplate(resources)`` from the L1 constructs of a stack (``DurableChecks`` aspect mode: the
+  L1 properties resolved with ``stack.resolve``; raw overrides are not visible there).
+
+Standard library only (no aws-cdk-lib, no cdk-nag): the cfn-lint plugin imports it.
 
 Function references are recognised in the shapes CloudFormation templates use:
 ``{"Ref": Fn}`` (the unqualified name), ``{"Fn::GetAtt": [Fn, "Arn"]}`` (the unqualified ARN),
@@ -17,6 +24,7 @@ import fnmatch
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from enum import Enum
 from typing import Any
 
 from .. import platform as p
@@ -36,13 +44,27 @@ _QUALIFIER_AFTER = re.compile(r"^:([A-Za-z0-9_$-]*)")
 _SUB_REF = re.compile(r"\$\{([A-Za-z0-9]+)(?:\.([A-Za-z0-9.]+))?\}")
 
 
+RETAIN = "Retain"
+
+
+class Compliance(Enum):
+    """A rule's verdict on one resource (the adapters map it to cdk-nag's or cfn-lint's terms)."""
+
+    COMPLIANT = "compliant"
+    NON_COMPLIANT = "non-compliant"
+    NOT_APPLICABLE = "not-applicable"
+
+
 @dataclass(frozen=True)
 class Resource:
-    """One resource of a template: logical id, type and resolved ``Properties``."""
+    """One resource of a template: logical id, type, resolved ``Properties`` and the resource
+    attributes ``DeletionPolicy`` / ``UpdateReplacePolicy`` (``None`` when absent)."""
 
     logical_id: str
     type: str
     properties: Mapping[str, Any] = field(default_factory=dict)
+    deletion_policy: str | None = None
+    update_replace_policy: str | None = None
 
     def get(self, path: str) -> Any:
         """``get("DurableConfig.ExecutionTimeout")``: the value at a dotted path, or ``None``."""
@@ -90,7 +112,13 @@ class StackTemplate:
         """From a synthesized template (``{"Resources": {...}}``)."""
         resources = template.get("Resources") or {}
         return cls(
-            Resource(lid, str(body.get("Type", "")), body.get("Properties") or {})
+            Resource(
+                lid,
+                str(body.get("Type", "")),
+                props if isinstance(props := body.get("Properties"), Mapping) else {},
+                deletion_policy=_policy(body.get("DeletionPolicy")),
+                update_replace_policy=_policy(body.get("UpdateReplacePolicy")),
+            )
             for lid, body in resources.items()
             if isinstance(body, Mapping)
         )
@@ -273,6 +301,10 @@ class StackTemplate:
         return statements
 
 
+def _policy(value: Any) -> str | None:
+    return value if isinstance(value, str) else None
+
+
 def _getatt(arg: Any) -> tuple[str, str]:
     if isinstance(arg, list) and len(arg) == 2 and isinstance(arg[0], str) and isinstance(arg[1], str):
         return arg[0], arg[1]
@@ -314,9 +346,14 @@ def allows_actions(statements: Sequence[Mapping[str, Any]], actions: Iterable[st
 
 
 def mentions_managed_policy(value: Any, policy_name: str = p.DURABLE_MANAGED_POLICY_NAME) -> bool:
-    """True if a ``ManagedPolicyArns`` entry (a string or an ``Fn::Join``) names ``policy_name``."""
+    """True if a ``ManagedPolicyArns`` entry (a string, an ``Fn::Join`` or an ``Fn::Sub`` such as
+    ``arn:${AWS::Partition}:iam::aws:policy/service-role/<name>``) names ``policy_name``."""
     if isinstance(value, str):
         return value.endswith(":policy/" + policy_name)
+    if isinstance(value, Mapping) and "Fn::Sub" in value:
+        arg = value["Fn::Sub"]
+        text = arg[0] if isinstance(arg, list) and arg else arg
+        return isinstance(text, str) and text.endswith(":policy/" + policy_name)
     if isinstance(value, Mapping) and "Fn::Join" in value:
         arg = value["Fn::Join"]
         if isinstance(arg, list) and len(arg) == 2 and isinstance(arg[1], list):

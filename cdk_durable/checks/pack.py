@@ -25,8 +25,7 @@ from __future__ import annotations
 import json
 import os
 import re
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from collections.abc import Mapping
 from typing import Any, Final, cast
 
 import aws_cdk as cdk
@@ -34,137 +33,19 @@ import jsii
 from cdk_nag import IApplyRule, NagMessageLevel, NagPack, NagRuleCompliance
 from constructs import IConstruct
 
-from . import rules as r
-from ._template import Resource, StackTemplate
+from ..rule_info import Severity
+from ._template import Compliance, Resource, StackTemplate
+from .registry import PACK_NAME, RULES, DurableRule
 
-PACK_NAME: Final = "DUR"
 PLUGIN_NAME: Final = "DurableChecks"
 
-RuleFunction = Callable[[Resource, StackTemplate], NagRuleCompliance]
+_LEVELS: Final = {Severity.ERROR: NagMessageLevel.ERROR, Severity.WARNING: NagMessageLevel.WARN}
+_NAG: Final = {
+    Compliance.COMPLIANT: NagRuleCompliance.COMPLIANT,
+    Compliance.NON_COMPLIANT: NagRuleCompliance.NON_COMPLIANT,
+    Compliance.NOT_APPLICABLE: NagRuleCompliance.NOT_APPLICABLE,
+}
 
-
-@dataclass(frozen=True)
-class DurableRule:
-    """One rule of the pack: ``DUR-<suffix>``, its level, one-line info, explanation and fix."""
-
-    suffix: str
-    level: NagMessageLevel
-    info: str
-    explanation: str
-    fix: str
-    rule: RuleFunction
-
-    @property
-    def id(self) -> str:
-        return f"{PACK_NAME}-{self.suffix}"
-
-
-ERROR = NagMessageLevel.ERROR
-WARN = NagMessageLevel.WARN
-
-#: The pack. ``E`` rules are errors (the deployment or every invocation fails), ``W`` rules warnings.
-RULES: Final[tuple[DurableRule, ...]] = (
-    DurableRule(
-        "E1",
-        ERROR,
-        "A durable function is invoked through its unqualified ARN or $LATEST.",
-        "Lambda refuses to invoke a durable function through an unqualified ARN, and a resource policy "
-        "cannot be added for $LATEST: this EventBridge/Scheduler target, event source mapping, "
-        "permission, API integration, Step Functions task or notification never starts an execution.",
-        "Point it at an alias or version (for example `targets.LambdaFunction(alias)`, "
-        "`alias.add_event_source(...)`, `alias.grant_invoke(...)`).",
-        r.unqualified_invocation,
-    ),
-    DurableRule(
-        "E2",
-        ERROR,
-        "An environment variable carries a durable function's unqualified ARN or name.",
-        "Code that invokes the function with this value calls the unqualified function, which Lambda "
-        "refuses for durable functions.",
-        "Pass the alias ARN (`alias.function_arn`) instead of `fn.function_arn` / `fn.function_name`.",
-        r.unqualified_env_reference,
-    ),
-    DurableRule(
-        "E3",
-        ERROR,
-        "The durable function has no published version or alias.",
-        "Durable functions can only be invoked through a qualified ARN; without a version or alias "
-        "nothing can start an execution, and executions cannot be pinned to the code they started on.",
-        "Publish a version and point an alias at it (`lambda_.Alias(..., version=fn.current_version)`), "
-        "or use `cdk_durable.DurableFunction`, which does both.",
-        r.no_version_or_alias,
-    ),
-    DurableRule(
-        "E4",
-        ERROR,
-        "An event source mapping targets a durable function whose ExecutionTimeout is over 15 minutes.",
-        "Event source mappings invoke synchronously, so the whole execution must finish within 15 "
-        "minutes; with a longer ExecutionTimeout the mapping's creation fails.",
-        "Lower ExecutionTimeout to 15 minutes or less, or put a small starter function (or "
-        "`cdk_durable.AsyncStarter`) between the source and the durable function, invoking it "
-        "asynchronously with an execution name.",
-        r.esm_execution_timeout,
-    ),
-    DurableRule(
-        "E5",
-        ERROR,
-        "Lambda destinations are configured on a durable function.",
-        "Lambda destinations (EventInvokeConfig DestinationConfig) are not supported for durable functions.",
-        "Remove on_success/on_failure; watch Durable Execution Status Change events instead and use "
-        "a dead-letter queue for invocations that fail to start.",
-        r.durable_destinations,
-    ),
-    DurableRule(
-        "E6",
-        ERROR,
-        "The durable function's execution role lacks the checkpoint permissions.",
-        "The SDK calls lambda:CheckpointDurableExecution and lambda:GetDurableExecutionState from "
-        "inside the function; without them every execution fails at its first checkpoint. The L2 "
-        "attaches the managed policy only to a role it creates itself.",
-        "Attach the managed policy service-role/AWSLambdaBasicDurableExecutionRolePolicy to the role, "
-        "or allow both actions in a policy statement.",
-        r.execution_role_checkpoint,
-    ),
-    DurableRule(
-        "E7",
-        ERROR,
-        "The durable function has a pinned FunctionName.",
-        "Durability can only be enabled when a function is created: enabling it (or any other "
-        "replacing change) replaces the function, and the replacement fails while the old function "
-        "holds the name.",
-        "Remove function_name and let CloudFormation generate the name; pass the alias ARN to callers.",
-        r.pinned_function_name,
-    ),
-    DurableRule(
-        "E8",
-        ERROR,
-        "The DurableConfig KMS key's policy lacks the Lambda service statement.",
-        "Lambda encrypts execution state as the service principal lambda.amazonaws.com; without "
-        "kms:GenerateDataKey and kms:Decrypt for it Lambda cannot use the key and executions fail.",
-        "Add a key policy statement for the lambda.amazonaws.com service principal with "
-        "kms:GenerateDataKey and kms:Decrypt (conditions aws:SourceAccount, aws:SourceArn and "
-        "kms:EncryptionContext:aws:lambda:FunctionArn).",
-        r.kms_key_policy,
-    ),
-    DurableRule(
-        "W1",
-        WARN,
-        "The durable function is invoked asynchronously but has no dead-letter queue.",
-        "Asynchronous invocations that cannot start an execution are retried and then dropped "
-        "silently. Dead-letter queues work for durable functions (destinations do not).",
-        "Set dead_letter_queue (or dead_letter_queue_enabled=True) on the function.",
-        r.async_without_dlq,
-    ),
-    DurableRule(
-        "W2",
-        WARN,
-        "No status-change rule or alarm watches the durable function's failures.",
-        "Failed and timed-out executions do not surface anywhere by themselves.",
-        "Add an EventBridge rule on 'Durable Execution Status Change' events with status FAILED / "
-        "TIMED_OUT for this function, or a CloudWatch alarm on DurableExecutionFailed.",
-        r.failure_monitoring,
-    ),
-)
 
 _ACK_PREFIX = re.compile(r"^(annotation|durablechecks)::", re.IGNORECASE)
 
@@ -173,9 +54,7 @@ _ACK_PREFIX = re.compile(r"^(annotation|durablechecks)::", re.IGNORECASE)
 class _ApplyRule:
     """The cdk-nag ``IApplyRule`` for one (rule, resource) pair whose outcome is already known."""
 
-    def __init__(
-        self, spec: DurableRule, node: cdk.CfnResource, outcome: NagRuleCompliance | Exception
-    ) -> None:
+    def __init__(self, spec: DurableRule, node: cdk.CfnResource, outcome: Compliance | Exception) -> None:
         self._spec = spec
         self._node = node
         self._outcome = outcome
@@ -186,15 +65,15 @@ class _ApplyRule:
 
     @property
     def level(self) -> NagMessageLevel:
-        return self._spec.level
+        return _LEVELS[self._spec.severity]
 
     @property
     def info(self) -> str:
-        return self._spec.info
+        return self._spec.info.summary
 
     @property
     def explanation(self) -> str:
-        return f"{self._spec.explanation} Fix: {self._spec.fix}"
+        return f"{self._spec.info.explanation} Fix: {self._spec.info.fix}"
 
     @property
     def rule_suffix_override(self) -> str:
@@ -203,7 +82,7 @@ class _ApplyRule:
     def rule(self, node: cdk.CfnResource) -> NagRuleCompliance:
         if isinstance(self._outcome, Exception):
             raise self._outcome
-        return self._outcome
+        return _NAG[self._outcome]
 
 
 @jsii.implements(cdk.IAspect)
@@ -248,13 +127,13 @@ class DurableChecks(NagPack):  # type: ignore[misc]
 
     def evaluate(
         self, node: cdk.CfnResource, view: StackTemplate
-    ) -> list[tuple[DurableRule, NagRuleCompliance | Exception]]:
+    ) -> list[tuple[DurableRule, Compliance | Exception]]:
         """Outcome of every rule for one resource (no acknowledgment applied)."""
         stack = cdk.Stack.of(node)
         resource = view.get(str(stack.resolve(node.logical_id)))
         if resource is None:
-            return [(spec, NagRuleCompliance.NOT_APPLICABLE) for spec in RULES]
-        outcomes: list[tuple[DurableRule, NagRuleCompliance | Exception]] = []
+            return [(spec, Compliance.NOT_APPLICABLE) for spec in RULES]
+        outcomes: list[tuple[DurableRule, Compliance | Exception]] = []
         for spec in RULES:
             try:
                 outcomes.append((spec, spec.rule(resource, view)))
@@ -268,7 +147,7 @@ class DurableChecks(NagPack):  # type: ignore[misc]
     def _check_resource(self, node: cdk.CfnResource) -> None:
         view = self._synthesized_view(cdk.Stack.of(node))
         for spec, outcome in self.evaluate(node, view):
-            failed = outcome is NagRuleCompliance.NON_COMPLIANT or isinstance(outcome, Exception)
+            failed = outcome is Compliance.NON_COMPLIANT or isinstance(outcome, Exception)
             # cdk-nag checks Validations acknowledgments itself; is_acknowledged adds cdk-nag 2 metadata.
             if failed and not is_acknowledged(node, spec.id):
                 self._apply_rule(cast(IApplyRule, _ApplyRule(spec, node, outcome)))
@@ -313,12 +192,12 @@ class DurableChecks(NagPack):  # type: ignore[misc]
                         spec.id, f"{spec.id}: the rule could not be evaluated ({outcome!r}); check by hand."
                     )
                 continue
-            if outcome is not NagRuleCompliance.NON_COMPLIANT or is_acknowledged(node, spec.id):
+            if outcome is not Compliance.NON_COMPLIANT or is_acknowledged(node, spec.id):
                 continue
-            message = f"{spec.id}: {spec.info}"
+            message = f"{spec.id}: {spec.info.summary}"
             if self._verbose:
-                message += f" {spec.explanation} Fix: {spec.fix}"
-            if spec.level is NagMessageLevel.ERROR:
+                message += f" {spec.info.explanation} Fix: {spec.info.fix}"
+            if spec.severity is Severity.ERROR:
                 cdk.Annotations.of(node).add_error(message)
             else:
                 cdk.Annotations.of(node).add_warning_v2(spec.id, message)
@@ -348,7 +227,30 @@ def _resource_of(stack: cdk.Stack, node: cdk.CfnResource) -> Resource:
         properties = stack.resolve(node._render_properties(resolved))
     except Exception:  # a renderer that rejects the resolved value: use it as it is
         properties = resolved
-    return Resource(logical_id, node.cfn_resource_type, properties if isinstance(properties, Mapping) else {})
+    options = node.cfn_options
+    return Resource(
+        logical_id,
+        node.cfn_resource_type,
+        properties if isinstance(properties, Mapping) else {},
+        deletion_policy=_cfn_policy(options.deletion_policy),
+        update_replace_policy=_cfn_policy(options.update_replace_policy),
+    )
+
+
+#: ``cdk.CfnDeletionPolicy`` members -> the words CloudFormation templates use.
+_POLICY_WORDS: Final = {
+    "DELETE": "Delete",
+    "RETAIN": "Retain",
+    "SNAPSHOT": "Snapshot",
+    "RETAIN_EXCEPT_ON_CREATE": "RetainExceptOnCreate",
+}
+
+
+def _cfn_policy(policy: cdk.CfnDeletionPolicy | None) -> str | None:
+    if policy is None:
+        return None
+    name = getattr(policy, "name", str(policy))
+    return _POLICY_WORDS.get(name, name)
 
 
 def is_acknowledged(node: IConstruct, rule_id: str) -> bool:

@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from .. import platform as p
+from . import codes as C
 from ._history import ErrorInfo, ExecutionRecord, History, Operation, parse_history
 
 #: A quantity at or above this share of its limit is "near" the limit.
@@ -29,6 +30,10 @@ class Finding:
     severity: str
     message: str
     next_steps: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        if self.code not in C.CODES_BY_NAME:  # every code is registered (cdk_durable.diagnose.codes)
+            raise ValueError(f"unregistered diagnosis code {self.code!r}")
 
 
 @dataclass(frozen=True)
@@ -371,7 +376,7 @@ def find_problems(diagnosis: Diagnosis, history: History) -> list[Finding]:
         if op.kind == "Step" and op.status == "RETRYING" and status == "RUNNING":
             findings.append(
                 Finding(
-                    "step-retrying",
+                    C.STEP_RETRYING.code,
                     "warning",
                     f"step {op.label!r} failed attempt {op.attempts} ({op.error}); next attempt in "
                     f"{format_duration(op.retry_delay_seconds)}",
@@ -391,7 +396,7 @@ def find_problems(diagnosis: Diagnosis, history: History) -> list[Finding]:
         what = f"; still open: {', '.join(repr(w) for w in waiting)}" if waiting else ""
         findings.append(
             Finding(
-                "execution-timed-out",
+                C.EXECUTION_TIMED_OUT.code,
                 "error",
                 f"the execution hit its ExecutionTimeout of {timeout_text} after "
                 f"{format_duration(diagnosis.duration)}{what}",
@@ -407,7 +412,7 @@ def find_problems(diagnosis: Diagnosis, history: History) -> list[Finding]:
     elif status == "FAILED" and not failed_steps and not any(f.severity == "error" for f in findings):
         findings.append(
             Finding(
-                "execution-failed",
+                C.EXECUTION_FAILED.code,
                 "error",
                 f"the handler failed outside any step: {execution.error}",
                 (
@@ -419,7 +424,7 @@ def find_problems(diagnosis: Diagnosis, history: History) -> list[Finding]:
     elif status == "STOPPED":
         findings.append(
             Finding(
-                "execution-stopped",
+                C.EXECUTION_STOPPED.code,
                 "warning",
                 "the execution was stopped (StopDurableExecution) after "
                 f"{format_duration(diagnosis.duration)}: "
@@ -430,7 +435,7 @@ def find_problems(diagnosis: Diagnosis, history: History) -> list[Finding]:
     elif status == "SUCCEEDED":
         findings.append(
             Finding(
-                "succeeded",
+                C.SUCCEEDED.code,
                 "ok",
                 f"the execution succeeded in {format_duration(diagnosis.duration)} "
                 f"({plural(len(history.operations), 'operation')}, "
@@ -447,7 +452,7 @@ def find_problems(diagnosis: Diagnosis, history: History) -> list[Finding]:
         )
         findings.append(
             Finding(
-                "execution-paused",
+                C.EXECUTION_PAUSED.code,
                 "warning",
                 f"the execution is {status}{since}: no invocation runs until it is resumed; {clock}",
                 ("Resume the execution when ready.",),
@@ -463,7 +468,7 @@ def find_problems(diagnosis: Diagnosis, history: History) -> list[Finding]:
 def _failed_step(op: Operation) -> Finding:
     if op.attempts > 1:
         return Finding(
-            "retries-exhausted",
+            C.RETRIES_EXHAUSTED.code,
             "error",
             f"step {op.label!r} failed after {op.attempts} attempts: {op.error}",
             (
@@ -476,7 +481,7 @@ def _failed_step(op: Operation) -> Finding:
             ),
         )
     return Finding(
-        "step-failed",
+        C.STEP_FAILED.code,
         "error",
         f"step {op.label!r} failed on its first attempt and was not retried: {op.error}",
         (
@@ -495,7 +500,7 @@ def _failed_invoke(op: Operation) -> Finding:
     else:
         steps = (f"Read the errors and logs of {target} (the invoked function raised or timed out).",)
     return Finding(
-        "invoke-failed",
+        C.INVOKE_FAILED.code,
         "error",
         f"chained invoke {op.label!r} of {target} ended {op.status}: {op.error}",
         steps,
@@ -505,7 +510,7 @@ def _failed_invoke(op: Operation) -> Finding:
 def _failed_callback(op: Operation) -> Finding:
     if op.status == "TIMED_OUT":
         return Finding(
-            "callback-timed-out",
+            C.CALLBACK_TIMED_OUT.code,
             "error",
             f"callback {op.label!r} timed out before anyone answered it: {op.error}",
             (
@@ -516,7 +521,7 @@ def _failed_callback(op: Operation) -> Finding:
             ),
         )
     return Finding(
-        "callback-failed",
+        C.CALLBACK_FAILED.code,
         "error",
         f"callback {op.label!r} was answered with a failure: {op.error}",
         (
@@ -549,7 +554,7 @@ def _running_findings(diagnosis: Diagnosis, timeout_text: str) -> list[Finding]:
             steps.append("Check that the system meant to answer received the callback id.")
         findings.append(
             Finding(
-                "stuck-in-callback",
+                C.STUCK_IN_CALLBACK.code,
                 "warning",
                 f"waiting on callback {callback.operation.label!r} for "
                 f"{format_duration(callback.age)}; {left}",
@@ -561,7 +566,7 @@ def _running_findings(diagnosis: Diagnosis, timeout_text: str) -> list[Finding]:
         if diagnosis.time_left <= timedelta(0):
             findings.append(
                 Finding(
-                    "execution-timeout-over",
+                    C.EXECUTION_TIMEOUT_OVER.code,
                     "error",
                     f"the ExecutionTimeout ({timeout_text}) passed "
                     f"{format_duration(-diagnosis.time_left)} ago "
@@ -572,7 +577,7 @@ def _running_findings(diagnosis: Diagnosis, timeout_text: str) -> list[Finding]:
         elif diagnosis.time_left.total_seconds() <= TIMEOUT_NEAR_RATIO * total:
             findings.append(
                 Finding(
-                    "execution-timeout-near",
+                    C.EXECUTION_TIMEOUT_NEAR.code,
                     "warning",
                     f"{format_duration(diagnosis.time_left)} left of the ExecutionTimeout ({timeout_text})",
                     (
@@ -586,7 +591,7 @@ def _running_findings(diagnosis: Diagnosis, timeout_text: str) -> list[Finding]:
         if wait.after_execution_deadline:
             findings.append(
                 Finding(
-                    "wait-outlives-execution",
+                    C.WAIT_OUTLIVES_EXECUTION.code,
                     "error",
                     f"wait {wait.operation.label!r} ends {_at(wait.until)}, after the execution times out "
                     f"({_at(execution.deadline)}): the execution will end TIMED_OUT",
@@ -596,7 +601,7 @@ def _running_findings(diagnosis: Diagnosis, timeout_text: str) -> list[Finding]:
         else:
             findings.append(
                 Finding(
-                    "wait-pending",
+                    C.WAIT_PENDING.code,
                     "info",
                     f"wait {wait.operation.label!r} resumes the execution {_at(wait.until)} "
                     f"(in {format_duration(wait.time_left)})",
@@ -608,12 +613,12 @@ def _running_findings(diagnosis: Diagnosis, timeout_text: str) -> list[Finding]:
         execution.status == "RUNNING"
         and not diagnosis.pending_callbacks
         and not diagnosis.pending_waits
-        and not any(f.code == "step-retrying" for f in findings)
+        and not any(f.code == C.STEP_RETRYING.code for f in findings)
     ):
         running = f" (open: {', '.join(repr(op.label) for op in open_steps)})" if open_steps else ""
         findings.append(
             Finding(
-                "running",
+                C.RUNNING.code,
                 "info",
                 f"the execution is running and not waiting on a callback or a wait{running}",
                 (
@@ -639,7 +644,7 @@ def _limit_findings(diagnosis: Diagnosis, history: History) -> list[Finding]:
         over = check.ratio > 1
         findings.append(
             Finding(
-                "payload-over-limit" if over else "payload-near-limit",
+                (C.PAYLOAD_OVER_LIMIT if over else C.PAYLOAD_NEAR_LIMIT).code,
                 "error" if over else "warning",
                 f"{check.what} is {format_bytes(check.size_bytes)}, {check.ratio:.0%} of the "
                 f"{format_bytes(check.limit_bytes)} {check.limit_name} limit",
@@ -653,7 +658,7 @@ def _limit_findings(diagnosis: Diagnosis, history: History) -> list[Finding]:
     if count >= NEAR_LIMIT_RATIO * p.MAX_OPERATIONS_PER_EXECUTION:
         findings.append(
             Finding(
-                "operations-near-limit",
+                C.OPERATIONS_NEAR_LIMIT.code,
                 "error" if count >= p.MAX_OPERATIONS_PER_EXECUTION else "warning",
                 f"{count} operations, {count / p.MAX_OPERATIONS_PER_EXECUTION:.0%} of the "
                 f"{p.MAX_OPERATIONS_PER_EXECUTION:,} per execution",

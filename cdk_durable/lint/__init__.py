@@ -4,7 +4,7 @@ Python API::
 
     from cdk_durable.lint import lint_paths
 
-    for finding in lint_paths(["src/"], ignore=["DUR009"]):
+    for finding in lint_paths(["src/"], extend_select=["DUR009"]):
         print(finding.path, finding.line, finding.code, finding.message)
 
 Only files that use the durable SDK (import ``aws_durable_execution_sdk_python``, or mention
@@ -18,8 +18,10 @@ import os
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
-from .analyzer import ALL_CODES, Finding, analyse, suppressions
-from .rules import RULES, RULES_BY_CODE, SYNTAX_ERROR_CODE, Rule
+from .analyzer import analyse
+from .finding import Finding
+from .rules import DEFAULT_CODES, RULES, RULES_BY_CODE, SYNTAX_ERROR_CODE, Rule
+from .suppressions import ALL_CODES, suppressions
 
 __all__ = ["RULES", "Finding", "Rule", "lint_paths", "lint_source", "resolve_codes"]
 
@@ -71,15 +73,22 @@ def lint_source(
     *,
     select: Iterable[str] | None = None,
     ignore: Iterable[str] | None = None,
+    extend_select: Iterable[str] | None = None,
 ) -> list[Finding]:
-    """Lint one module's source text. ``select``/``ignore`` take codes or prefixes."""
+    """Lint one module's source text. ``select``/``ignore``/``extend_select`` take codes or prefixes.
+
+    Without ``select`` the default rules run (every rule but the opt-in ``DUR009``);
+    ``extend_select`` adds rules to that set, ``select`` replaces it.
+    """
     selected = resolve_codes(select, option="select")
+    if selected is None:
+        selected = DEFAULT_CODES | (resolve_codes(extend_select, option="extend-select") or frozenset())
     ignored = resolve_codes(ignore, option="ignore") or frozenset()
     suppressed = suppressions(source) if "#" in source else {}
     out = []
     for finding in analyse(source, path):
         if finding.code != SYNTAX_ERROR_CODE:
-            if selected is not None and finding.code not in selected:
+            if finding.code not in selected:
                 continue
             if finding.code in ignored:
                 continue
@@ -140,6 +149,7 @@ def lint_paths(
     *,
     select: Iterable[str] | None = None,
     ignore: Iterable[str] | None = None,
+    extend_select: Iterable[str] | None = None,
 ) -> list[Finding]:
     """Lint files and directories (recursing into ``*.py``); findings sorted by path and line.
 
@@ -148,8 +158,10 @@ def lint_paths(
     """
     select = list(select) if select is not None else None
     ignore = list(ignore) if ignore is not None else None
+    extend_select = list(extend_select) if extend_select is not None else None
     resolve_codes(select, option="select")
     resolve_codes(ignore, option="ignore")
+    resolve_codes(extend_select, option="extend-select")
     findings: list[Finding] = []
     for file in iter_python_files(paths):
         try:
@@ -159,7 +171,9 @@ def lint_paths(
                 Finding(str(file), 1, 1, SYNTAX_ERROR_CODE, f"could not read file: {exc}", "error")
             )
             continue
-        findings.extend(lint_source(source, str(file), select=select, ignore=ignore))
+        findings.extend(
+            lint_source(source, str(file), select=select, ignore=ignore, extend_select=extend_select)
+        )
     return sorted(findings)
 
 

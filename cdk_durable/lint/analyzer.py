@@ -19,286 +19,39 @@ helper functions defined in the same file (the region travels with the call).
 from __future__ import annotations
 
 import ast
-import re
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
-from enum import Enum
 
-from ..platform import PYTHON_CONTEXT_OPERATIONS, PYTHON_SDK_MODULE
+from ..platform import PYTHON_SDK_MODULE
+from . import _catalogs as K
+from . import _checks as C
 from . import rules as R
+from ._scope import (
+    _BOUND_BY_CALLER,
+    _CALLABLE_ARG,
+    _CONTEXT_OPERATIONS,
+    _HANDLER_DECORATOR,
+    _MAX_DEPTH,
+    _NAME_ARG,
+    FunctionNode,
+    Region,
+    _arg,
+    _decorator_names,
+    _decorator_region_name,
+    _deferred_region,
+    _dotted,
+    _Frame,
+    _is_context_annotation,
+    _last,
+    _looks_like_context,
+    _Module,
+    _params,
+    _scan_body,
+    _union,
+    is_durable_source,
+)
+from .finding import Finding
+from .suppressions import ALL_CODES, suppressions
 
-
-@dataclass(frozen=True, order=True)
-class Finding:
-    """One violation. ``line`` and ``col`` are 1-based, like ruff's output."""
-
-    path: str
-    line: int
-    col: int
-    code: str
-    message: str
-    severity: str = "error"
-    end_line: int | None = None
-    end_col: int | None = None
-
-
-class Region(Enum):
-    DURABLE = "durable"
-    STEP = "step"
-
-
-_CONTEXT_OPERATIONS = frozenset(PYTHON_CONTEXT_OPERATIONS)
-#: Positional index of each operation's callable argument and keyword name; the region it runs in.
-_CALLABLE_ARG: dict[str, tuple[int, str, Region]] = {
-    "step": (0, "func", Region.STEP),
-    "wait_for_callback": (0, "submitter", Region.STEP),
-    "wait_for_condition": (0, "check", Region.STEP),
-    "run_in_child_context": (0, "func", Region.DURABLE),
-    "map": (1, "func", Region.DURABLE),
-    "parallel": (0, "functions", Region.DURABLE),
-    "with_retry": (1, "func", Region.DURABLE),
-}
-#: Positional index of each operation's ``name`` argument.
-_NAME_ARG: dict[str, int] = {
-    "step": 1,
-    "wait": 1,
-    "create_callback": 0,
-    "wait_for_callback": 1,
-    "wait_for_condition": 2,
-    "invoke": 2,
-    "map": 2,
-    "parallel": 1,
-    "run_in_child_context": 1,
-    "with_retry": 3,
-}
-#: Decorators whose function body runs in a given region (the call only builds a callable).
-_DEFERRED_DECORATORS: dict[str, Region] = {
-    "durable_step": Region.STEP,
-    "durable_wait_for_callback": Region.STEP,
-    "durable_with_child_context": Region.DURABLE,
-    "durable_parallel_branch": Region.DURABLE,
-}
-#: Step-like decorators: how many leading parameters the SDK passes (the rest the caller binds).
-_BOUND_BY_CALLER: dict[str, int] = {"durable_step": 1, "durable_wait_for_callback": 2}
-_HANDLER_DECORATOR = "durable_execution"
-_CONTEXT_TYPE = "DurableContext"
-_MAX_DEPTH = 8
-_WRITE_MODE = re.compile(r"[wax+]")
-
-
-def is_durable_source(source: str) -> bool:
-    """Cheap pre-filter: only files that use the durable SDK are analysed."""
-    return PYTHON_SDK_MODULE in source or _HANDLER_DECORATOR in source or _CONTEXT_TYPE in source
-
-
-# --- suppression comments -------------------------------------------------------------------
-
-_NOQA = re.compile(r"#\s*noqa(?::\s*(?P<codes>[A-Z]+\d+(?:[\s,]+[A-Z]+\d+)*))?", re.IGNORECASE)
-_DURABLE_IGNORE = re.compile(r"#\s*durable:\s*ignore(?:\[(?P<codes>[^\]]*)\])?", re.IGNORECASE)
-ALL_CODES = "*"
-
-
-def suppressions(source: str) -> dict[int, set[str]]:
-    """Map line number -> suppressed codes (``{"*"}`` for a bare ``# noqa``)."""
-    out: dict[int, set[str]] = {}
-    for number, line in enumerate(source.splitlines(), start=1):
-        if "#" not in line:
-            continue
-        for pattern in (_NOQA, _DURABLE_IGNORE):
-            for match in pattern.finditer(line):
-                codes = match.group("codes")
-                found = {c.upper() for c in re.split(r"[\s,]+", codes) if c} if codes else {ALL_CODES}
-                out.setdefault(number, set()).update(found)
-    return out
-
-
-# --- module facts ---------------------------------------------------------------------------
-
-
-def _dotted(node: ast.AST, aliases: dict[str, str]) -> str | None:
-    if isinstance(node, ast.Name):
-        return aliases.get(node.id, node.id)
-    if isinstance(node, ast.Attribute):
-        base = _dotted(node.value, aliases)
-        return f"{base}.{node.attr}" if base else None
-    return None
-
-
-def _root_name(node: ast.AST) -> str | None:
-    while isinstance(node, (ast.Attribute, ast.Subscript, ast.Call)):
-        node = node.func if isinstance(node, ast.Call) else node.value
-    return node.id if isinstance(node, ast.Name) else None
-
-
-def _last(dotted: str) -> str:
-    return dotted.rsplit(".", 1)[-1]
-
-
-def _decorator_names(fn: ast.FunctionDef | ast.AsyncFunctionDef, aliases: dict[str, str]) -> list[str]:
-    names = []
-    for dec in fn.decorator_list:
-        target = dec.func if isinstance(dec, ast.Call) else dec
-        dotted = _dotted(target, aliases)
-        if dotted:
-            names.append(_last(dotted))
-    return names
-
-
-def _decorator_region_name(fn: ast.AST, aliases: dict[str, str]) -> str | None:
-    """The SDK decorator (``durable_step``, ...) that defers ``fn``, if any."""
-    if not isinstance(fn, (ast.FunctionDef, ast.AsyncFunctionDef)):
-        return None
-    return next((n for n in _decorator_names(fn, aliases) if n in _DEFERRED_DECORATORS), None)
-
-
-def _deferred_region(fn: ast.AST, aliases: dict[str, str]) -> Region | None:
-    if not isinstance(fn, (ast.FunctionDef, ast.AsyncFunctionDef)):
-        return None
-    for name in _decorator_names(fn, aliases):
-        if name in _DEFERRED_DECORATORS:
-            return _DEFERRED_DECORATORS[name]
-    return None
-
-
-def _params(fn: ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda) -> list[ast.arg]:
-    a = fn.args
-    out = [*a.posonlyargs, *a.args]
-    if a.vararg:
-        out.append(a.vararg)
-    out.extend(a.kwonlyargs)
-    if a.kwarg:
-        out.append(a.kwarg)
-    return out
-
-
-def _is_context_annotation(arg: ast.arg) -> bool:
-    ann = arg.annotation
-    if ann is None:
-        return False
-    text = ann.value if isinstance(ann, ast.Constant) and isinstance(ann.value, str) else ast.unparse(ann)
-    return _CONTEXT_TYPE in text
-
-
-def _looks_like_context(name: str) -> bool:
-    lowered = name.lower()
-    return "ctx" in lowered or "context" in lowered
-
-
-class _Module:
-    def __init__(self, tree: ast.Module) -> None:
-        self.aliases: dict[str, str] = {}
-        for node in ast.walk(tree):
-            if isinstance(node, ast.Import):
-                for a in node.names:
-                    if a.asname:
-                        self.aliases[a.asname] = a.name
-                    else:
-                        root = a.name.split(".")[0]
-                        self.aliases[root] = root
-            elif isinstance(node, ast.ImportFrom) and node.module:
-                for a in node.names:
-                    self.aliases[a.asname or a.name] = f"{node.module}.{a.name}"
-        self.functions: dict[str, ast.FunctionDef | ast.AsyncFunctionDef] = {}
-        self.names: set[str] = set()
-        self.clients: set[str] = set()
-        self.loggers: set[str] = set()
-        self.contexts: set[str] = set()
-        for stmt in tree.body:
-            if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
-                self.functions[stmt.name] = stmt
-            elif isinstance(stmt, (ast.Assign, ast.AnnAssign)) and stmt.value is not None:
-                targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
-                names = [t.id for t in targets if isinstance(t, ast.Name)]
-                self.names.update(names)
-                kind = self.value_kind(stmt.value, self.clients, self.loggers)
-                if kind == "client":
-                    self.clients.update(names)
-                elif kind == "logger":
-                    self.loggers.update(names)
-
-    def value_kind(self, value: ast.AST, clients: set[str], loggers: set[str]) -> str | None:
-        """'client' or 'logger' when ``value`` builds (or derives from) one."""
-        if not isinstance(value, ast.Call):
-            return None
-        dotted = _dotted(value.func, self.aliases)
-        if dotted in R.CLIENT_FACTORIES:
-            return "client"
-        if dotted in R.LOGGER_FACTORIES:
-            return "logger"
-        root = _root_name(value.func)
-        if root is not None and root in clients:
-            return "client"  # session.client("s3"), dynamodb.Table("orders")
-        if isinstance(value.func, ast.Attribute) and isinstance(value.func.value, ast.Call):
-            return self.value_kind(value.func.value, clients, loggers)
-        return None
-
-
-# --- per-function frames ----------------------------------------------------------------------
-
-
-@dataclass
-class _Frame:
-    locals: set[str] = field(default_factory=set)
-    defs: dict[str, ast.FunctionDef | ast.AsyncFunctionDef] = field(default_factory=dict)
-    values: dict[str, ast.expr] = field(default_factory=dict)
-    declared_outer: set[str] = field(default_factory=set)
-    contexts: set[str] = field(default_factory=set)
-    clients: set[str] = field(default_factory=set)
-    loggers: set[str] = field(default_factory=set)
-    tainted: dict[str, str] = field(default_factory=dict)
-    #: The first frame of a step body: names bound outside it are captured state.
-    boundary: bool = False
-    #: Parameters of a ``@durable_step`` function bound by the caller in the durable region: the
-    #: objects belong to the handler, so mutating them is a captured write.
-    captured_params: set[str] = field(default_factory=set)
-
-
-def _scan_body(body: Sequence[ast.stmt], frame: _Frame) -> None:
-    """Record what a function body binds, without entering nested functions."""
-    stack: list[ast.AST] = list(body)
-    while stack:
-        node = stack.pop()
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            frame.defs.setdefault(node.name, node)
-            frame.locals.add(node.name)
-            continue
-        if isinstance(node, ast.ClassDef):
-            frame.locals.add(node.name)
-            continue
-        if isinstance(node, ast.Lambda):
-            continue
-        if isinstance(node, (ast.Global, ast.Nonlocal)):
-            frame.declared_outer.update(node.names)
-            continue
-        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
-            frame.locals.add(node.id)
-        elif isinstance(node, (ast.Import, ast.ImportFrom)):
-            for a in node.names:
-                frame.locals.add((a.asname or a.name).split(".")[0])
-        elif isinstance(node, ast.ExceptHandler) and node.name:
-            frame.locals.add(node.name)
-        stack.extend(ast.iter_child_nodes(node))
-    for stmt in _flat_statements(body):
-        if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name):
-            frame.values[stmt.targets[0].id] = stmt.value
-        elif isinstance(stmt, ast.AnnAssign) and stmt.value is not None and isinstance(stmt.target, ast.Name):
-            frame.values[stmt.target.id] = stmt.value
-    frame.locals -= frame.declared_outer
-
-
-def _flat_statements(body: Sequence[ast.stmt]) -> Iterator[ast.stmt]:
-    """Statements of a body in source order, including those in if/for/with/try blocks."""
-    for stmt in body:
-        yield stmt
-        for attr in ("body", "orelse", "finalbody"):
-            inner = getattr(stmt, attr, None)
-            if isinstance(inner, list) and not isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
-                yield from _flat_statements(inner)
-        for handler in getattr(stmt, "handlers", []) or []:
-            yield from _flat_statements(handler.body)
-
-
-FunctionNode = ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda
+__all__ = ["ALL_CODES", "Finding", "Region", "analyse", "is_durable_source", "suppressions"]
 
 
 class _Walker:
@@ -312,13 +65,24 @@ class _Walker:
         self.lazy_guards: list[set[str]] = []
         #: Depth of ``if [not] context.is_replaying():`` blocks being walked.
         self.replay_guards = 0
+        #: Durable operations seen while walking the current durable entry point (``None``: not
+        #: counting). An entry that performs none never suspends, so it never replays: its replay
+        #: findings (``pending``) are dropped.
+        self.entry_operations: int | None = None
+        self.pending: list[tuple[ast.AST, R.Rule, str]] = []
 
     # -- reporting ---------------------------------------------------------------------------
 
-    def report(self, node: ast.AST, code: str, message: str) -> None:
-        rule = R.RULES_BY_CODE[code]
+    def report(self, node: ast.AST, rule: R.Rule, message: str) -> None:
         if self.via:
             message += " (reached through " + " -> ".join(f"{n}()" for n in self.via) + ")"
+        if self.entry_operations is not None and rule.code in R.REPLAY_CODES:
+            self.pending.append((node, rule, message))  # kept only if the entry has an operation
+            return
+        self._record(node, rule, message)
+
+    def _record(self, node: ast.AST, rule: R.Rule, message: str) -> None:
+        code = rule.code
         line = getattr(node, "lineno", 1)
         col = getattr(node, "col_offset", 0) + 1
         end_col: int | None = getattr(node, "end_col_offset", None)
@@ -330,7 +94,7 @@ class _Walker:
                 col=col,
                 code=code,
                 message=message,
-                severity=rule.severity,
+                severity=rule.severity.value,
                 end_line=getattr(node, "end_lineno", None),
                 end_col=None if end_col is None else end_col + 1,
             )
@@ -406,9 +170,15 @@ class _Walker:
                 entries.append((2, node, Region.DURABLE, annotated))
         for _, entry, entry_region, entry_ctx in sorted(entries, key=lambda e: e[0]):
             self.frames = []
+            counting = entry_region is Region.DURABLE
+            self.entry_operations, self.pending = (0 if counting else None), []
             self.walk_function(
                 entry, entry_region, context_index=entry_ctx, boundary=entry_region is Region.STEP
             )
+            if self.entry_operations:
+                for node, rule, message in self.pending:
+                    self._record(node, rule, message)
+            self.entry_operations, self.pending = None, []
 
     def walk_function(
         self,
@@ -467,7 +237,7 @@ class _Walker:
             callee = self.dotted(expr.func) or ""
             if _last(callee) == "ParallelBranch":
                 func = _arg(expr, 0, "func")
-                self.check_name(_arg(expr, 1, "name"), "ParallelBranch")
+                C.check_name(self, _arg(expr, 1, "name"), "ParallelBranch")
                 if func is not None:
                     self.walk_callable(func, region, context_first=context_first, depth=depth + 1)
                 return
@@ -520,12 +290,12 @@ class _Walker:
         if isinstance(node, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
             self.visit_assign(node, region)
         elif isinstance(node, (ast.If, ast.While, ast.IfExp)):
-            self.check_branch(node.test, node, region)
+            C.check_branch(self, node.test, node, region)
             if isinstance(node, ast.If):
                 guard = int(self.is_replay_check(node.test))
                 self.replay_guards += guard
                 self.visit(node.test, region)
-                self.lazy_guards.append(_lazy_init_targets(node.test))
+                self.lazy_guards.append(C.lazy_init_targets(node.test))
                 for stmt in node.body:
                     self.visit(stmt, region)
                 self.lazy_guards.pop()
@@ -534,7 +304,7 @@ class _Walker:
                 self.replay_guards -= guard
                 return
         elif isinstance(node, ast.Match):
-            self.check_branch(node.subject, node, region)
+            C.check_branch(self, node.subject, node, region)
         elif isinstance(node, (ast.With, ast.AsyncWith)) and self.frames:
             # `with requests.Session() as http:` binds a client like an assignment does.
             for item in node.items:
@@ -546,7 +316,7 @@ class _Walker:
                         self.frames[-1].clients.add(item.optional_vars.id)
         elif isinstance(node, (ast.For, ast.AsyncFor)) and region is Region.DURABLE and self.frames:
             # `for x in random.sample(...)`: the loop variable carries the non-determinism.
-            source = self.nondeterministic_source(node.iter)
+            source = C.nondeterministic_source(self, node.iter)
             if source is not None:
                 for name in ast.walk(node.target):
                     if isinstance(name, ast.Name):
@@ -555,9 +325,9 @@ class _Walker:
             isinstance(node, ast.Subscript)
             and region is Region.DURABLE
             and isinstance(node.ctx, ast.Load)
-            and self.dotted(node.value) == R.ENV_MAPPING
+            and self.dotted(node.value) == K.ENV_MAPPING
         ):
-            self.report(node, *_env_read(f"`{ast.unparse(node)}`", node.slice))
+            self.report(node, *C.env_read(f"`{ast.unparse(node)}`", node.slice))
         for child in ast.iter_child_nodes(node):
             self.visit(child, region)
 
@@ -565,7 +335,7 @@ class _Walker:
         targets = node.targets if isinstance(node, ast.Assign) else [node.target]
         if region is Region.STEP:
             for t in targets:
-                self.check_step_write(t, augmented=isinstance(node, ast.AugAssign))
+                C.check_step_write(self, t, augmented=isinstance(node, ast.AugAssign))
         if node.value is None or not self.frames:
             return
         frame = self.frames[-1]
@@ -576,7 +346,7 @@ class _Walker:
         elif kind == "logger":
             frame.loggers.update(names)
         if region is Region.DURABLE:
-            source = self.nondeterministic_source(node.value)
+            source = C.nondeterministic_source(self, node.value)
             for name in names:
                 if source is not None:
                     frame.tainted[name] = source
@@ -603,10 +373,12 @@ class _Walker:
     def visit_call(self, call: ast.Call, region: Region) -> None:
         op = self.operation_of(call)
         if op is not None:
+            if self.entry_operations is not None:
+                self.entry_operations += 1
             if region is Region.STEP:
                 self.report(
                     call,
-                    "DUR003",
+                    R.DURABLE_OP_IN_STEP,
                     f"durable operation `{ast.unparse(call.func)}()` inside a step function; "
                     "use run_in_child_context to group operations",
                 )
@@ -614,7 +386,7 @@ class _Walker:
                 if self.replay_guards:
                     self.report(
                         call,
-                        "DUR006",
+                        R.NONDETERMINISTIC_BRANCH,
                         f"durable operation `{ast.unparse(call.func)}()` under a `context.is_replaying()` "
                         "branch; the operation sequence differs on replay",
                     )
@@ -622,9 +394,9 @@ class _Walker:
                 return
         dotted = self.dotted(call.func)
         if region is Region.DURABLE and op is None:
-            self.check_durable_call(call, dotted)
+            C.check_durable_call(self, call, dotted)
         elif region is Region.STEP:
-            self.check_step_mutation(call)
+            C.check_step_mutation(self, call)
         self.follow_helper(call, region)
         deferred_args = dotted is not None and (
             dotted.startswith(PYTHON_SDK_MODULE) or _last(dotted) == "ParallelBranch"
@@ -639,7 +411,7 @@ class _Walker:
 
     def visit_operation(self, call: ast.Call, op: str) -> None:
         name_expr = _arg(call, _NAME_ARG.get(op, -1), "name")
-        self.check_name(name_expr, op)
+        C.check_name(self, name_expr, op)
         body: ast.AST | None = None
         if op in _CALLABLE_ARG:
             index, keyword, body_region = _CALLABLE_ARG[op]
@@ -687,229 +459,6 @@ class _Walker:
             and isinstance(test.func, ast.Attribute)
             and test.func.attr == "is_replaying"
         )
-
-    def check_durable_call(self, call: ast.Call, dotted: str | None) -> None:
-        verdict = self.classify_call(call, dotted)
-        if verdict is None:
-            return
-        code, message = verdict
-        if code == "DUR005" and self.replay_guards:
-            return  # output under `if not context.is_replaying():` is deliberately replay-aware
-        self.report(call, code, message)
-
-    def classify_call(self, call: ast.Call, dotted: str | None) -> tuple[str, str] | None:
-        """What rule a call in the durable region breaks, if any, and the message."""
-        shown = ast.unparse(call.func)
-        nondeterministic = (
-            "DUR001",
-            f"`{shown}()` runs outside a step and returns a different value on replay",
-        )
-        output = ("DUR005", f"`{shown}()` outside a step repeats on every replay; use context.logger")
-        write = ("DUR005", f"`{shown}()` writes outside a step and repeats on every replay")
-        func = call.func
-        if isinstance(func, ast.Attribute) and func.attr in R.NONDETERMINISTIC_METHODS:
-            return nondeterministic
-        if dotted is not None:
-            if _is_nondeterministic(dotted):
-                return nondeterministic
-            if _is_network(dotted):
-                return ("DUR002", f"network call `{shown}()` outside a step repeats on every replay")
-            if dotted in R.PRINT_CALLS or (
-                dotted.startswith("logging.") and _last(dotted) in R.LOGGING_FUNCTIONS
-            ):
-                return output
-            if dotted in R.FILE_WRITE_CALLS or (dotted == "open" and _opens_for_write(call)):
-                return write
-            if dotted in R.ENV_READ_CALLS:
-                return _env_read(f"`{shown}()`", _arg(call, 0, "key"))
-        if not isinstance(func, ast.Attribute):
-            return None
-        root = _root_name(func.value)
-        if root is not None and self.is_context(root):
-            return None  # context.logger.info(...) is replay-aware
-        if (root is not None and self.is_client(root)) or self._inline_client(func.value):
-            return ("DUR002", f"client call `{shown}()` outside a step repeats on every replay")
-        if root is not None and self.is_logger(root) and func.attr in R.LOGGING_FUNCTIONS:
-            return output
-        if (
-            func.attr in R.PATH_WRITE_METHODS
-            and isinstance(func.value, ast.Call)
-            and _last(self.dotted(func.value.func) or "") == "Path"
-        ):
-            return write
-        return None
-
-    def _inline_client(self, node: ast.AST) -> bool:
-        return isinstance(node, ast.Call) and (self.dotted(node.func) or "") in R.CLIENT_FACTORIES
-
-    # -- step-body writes --------------------------------------------------------------------
-
-    def check_step_write(self, target: ast.AST, *, augmented: bool) -> None:
-        if isinstance(target, (ast.Tuple, ast.List)):
-            for elt in target.elts:
-                self.check_step_write(elt, augmented=augmented)
-            return
-        if isinstance(target, ast.Name):
-            name = target.id
-            declared = any(name in f.declared_outer for f in self.frames)
-            if declared and not any(name in guard for guard in self.lazy_guards):
-                self.report(
-                    target,
-                    "DUR004",
-                    f"step function assigns captured variable `{name}`; the write is lost on replay - "
-                    "return the value from the step instead",
-                )
-            return
-        if isinstance(target, (ast.Subscript, ast.Attribute)):
-            root = _root_name(target)
-            if root is not None and self.is_outer(root) and not self.is_client(root):
-                self.report(
-                    target,
-                    "DUR004",
-                    f"step function writes to captured `{root}`; the write is lost on replay - "
-                    "return the value from the step instead",
-                )
-
-    def check_step_mutation(self, call: ast.Call) -> None:
-        func = call.func
-        if not isinstance(func, ast.Attribute) or func.attr not in R.MUTATING_METHODS:
-            return
-        root = _root_name(func.value)
-        if root is None or (root in self.m.aliases and self._binding_frame(root) is None):
-            return
-        if self.is_outer(root) and not self.is_client(root) and not self.is_logger(root):
-            self.report(
-                call,
-                "DUR004",
-                f"step function mutates captured `{root}` with `.{func.attr}()`; the change is lost on "
-                "replay - return the value from the step instead",
-            )
-
-    # -- branches and names ------------------------------------------------------------------
-
-    def nondeterministic_source(self, expr: ast.AST) -> str | None:
-        """The first non-deterministic call or tainted name ``expr`` evaluates (outside steps)."""
-        stack: list[ast.AST] = [expr]
-        while stack:
-            node = stack.pop()
-            if isinstance(node, (ast.Lambda, ast.FunctionDef, ast.AsyncFunctionDef)):
-                continue
-            if isinstance(node, ast.Call):
-                if self.operation_of(node) is not None:
-                    continue  # a checkpointed result is deterministic
-                dotted = self.dotted(node.func)
-                if (dotted is not None and _is_nondeterministic(dotted)) or (
-                    isinstance(node.func, ast.Attribute) and node.func.attr in R.NONDETERMINISTIC_METHODS
-                ):
-                    return f"{ast.unparse(node.func)}()"
-            elif isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load):
-                taint = self.taint_of(node.id)
-                if taint is not None:
-                    return node.id
-            stack.extend(ast.iter_child_nodes(node))
-        return None
-
-    def check_branch(self, test: ast.AST, node: ast.AST, region: Region) -> None:
-        if region is not Region.DURABLE:
-            return
-        source = self.nondeterministic_source(test)
-        if source is not None:
-            self.report(
-                node,
-                "DUR006",
-                f"branch depends on non-deterministic `{source}`; replay can take another path",
-            )
-
-    def check_name(self, expr: ast.AST | None, op: str) -> None:
-        if expr is None or isinstance(expr, ast.Constant):
-            return
-        source = self.nondeterministic_source(expr)
-        if source is not None:
-            self.report(expr, "DUR007", f"`{op}` name is built from non-deterministic `{source}`")
-            return
-        for node in ast.walk(expr):
-            if isinstance(node, ast.Call):
-                callee = ast.unparse(node.func)
-                if _last(callee) not in R.NAME_SAFE_CALLS:
-                    self.report(
-                        expr,
-                        "DUR007",
-                        f"`{op}` name is computed by `{callee}()`, not a stable literal",
-                    )
-                    return
-
-
-# --- helpers ----------------------------------------------------------------------------------
-
-
-def _union(walker: _Walker, attr: str) -> set[str]:
-    out: set[str] = set(getattr(walker.m, attr))
-    for frame in walker.frames:
-        out |= getattr(frame, attr)
-    return out
-
-
-def _arg(call: ast.Call, index: int, keyword: str) -> ast.expr | None:
-    for kw in call.keywords:
-        if kw.arg == keyword:
-            return kw.value
-    if 0 <= index < len(call.args) and not any(isinstance(a, ast.Starred) for a in call.args[: index + 1]):
-        return call.args[index]
-    return None
-
-
-def _is_nondeterministic(dotted: str) -> bool:
-    if dotted in R.NONDETERMINISTIC_CALLS:
-        return True
-    if dotted in R.DETERMINISTIC_EXCEPTIONS:
-        return False
-    return any(dotted.startswith(module + ".") for module in R.NONDETERMINISTIC_MODULES)
-
-
-def _is_network(dotted: str) -> bool:
-    if dotted in R.NETWORK_CALLS:
-        return True
-    module, _, verb = dotted.rpartition(".")
-    return module in R.HTTP_MODULES and verb in R.HTTP_VERBS
-
-
-def _env_read(shown: str, key: ast.AST | None) -> tuple[str, str]:
-    """DUR008 for a variable that changes per invocation or sandbox, DUR009 for configuration."""
-    if isinstance(key, ast.Constant) and key.value in R.VOLATILE_ENV_VARS:
-        return (
-            "DUR008",
-            f"{shown} changes per invocation or sandbox; read outside a step it differs on replay",
-        )
-    return (
-        "DUR009",
-        f"{shown} reads configuration outside a step; pin executions to a version or read it in a step",
-    )
-
-
-def _opens_for_write(call: ast.Call) -> bool:
-    mode = _arg(call, 1, "mode")
-    return (
-        isinstance(mode, ast.Constant)
-        and isinstance(mode.value, str)
-        and bool(_WRITE_MODE.search(mode.value))
-    )
-
-
-def _lazy_init_targets(test: ast.AST) -> set[str]:
-    """Names tested for emptiness (``x is None``, ``not x``): a write under it is lazy init."""
-    names: set[str] = set()
-    if isinstance(test, ast.Compare) and isinstance(test.left, ast.Name):
-        for op, comp in zip(test.ops, test.comparators, strict=False):
-            if isinstance(op, (ast.Is, ast.Eq)) and isinstance(comp, ast.Constant) and comp.value is None:
-                names.add(test.left.id)
-    elif (
-        isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not) and isinstance(test.operand, ast.Name)
-    ):
-        names.add(test.operand.id)
-    elif isinstance(test, ast.BoolOp):
-        for value in test.values:
-            names |= _lazy_init_targets(value)
-    return names
 
 
 def analyse(source: str, path: str) -> list[Finding]:

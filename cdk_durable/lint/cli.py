@@ -23,7 +23,13 @@ def _codes(value: str | None) -> list[str] | None:
 
 
 def _rules_table() -> str:
-    return "\n".join(f"{r.code}  {r.severity:<7}  {r.summary}" for r in RULES) + "\n"
+    return (
+        "\n".join(
+            f"{r.code}  {r.severity.value:<7}  {r.summary}{'' if r.default_enabled else ' (opt-in)'}"
+            for r in RULES
+        )
+        + "\n"
+    )
 
 
 @click.command(
@@ -43,6 +49,11 @@ def _rules_table() -> str:
 @click.option(
     "--select", default=None, help="Only these codes or prefixes, comma-separated (e.g. DUR001,DUR002)."
 )
+@click.option(
+    "--extend-select",
+    default=None,
+    help="Add these codes or prefixes to the default rules (e.g. DUR009, off by default).",
+)
 @click.option("--ignore", default=None, help="Skip these codes or prefixes, comma-separated.")
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when there are findings.")
 @click.option("--list-rules", is_flag=True, help="Print the rules and exit.")
@@ -50,6 +61,7 @@ def command(
     paths: tuple[str, ...],
     output_format: str,
     select: str | None,
+    extend_select: str | None,
     ignore: str | None,
     exit_zero: bool,
     list_rules: bool,
@@ -58,7 +70,12 @@ def command(
         click.echo(_rules_table(), nl=False)
         return
     try:
-        findings = lint_paths(list(paths) or ["."], select=_codes(select), ignore=_codes(ignore))
+        findings = lint_paths(
+            list(paths) or ["."],
+            select=_codes(select),
+            ignore=_codes(ignore),
+            extend_select=_codes(extend_select),
+        )
     except (FileNotFoundError, ValueError) as exc:
         click.echo(f"cdk-durable lint: error: {exc}", err=True)
         sys.exit(USAGE_ERROR)

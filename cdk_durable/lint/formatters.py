@@ -8,8 +8,8 @@ from pathlib import Path
 from typing import Any
 
 from .. import __version__
-from .analyzer import Finding
-from .rules import RULES, RULES_BY_CODE, SYNTAX_ERROR_CODE
+from .finding import Finding
+from .rules import RULES, RULES_BY_CODE, SYNTAX_ERROR
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 SARIF_VERSION = "2.1.0"
@@ -52,17 +52,17 @@ def _sarif_rules() -> list[dict[str, Any]]:
             "name": rule.name,
             "shortDescription": {"text": rule.summary},
             "fullDescription": {"text": f"Replay rule {rule.replay_rule} {rule.summary}"},
-            "help": {"text": f"{rule.fix} See docs/lint.md ({rule.code})."},
-            "defaultConfiguration": {"level": rule.severity},
+            "help": {"text": f"{rule.fix} See {rule.docs}."},
+            "defaultConfiguration": {"level": rule.severity.value},
         }
         for rule in RULES
     ]
     rules.append(
         {
-            "id": SYNTAX_ERROR_CODE,
-            "name": "syntax-error",
-            "shortDescription": {"text": "The file could not be parsed, so it was not analysed."},
-            "defaultConfiguration": {"level": "error"},
+            "id": SYNTAX_ERROR.code,
+            "name": SYNTAX_ERROR.name,
+            "shortDescription": {"text": SYNTAX_ERROR.summary},
+            "defaultConfiguration": {"level": SYNTAX_ERROR.severity.value},
         }
     )
     return rules

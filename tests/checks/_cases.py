@@ -41,6 +41,10 @@ def durable_fn(
 def durable_with_alias(
     scope: Construct, id: str = "Fn", **kwargs: object
 ) -> tuple[lambda_.Function, lambda_.Alias]:
+    """A durable function wired right: versions retained (DUR-E9) and an alias (DUR-E3)."""
+    kwargs.setdefault(
+        "current_version_options", lambda_.VersionOptions(removal_policy=cdk.RemovalPolicy.RETAIN)
+    )
     fn = durable_fn(scope, id, **kwargs)  # type: ignore[arg-type]
     return fn, lambda_.Alias(scope, f"{id}Live", alias_name="live", version=fn.current_version)
 
@@ -213,6 +217,20 @@ def e8_bad(stack: cdk.Stack) -> str:
     return resource_path(_with_key(stack, kms.Key(stack, "Key")))
 
 
+# --- DUR-E9 version deleted on update -----------------------------------------------------------
+
+
+def e9_good(stack: cdk.Stack) -> None:
+    durable_with_alias(stack)  # current_version_options removal_policy=RETAIN
+    return None
+
+
+def e9_bad(stack: cdk.Stack) -> str:
+    fn = durable_fn(stack)  # plain lambda_.Function.current_version: RemovalPolicy.DESTROY by default
+    lambda_.Alias(stack, "FnLive", alias_name="live", version=fn.current_version)
+    return resource_path(fn.current_version)
+
+
 # --- DUR-W1 DLQ --------------------------------------------------------------------------------------
 
 
@@ -259,6 +277,7 @@ CASES: dict[str, tuple[Builder, Builder]] = {
     "DUR-E6": (e6_good, e6_bad),
     "DUR-E7": (e7_good, e7_bad),
     "DUR-E8": (e8_good, e8_bad),
+    "DUR-E9": (e9_good, e9_bad),
     "DUR-W1": (w1_good, w1_bad),
     "DUR-W2": (w2_good, w2_bad),
 }

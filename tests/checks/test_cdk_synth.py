@@ -28,6 +28,7 @@ fn = lambda_.Function(
     handler="index.handler",
     code=lambda_.Code.from_inline("def handler(event, context):\\n    return event\\n"),
     durable_config=lambda_.DurableConfig(execution_timeout=cdk.Duration.minutes(10)),
+    current_version_options=lambda_.VersionOptions(removal_policy=cdk.RemovalPolicy.RETAIN),
     {function_name}
 )
 lambda_.Alias(stack, "Live", alias_name="live", version=fn.current_version)

@@ -7,22 +7,25 @@ from pathlib import Path
 import aws_cdk as cdk
 import pytest
 from aws_cdk.assertions import Annotations, Match
-from cdk_nag import NagMessageLevel, NagRuleCompliance
 
-from cdk_durable.checks import RULES, DurableChecks, DurableRule, Resource, StackTemplate
+from cdk_durable.checks import RULES, Compliance, DurableChecks, DurableRule, Resource, StackTemplate
 from cdk_durable.checks import pack as pack_module
+from cdk_durable.rule_info import RuleInfo, Severity
 
 from ._cases import durable_fn
 from .test_plugin import _report
 
 
-def _broken(resource: Resource, stack: StackTemplate) -> NagRuleCompliance:
+def _broken(resource: Resource, stack: StackTemplate) -> Compliance:
     if resource.is_durable_function:
         raise KeyError("Unexpected shape")
-    return NagRuleCompliance.NOT_APPLICABLE
+    return Compliance.NOT_APPLICABLE
 
 
-BROKEN = DurableRule("E9", NagMessageLevel.ERROR, "Broken rule.", "Explanation.", "Fix.", _broken)
+BROKEN = DurableRule(
+    RuleInfo("DUR-E99", "broken", Severity.ERROR, "Broken rule.", "Fix.", "docs/checks.md", "Explanation."),
+    _broken,
+)
 
 
 def test_verbose_adds_the_explanation_and_the_fix() -> None:
@@ -33,7 +36,7 @@ def test_verbose_adds_the_explanation_and_the_fix() -> None:
 
     (rule,) = [r for r in RULES if r.id == "DUR-E3"]
     Annotations.from_stack(stack).has_error(
-        "/S/Fn/Resource", f"DUR-E3: {rule.info} {rule.explanation} Fix: {rule.fix}"
+        "/S/Fn/Resource", f"DUR-E3: {rule.info.summary} {rule.info.explanation} Fix: {rule.info.fix}"
     )
 
 
@@ -45,7 +48,7 @@ def test_a_rule_that_throws_is_reported_not_raised_by_the_aspect(monkeypatch: py
     cdk.Aspects.of(app).add(DurableChecks())
 
     Annotations.from_stack(stack).has_warning(
-        "/S/Fn/Resource", Match.string_like_regexp(r"^DUR-E9: the rule could not be evaluated \(KeyError")
+        "/S/Fn/Resource", Match.string_like_regexp(r"^DUR-E99: the rule could not be evaluated \(KeyError")
     )
 
 
@@ -61,5 +64,5 @@ def test_a_rule_that_throws_is_a_violation_in_plugin_mode(
         app.synth()
 
     (violation,) = _report(tmp_path)
-    assert violation["ruleName"] == "DUR-E9"
+    assert violation["ruleName"] == "DUR-E99"
     assert violation["description"].startswith("Rule threw an error during validation.")

@@ -13,7 +13,7 @@ from cdk_durable.checks import RULES, DurableChecks
 
 from ._cases import CASES
 
-LEVEL = {rule.id: rule.level.value for rule in RULES}
+LEVEL = {rule.id: rule.severity.value for rule in RULES}
 
 
 @functools.cache
@@ -43,7 +43,7 @@ def test_every_rule_has_cases() -> None:
 def test_non_compliant_stack_gets_a_finding_on_the_resource(rule_id: str) -> None:
     _, bad, path = _synth(rule_id)
 
-    if LEVEL[rule_id] == "ERROR":
+    if LEVEL[rule_id] == "error":
         bad.has_error(path, Match.string_like_regexp(f"^{rule_id}: "))
     else:
         bad.has_warning(path, Match.string_like_regexp(f"^{rule_id}: "))

@@ -5,11 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from cdk_nag import NagRuleCompliance
 
 from cdk_durable.checks import (
+    INVOKERS,
+    Compliance,
     FunctionTarget,
     StackTemplate,
+    async_without_dlq,
     execution_role_checkpoint,
     failure_monitoring,
     unqualified_invocation,
@@ -80,18 +82,18 @@ def test_a_non_durable_function_is_not_the_rules_business() -> None:
         }
     )
 
-    assert unqualified_invocation(stack.resources["Rule"], stack) is NagRuleCompliance.NOT_APPLICABLE
+    assert unqualified_invocation(stack.resources["Rule"], stack) is Compliance.NOT_APPLICABLE
 
 
 @pytest.mark.parametrize(
     ("arn", "expected"),
     [
-        ("arn:aws:lambda:eu-west-1:111122223333:function:orders:$LATEST", NagRuleCompliance.NON_COMPLIANT),
-        ({"Fn::Join": ["", [ARN, ":$LATEST"]]}, NagRuleCompliance.NON_COMPLIANT),
-        ({"Fn::Join": ["", [ARN, ":live"]]}, NagRuleCompliance.COMPLIANT),
+        ("arn:aws:lambda:eu-west-1:111122223333:function:orders:$LATEST", Compliance.NON_COMPLIANT),
+        ({"Fn::Join": ["", [ARN, ":$LATEST"]]}, Compliance.NON_COMPLIANT),
+        ({"Fn::Join": ["", [ARN, ":live"]]}, Compliance.COMPLIANT),
     ],
 )
-def test_scheduler_target_latest_is_non_compliant(arn: Any, expected: NagRuleCompliance) -> None:
+def test_scheduler_target_latest_is_non_compliant(arn: Any, expected: Compliance) -> None:
     pinned = {"Type": "AWS::Lambda::Function", "Properties": {**FN["Properties"], "FunctionName": "orders"}}
     stack = StackTemplate.from_template(
         {
@@ -110,15 +112,15 @@ def test_scheduler_target_latest_is_non_compliant(arn: Any, expected: NagRuleCom
     [
         (
             ["lambda:CheckpointDurableExecution", "lambda:GetDurableExecutionState"],
-            NagRuleCompliance.COMPLIANT,
+            Compliance.COMPLIANT,
         ),
-        (["lambda:*DurableExecution*"], NagRuleCompliance.COMPLIANT),
-        ("lambda:*", NagRuleCompliance.COMPLIANT),
-        (["lambda:CheckpointDurableExecution"], NagRuleCompliance.NON_COMPLIANT),
-        (["logs:*"], NagRuleCompliance.NON_COMPLIANT),
+        (["lambda:*DurableExecution*"], Compliance.COMPLIANT),
+        ("lambda:*", Compliance.COMPLIANT),
+        (["lambda:CheckpointDurableExecution"], Compliance.NON_COMPLIANT),
+        (["logs:*"], Compliance.NON_COMPLIANT),
     ],
 )
-def test_execution_role_inline_statements(actions: Any, expected: NagRuleCompliance) -> None:
+def test_execution_role_inline_statements(actions: Any, expected: Compliance) -> None:
     fn = {
         "Type": "AWS::Lambda::Function",
         "Properties": {**FN["Properties"], "Role": {"Fn::GetAtt": ["Role", "Arn"]}},
@@ -143,24 +145,24 @@ def test_imported_role_is_not_applicable() -> None:
     }
     stack = StackTemplate.from_template({"Resources": {"Fn": fn}})
 
-    assert execution_role_checkpoint(stack.resources["Fn"], stack) is NagRuleCompliance.NOT_APPLICABLE
+    assert execution_role_checkpoint(stack.resources["Fn"], stack) is Compliance.NOT_APPLICABLE
 
 
 @pytest.mark.parametrize(
     ("detail", "expected"),
     [
-        ({}, NagRuleCompliance.COMPLIANT),
-        ({"status": ["FAILED"]}, NagRuleCompliance.COMPLIANT),
-        ({"status": ["SUCCEEDED"]}, NagRuleCompliance.NON_COMPLIANT),
-        ({"functionArn": [{"prefix": {"Fn::Join": ["", [ARN, ":"]]}}]}, NagRuleCompliance.COMPLIANT),
+        ({}, Compliance.COMPLIANT),
+        ({"status": ["FAILED"]}, Compliance.COMPLIANT),
+        ({"status": ["SUCCEEDED"]}, Compliance.NON_COMPLIANT),
+        ({"functionArn": [{"prefix": {"Fn::Join": ["", [ARN, ":"]]}}]}, Compliance.COMPLIANT),
         (
             {"functionArn": [{"prefix": "arn:aws:lambda:r:1:function:other:"}]},
-            NagRuleCompliance.NON_COMPLIANT,
+            Compliance.NON_COMPLIANT,
         ),
-        ({"status": [{"anything-but": ["SUCCEEDED"]}]}, NagRuleCompliance.COMPLIANT),
+        ({"status": [{"anything-but": ["SUCCEEDED"]}]}, Compliance.COMPLIANT),
     ],
 )
-def test_status_rule_must_match_failures_of_this_function(detail: Any, expected: NagRuleCompliance) -> None:
+def test_status_rule_must_match_failures_of_this_function(detail: Any, expected: Compliance) -> None:
     rule = {
         "Type": "AWS::Events::Rule",
         "Properties": {
@@ -189,11 +191,41 @@ def test_status_rule_must_match_failures_of_this_function(detail: Any, expected:
 def test_other_invokers_of_the_unqualified_function(resource_type: str, properties: dict[str, Any]) -> None:
     stack = _stack(Invoker={"Type": resource_type, "Properties": properties})
 
-    assert unqualified_invocation(stack.resources["Invoker"], stack) is NagRuleCompliance.NON_COMPLIANT
+    assert unqualified_invocation(stack.resources["Invoker"], stack) is Compliance.NON_COMPLIANT
 
 
 def test_function_url_with_an_alias_qualifier_is_compliant() -> None:
     url = {"Type": "AWS::Lambda::Url", "Properties": {"TargetFunctionArn": ARN, "Qualifier": "live"}}
     stack = _stack(Url=url)
 
-    assert unqualified_invocation(stack.resources["Url"], stack) is NagRuleCompliance.COMPLIANT
+    assert unqualified_invocation(stack.resources["Url"], stack) is Compliance.COMPLIANT
+
+
+@pytest.mark.parametrize(
+    ("invoker", "expected"),
+    [
+        # Asynchronous invokers (the async rows of INVOKERS): W1 applies, no DLQ -> non-compliant.
+        ({"Type": "Custom::Seed", "Properties": {"ServiceToken": ARN}}, Compliance.NON_COMPLIANT),
+        ({"Type": "AWS::SNS::Subscription", "Properties": {"Endpoint": ARN}}, Compliance.NON_COMPLIANT),
+        # A synchronous invoker: W1 does not apply (timeout 600 s, within 15 minutes).
+        ({"Type": "AWS::Lambda::Url", "Properties": {"TargetFunctionArn": ARN}}, Compliance.NOT_APPLICABLE),
+    ],
+)
+def test_dlq_rule_reads_the_async_flag_of_the_invokers_table(invoker: Any, expected: Compliance) -> None:
+    stack = _stack(Invoker=invoker)
+
+    assert async_without_dlq(stack.resources["Fn"], stack) is expected
+
+
+def test_one_invokers_table_serves_both_invocation_rules() -> None:
+    assert INVOKERS["AWS::Events::Rule"].asynchronous
+    assert not INVOKERS["AWS::Lambda::EventSourceMapping"].asynchronous
+    assert {t for t, i in INVOKERS.items() if i.asynchronous} >= {
+        "AWS::Events::Rule",
+        "AWS::Scheduler::Schedule",
+        "AWS::SNS::Subscription",
+        "AWS::S3::Bucket",
+        "AWS::IoT::TopicRule",
+        "AWS::Logs::SubscriptionFilter",
+        "AWS::CloudFormation::CustomResource",
+    }

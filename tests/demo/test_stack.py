@@ -246,3 +246,10 @@ def test_synth_emits_no_warnings(synthesized: tuple[dict[str, Any], Path]) -> No
     metadata = manifest["artifacts"][STACK].get("metadata", {})
     levels = [entry["type"] for entries in metadata.values() for entry in entries]
     assert "aws:cdk:warning" not in levels and "aws:cdk:error" not in levels
+
+
+def test_template_is_clean_under_the_durable_rules(synthesized: tuple[dict[str, Any], Path]) -> None:
+    # The same rules as DurableChecks, through cfn-lint (cdk_durable.cfn_lint) on the synthesized template.
+    from tests.cfn_lint._lint import durable_findings
+
+    assert durable_findings(synthesized[0]) == set()

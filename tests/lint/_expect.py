@@ -8,6 +8,7 @@ from pathlib import Path
 HERE = Path(__file__).parent
 CORPUS = HERE / "corpus"
 SDK_EXAMPLES = HERE / "sdk_examples"
+SDK_TESTS = HERE / "sdk_tests"
 _EXPECT = re.compile(r"#\s*expect:\s*(?P<codes>[A-Z0-9,\s]+)$")
 
 
@@ -26,3 +27,12 @@ def corpus_files() -> list[Path]:
 
 def sdk_example_files() -> list[Path]:
     return sorted(SDK_EXAMPLES.glob("*.py"))
+
+
+def sdk_test_files() -> list[Path]:
+    return sorted(SDK_TESTS.glob("*.py"))
+
+
+def correct_code_files() -> list[Path]:
+    """Every file of correct code we did not write: the SDK's examples and its end-to-end tests."""
+    return [*sdk_example_files(), *sdk_test_files()]

@@ -16,7 +16,7 @@ BAD_HANDLER = HEADER + (
     "\n@durable_execution\n"
     "def handler(event, context: DurableContext):\n"
     "    print('x')\n"  # line 6: DUR005
-    "    return time.time()\n"  # line 7: DUR001
+    "    return context.step(lambda _: 1, name='one') + time.time()\n"  # line 7: DUR001
 )
 
 
@@ -120,7 +120,8 @@ def test_importing_the_linter_does_not_load_aws_cdk_lib() -> None:
 def test_helper_findings_name_the_path_from_the_handler() -> None:
     source = HEADER + (
         "def stamp():\n    return time.time()\n\n"
-        "@durable_execution\ndef handler(event, context: DurableContext):\n    return stamp()\n"
+        "@durable_execution\ndef handler(event, context: DurableContext):\n"
+        "    context.wait(1, name='pause')\n    return stamp()\n"
     )
 
     [finding] = lint_source(source)
@@ -147,3 +148,35 @@ def test_dependencies_installed_into_an_asset_directory_are_skipped(tmp_path: Pa
     findings = lint_paths([tmp_path])
 
     assert {Path(f.path).name for f in findings} == {"app.py"}
+
+
+def test_environment_reads_outside_steps_are_opt_in() -> None:
+    # A version's configuration is immutable and executions are pinned to their version.
+    source = HEADER + (
+        "import os\n\n@durable_execution\ndef handler(event, context: DurableContext):\n"
+        "    table = os.environ['TABLE_NAME']\n"  # line 7
+        "    return context.step(lambda _: table, name='read')\n"
+    )
+
+    assert lint_source(source) == []
+    assert [(f.line, f.code) for f in lint_source(source, extend_select=["DUR009"])] == [(7, "DUR009")]
+    assert [(f.line, f.code) for f in lint_source(source, select=["DUR009"])] == [(7, "DUR009")]
+
+
+def test_a_handler_without_durable_operations_gets_no_replay_finding() -> None:
+    # It never suspends, so it never replays: time.time() and print() run once.
+    source = HEADER + (
+        "\n@durable_execution\ndef handler(event, context: DurableContext):\n"
+        "    print('start')\n    return {'at': time.time()}\n"
+    )
+
+    assert lint_source(source) == []
+
+
+def test_the_same_handler_with_one_operation_gets_its_replay_findings() -> None:
+    source = HEADER + (
+        "\n@durable_execution\ndef handler(event, context: DurableContext):\n"
+        "    print('start')\n    context.wait(1, name='pause')\n    return {'at': time.time()}\n"
+    )
+
+    assert [(f.line, f.code) for f in lint_source(source)] == [(6, "DUR005"), (8, "DUR001")]

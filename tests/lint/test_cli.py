@@ -12,6 +12,7 @@ from click.testing import CliRunner
 from cdk_durable.cli import main
 from cdk_durable.lint import RULES
 from cdk_durable.lint.cli import command
+from cdk_durable.lint.rules import SYNTAX_ERROR
 
 from ._expect import CORPUS
 
@@ -120,7 +121,8 @@ def test_pre_commit_hook_runs_the_lint_command() -> None:
 
 
 def test_docs_describe_every_rule() -> None:
-    docs = (REPO / "docs" / "lint.md").read_text()
-
-    for rule in RULES:
-        assert f"`{rule.code}`" in docs
+    for rule in [*RULES, SYNTAX_ERROR]:
+        docs = (REPO / rule.docs_page).read_text()
+        row = f'| <a id="{rule.docs_anchor}"></a>`{rule.code}` | {rule.name}'
+        assert row in docs, rule.code
+        assert rule.docs == f"docs/lint.md#{rule.code.lower()}"

@@ -188,7 +188,7 @@ def test_project_checks_pass(projects: Projects, pair: tuple[str, str]) -> None:
 def test_sam_validate_and_esbuild_build(projects: Projects, combo: Combo) -> None:
     project = projects.installed(combo)
 
-    proc = run(["make", "validate", f"SAM={sam_cli()}"], cwd=project, env=npm_env())
+    proc = run(["make", "validate", f"SAM={sam_cli()}", f"PYTHON={PYTHON}"], cwd=project, env=npm_env())
 
     assert "is a valid SAM Template" in proc.stdout + proc.stderr
     built = project / ".aws-sam" / "build" / "WorkflowFunction"

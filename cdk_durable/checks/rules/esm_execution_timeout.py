@@ -6,15 +6,13 @@ mapping's creation fails when ``DurableConfig.ExecutionTimeout`` is larger.
 
 from __future__ import annotations
 
-from cdk_nag import NagRuleCompliance
-
 from ... import platform as p
-from .._template import Resource, StackTemplate
+from .._template import Compliance, Resource, StackTemplate
 
 
-def esm_execution_timeout(resource: Resource, stack: StackTemplate) -> NagRuleCompliance:
+def esm_execution_timeout(resource: Resource, stack: StackTemplate) -> Compliance:
     if resource.type != "AWS::Lambda::EventSourceMapping":
-        return NagRuleCompliance.NOT_APPLICABLE
+        return Compliance.NOT_APPLICABLE
     targets = stack.durable_targets(resource.properties.get("FunctionName"))
     timeouts = [
         fn.get("DurableConfig.ExecutionTimeout")
@@ -23,7 +21,7 @@ def esm_execution_timeout(resource: Resource, stack: StackTemplate) -> NagRuleCo
     ]
     known = [t for t in timeouts if isinstance(t, int | float)]
     if not known:
-        return NagRuleCompliance.NOT_APPLICABLE
+        return Compliance.NOT_APPLICABLE
     if any(t > p.SYNC_INVOCATION_MAX_SECONDS for t in known):
-        return NagRuleCompliance.NON_COMPLIANT
-    return NagRuleCompliance.COMPLIANT
+        return Compliance.NON_COMPLIANT
+    return Compliance.COMPLIANT

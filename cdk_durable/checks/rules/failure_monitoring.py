@@ -12,10 +12,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from cdk_nag import NagRuleCompliance
-
 from ... import platform as p
-from .._template import Resource, StackTemplate, as_list
+from .._template import Compliance, Resource, StackTemplate, as_list
 
 _FAILURE_STATUSES = {s.value for s in p.FAILURE_STATUSES}
 _FAILURE_METRICS = {p.DurableMetric.FAILED.value, p.DurableMetric.TIMED_OUT.value}
@@ -65,11 +63,11 @@ def _alarm_watches(alarm: Resource, resource: Resource, stack: StackTemplate) ->
     return any(_metric_watches(m, resource, stack) for m in metrics)
 
 
-def failure_monitoring(resource: Resource, stack: StackTemplate) -> NagRuleCompliance:
+def failure_monitoring(resource: Resource, stack: StackTemplate) -> Compliance:
     if not resource.is_durable_function:
-        return NagRuleCompliance.NOT_APPLICABLE
+        return Compliance.NOT_APPLICABLE
     if any(_rule_watches(r, resource, stack) for r in stack.of_type("AWS::Events::Rule")):
-        return NagRuleCompliance.COMPLIANT
+        return Compliance.COMPLIANT
     if any(_alarm_watches(a, resource, stack) for a in stack.of_type("AWS::CloudWatch::Alarm")):
-        return NagRuleCompliance.COMPLIANT
-    return NagRuleCompliance.NON_COMPLIANT
+        return Compliance.COMPLIANT
+    return Compliance.NON_COMPLIANT

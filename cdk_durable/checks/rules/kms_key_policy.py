@@ -11,10 +11,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from cdk_nag import NagRuleCompliance
-
 from ... import platform as p
-from .._template import Resource, StackTemplate, allows_actions, as_list
+from .._template import Compliance, Resource, StackTemplate, allows_actions, as_list
 
 
 def _key_of(value: Any, stack: StackTemplate) -> Resource | None:
@@ -30,20 +28,20 @@ def _is_lambda_service(principal: Any) -> bool:
     return p.LAMBDA_SERVICE_PRINCIPAL in as_list(principal.get("Service"))
 
 
-def kms_key_policy(resource: Resource, stack: StackTemplate) -> NagRuleCompliance:
+def kms_key_policy(resource: Resource, stack: StackTemplate) -> Compliance:
     if not resource.is_durable_function:
-        return NagRuleCompliance.NOT_APPLICABLE
+        return Compliance.NOT_APPLICABLE
     key_arn = resource.get("DurableConfig.KMSKeyArn")
     if key_arn is None:
-        return NagRuleCompliance.NOT_APPLICABLE
+        return Compliance.NOT_APPLICABLE
     key = _key_of(key_arn, stack)
     if key is None:
-        return NagRuleCompliance.NOT_APPLICABLE
+        return Compliance.NOT_APPLICABLE
     policy = key.properties.get("KeyPolicy")
     statements = policy.get("Statement") if isinstance(policy, Mapping) else None
     service_statements = [
         s for s in as_list(statements) if isinstance(s, Mapping) and _is_lambda_service(s.get("Principal"))
     ]
     if allows_actions(service_statements, p.KMS_SERVICE_ACTIONS):
-        return NagRuleCompliance.COMPLIANT
-    return NagRuleCompliance.NON_COMPLIANT
+        return Compliance.COMPLIANT
+    return Compliance.NON_COMPLIANT

@@ -7,18 +7,16 @@ that fail to start.
 
 from __future__ import annotations
 
-from cdk_nag import NagRuleCompliance
-
-from .._template import Resource, StackTemplate
+from .._template import Compliance, Resource, StackTemplate
 
 
-def durable_destinations(resource: Resource, stack: StackTemplate) -> NagRuleCompliance:
+def durable_destinations(resource: Resource, stack: StackTemplate) -> Compliance:
     if resource.type != "AWS::Lambda::EventInvokeConfig":
-        return NagRuleCompliance.NOT_APPLICABLE
+        return Compliance.NOT_APPLICABLE
     if not stack.durable_targets(resource.properties.get("FunctionName")):
-        return NagRuleCompliance.NOT_APPLICABLE
+        return Compliance.NOT_APPLICABLE
     on_success = resource.get("DestinationConfig.OnSuccess.Destination")
     on_failure = resource.get("DestinationConfig.OnFailure.Destination")
     if on_success is not None or on_failure is not None:
-        return NagRuleCompliance.NON_COMPLIANT
-    return NagRuleCompliance.COMPLIANT
+        return Compliance.NON_COMPLIANT
+    return Compliance.COMPLIANT

@@ -6,18 +6,16 @@ Durable functions are invoked only through a qualified ARN; without an ``AWS::La
 
 from __future__ import annotations
 
-from cdk_nag import NagRuleCompliance
-
-from .._template import ALIAS, VERSION, Resource, StackTemplate
+from .._template import ALIAS, VERSION, Compliance, Resource, StackTemplate
 
 
-def no_version_or_alias(resource: Resource, stack: StackTemplate) -> NagRuleCompliance:
+def no_version_or_alias(resource: Resource, stack: StackTemplate) -> Compliance:
     if not resource.is_durable_function:
-        return NagRuleCompliance.NOT_APPLICABLE
+        return Compliance.NOT_APPLICABLE
     for r in stack.of_type(VERSION, ALIAS):
         if any(
             t.function_id == resource.logical_id
             for t in stack.function_targets(r.properties.get("FunctionName"))
         ):
-            return NagRuleCompliance.COMPLIANT
-    return NagRuleCompliance.NON_COMPLIANT
+            return Compliance.COMPLIANT
+    return Compliance.NON_COMPLIANT

@@ -8,20 +8,18 @@ defined outside the stack cannot be inspected: not applicable.
 
 from __future__ import annotations
 
-from cdk_nag import NagRuleCompliance
-
 from ... import platform as p
-from .._template import Resource, StackTemplate, allows_actions, mentions_managed_policy
+from .._template import Compliance, Resource, StackTemplate, allows_actions, mentions_managed_policy
 
 
-def execution_role_checkpoint(resource: Resource, stack: StackTemplate) -> NagRuleCompliance:
+def execution_role_checkpoint(resource: Resource, stack: StackTemplate) -> Compliance:
     if not resource.is_durable_function:
-        return NagRuleCompliance.NOT_APPLICABLE
+        return Compliance.NOT_APPLICABLE
     role = stack.referenced_resource(resource.properties.get("Role"))
     if role is None or role.type != "AWS::IAM::Role":
-        return NagRuleCompliance.NOT_APPLICABLE
+        return Compliance.NOT_APPLICABLE
     if any(mentions_managed_policy(arn) for arn in role.properties.get("ManagedPolicyArns") or []):
-        return NagRuleCompliance.COMPLIANT
+        return Compliance.COMPLIANT
     if allows_actions(stack.role_statements(role), p.EXECUTION_ROLE_ACTIONS):
-        return NagRuleCompliance.COMPLIANT
-    return NagRuleCompliance.NON_COMPLIANT
+        return Compliance.COMPLIANT
+    return Compliance.NON_COMPLIANT

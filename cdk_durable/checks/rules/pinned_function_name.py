@@ -7,14 +7,12 @@ old function holds the name. Let CloudFormation generate the name.
 
 from __future__ import annotations
 
-from cdk_nag import NagRuleCompliance
-
-from .._template import Resource, StackTemplate
+from .._template import Compliance, Resource, StackTemplate
 
 
-def pinned_function_name(resource: Resource, stack: StackTemplate) -> NagRuleCompliance:
+def pinned_function_name(resource: Resource, stack: StackTemplate) -> Compliance:
     if not resource.is_durable_function:
-        return NagRuleCompliance.NOT_APPLICABLE
+        return Compliance.NOT_APPLICABLE
     if resource.properties.get("FunctionName") is not None:
-        return NagRuleCompliance.NON_COMPLIANT
-    return NagRuleCompliance.COMPLIANT
+        return Compliance.NON_COMPLIANT
+    return Compliance.COMPLIANT

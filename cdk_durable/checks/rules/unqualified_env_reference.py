@@ -6,20 +6,18 @@ functions. Pass the alias (or version) ARN instead.
 
 from __future__ import annotations
 
-from cdk_nag import NagRuleCompliance
-
-from .._template import FUNCTION, Resource, StackTemplate
-from ._paths import values_at
+from .._template import FUNCTION, Compliance, Resource, StackTemplate
+from ._invokers import values_at
 
 
-def unqualified_env_reference(resource: Resource, stack: StackTemplate) -> NagRuleCompliance:
+def unqualified_env_reference(resource: Resource, stack: StackTemplate) -> Compliance:
     if resource.type != FUNCTION:
-        return NagRuleCompliance.NOT_APPLICABLE
+        return Compliance.NOT_APPLICABLE
     targets = [
         t for v in values_at(resource.properties, "Environment.Variables.*") for t in stack.durable_targets(v)
     ]
     if not targets:
-        return NagRuleCompliance.NOT_APPLICABLE
+        return Compliance.NOT_APPLICABLE
     if any(t.is_unqualified_or_latest for t in targets):
-        return NagRuleCompliance.NON_COMPLIANT
-    return NagRuleCompliance.COMPLIANT
+        return Compliance.NON_COMPLIANT
+    return Compliance.COMPLIANT

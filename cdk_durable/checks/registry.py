@@ -1,0 +1,200 @@
+"""The DurableChecks registry: every durable rule once, with its id in both rule systems.
+
+One :class:`DurableRule` per rule: its :class:`~cdk_durable.rule_info.RuleInfo` (code ``DUR-E1``,
+severity, summary, fix, docs anchor, explanation), its cfn-lint id (``ED3001``) and the rule
+function (``rules/<name>.py``). ``DurableChecks`` (CDK) and ``cdk_durable.cfn_lint`` (cfn-lint) both
+run these functions over the same template view. Standard library only.
+
+Id scheme: ``DUR-E<n>`` / ``DUR-W<n>`` in CDK; in cfn-lint ``ED30<nn>`` / ``WD30<nn>`` (the first
+letter is cfn-lint's severity, ``D`` keeps the pack apart from cfn-lint's own rules and from other
+packs such as serverless-rules' ``ES``/``WS``, ``30`` is cfn-lint's resources range, ``nn`` the
+DurableChecks number): ``DUR-E1`` is ``ED3001``, ``DUR-W2`` is ``WD3002``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Final
+
+from ..rule_info import RuleInfo, Severity
+from . import rules as r
+from ._template import Compliance, Resource, StackTemplate
+
+PACK_NAME: Final = "DUR"
+DOCS_PAGE: Final = "docs/checks.md"
+
+RuleFunction = Callable[[Resource, StackTemplate], Compliance]
+
+ERROR = Severity.ERROR
+WARNING = Severity.WARNING
+
+
+@dataclass(frozen=True)
+class DurableRule:
+    """One rule of the pack: its :class:`RuleInfo`, its cfn-lint id and its function."""
+
+    info: RuleInfo
+    rule: RuleFunction
+
+    @property
+    def id(self) -> str:
+        """``DUR-E1``: the id in CDK (annotations, acknowledgments, cdk-nag reports)."""
+        return self.info.code
+
+    @property
+    def suffix(self) -> str:
+        """``E1``: the id without the pack name (cdk-nag's rule suffix)."""
+        return self.id.removeprefix(f"{PACK_NAME}-")
+
+    @property
+    def cfn_lint_id(self) -> str:
+        """``ED3001``: the id in cfn-lint (``--ignore-checks``, ``Metadata.cfn-lint``)."""
+        return cfn_lint_id(self.id)
+
+    @property
+    def severity(self) -> Severity:
+        return self.info.severity
+
+
+def cfn_lint_id(code: str) -> str:
+    """``DUR-E1`` -> ``ED3001``, ``DUR-W2`` -> ``WD3002``."""
+    suffix = code.removeprefix(f"{PACK_NAME}-")
+    return f"{suffix[0]}D30{int(suffix[1:]):02d}"
+
+
+def _rule(
+    suffix: str, severity: Severity, summary: str, explanation: str, fix: str, fn: RuleFunction
+) -> DurableRule:
+    code = f"{PACK_NAME}-{suffix}"
+    info = RuleInfo(
+        code=code,
+        name=fn.__name__.replace("_", "-"),
+        severity=severity,
+        summary=summary,
+        fix=fix,
+        docs=f"{DOCS_PAGE}#{code.lower()}",
+        explanation=explanation,
+    )
+    return DurableRule(info, fn)
+
+
+#: The pack. ``E`` rules are errors (the deployment or every invocation fails), ``W`` rules warnings.
+RULES: Final[tuple[DurableRule, ...]] = (
+    _rule(
+        "E1",
+        ERROR,
+        "A durable function is invoked through its unqualified ARN or $LATEST.",
+        "Lambda refuses to invoke a durable function through an unqualified ARN, and a resource policy "
+        "cannot be added for $LATEST: this EventBridge/Scheduler target, event source mapping, "
+        "permission, API integration, Step Functions task or notification never starts an execution.",
+        "Point it at an alias or version (for example `targets.LambdaFunction(alias)`, "
+        "`alias.add_event_source(...)`, `alias.grant_invoke(...)`).",
+        r.unqualified_invocation,
+    ),
+    _rule(
+        "E2",
+        ERROR,
+        "An environment variable carries a durable function's unqualified ARN or name.",
+        "Code that invokes the function with this value calls the unqualified function, which Lambda "
+        "refuses for durable functions.",
+        "Pass the alias ARN (`alias.function_arn`) instead of `fn.function_arn` / `fn.function_name`.",
+        r.unqualified_env_reference,
+    ),
+    _rule(
+        "E3",
+        ERROR,
+        "The durable function has no published version or alias.",
+        "Durable functions can only be invoked through a qualified ARN; without a version or alias "
+        "nothing can start an execution, and executions cannot be pinned to the code they started on.",
+        "Publish a version and point an alias at it (`lambda_.Alias(..., version=fn.current_version)`), "
+        "or use `cdk_durable.DurableFunction`, which does both.",
+        r.no_version_or_alias,
+    ),
+    _rule(
+        "E4",
+        ERROR,
+        "An event source mapping targets a durable function whose ExecutionTimeout is over 15 minutes.",
+        "Event source mappings invoke synchronously, so the whole execution must finish within 15 "
+        "minutes; with a longer ExecutionTimeout the mapping's creation fails.",
+        "Lower ExecutionTimeout to 15 minutes or less, or put a small starter function (or "
+        "`cdk_durable.AsyncStarter`) between the source and the durable function, invoking it "
+        "asynchronously with an execution name.",
+        r.esm_execution_timeout,
+    ),
+    _rule(
+        "E5",
+        ERROR,
+        "Lambda destinations are configured on a durable function.",
+        "Lambda destinations (EventInvokeConfig DestinationConfig) are not supported for durable functions.",
+        "Remove on_success/on_failure; watch Durable Execution Status Change events instead and use "
+        "a dead-letter queue for invocations that fail to start.",
+        r.durable_destinations,
+    ),
+    _rule(
+        "E6",
+        ERROR,
+        "The durable function's execution role lacks the checkpoint permissions.",
+        "The SDK calls lambda:CheckpointDurableExecution and lambda:GetDurableExecutionState from "
+        "inside the function; without them every execution fails at its first checkpoint. The L2 "
+        "attaches the managed policy only to a role it creates itself.",
+        "Attach the managed policy service-role/AWSLambdaBasicDurableExecutionRolePolicy to the role, "
+        "or allow both actions in a policy statement.",
+        r.execution_role_checkpoint,
+    ),
+    _rule(
+        "E7",
+        ERROR,
+        "The durable function has a pinned FunctionName.",
+        "Durability can only be enabled when a function is created: enabling it (or any other "
+        "replacing change) replaces the function, and the replacement fails while the old function "
+        "holds the name.",
+        "Remove function_name and let CloudFormation generate the name; pass the alias ARN to callers.",
+        r.pinned_function_name,
+    ),
+    _rule(
+        "E8",
+        ERROR,
+        "The DurableConfig KMS key's policy lacks the Lambda service statement.",
+        "Lambda encrypts execution state as the service principal lambda.amazonaws.com; without "
+        "kms:GenerateDataKey and kms:Decrypt for it Lambda cannot use the key and executions fail.",
+        "Add a key policy statement for the lambda.amazonaws.com service principal with "
+        "kms:GenerateDataKey and kms:Decrypt (conditions aws:SourceAccount, aws:SourceArn and "
+        "kms:EncryptionContext:aws:lambda:FunctionArn).",
+        r.kms_key_policy,
+    ),
+    _rule(
+        "E9",
+        ERROR,
+        "A published version of the durable function would be deleted on update.",
+        "An execution replays on the version it started on. Without DeletionPolicy and "
+        "UpdateReplacePolicy Retain, the deploy that drops or replaces this AWS::Lambda::Version "
+        "deletes it, and every execution suspended on it (a wait, a callback) fails when it resumes.",
+        "Retain the version: `current_version_options=lambda_.VersionOptions(removal_policy="
+        "cdk.RemovalPolicy.RETAIN)` on the function (`cdk_durable.DurableFunction` does it), "
+        "`version.apply_removal_policy(cdk.RemovalPolicy.RETAIN)`, or `DeletionPolicy: Retain` and "
+        "`UpdateReplacePolicy: Retain` on the template's version.",
+        r.version_deleted_on_update,
+    ),
+    _rule(
+        "W1",
+        WARNING,
+        "The durable function is invoked asynchronously but has no dead-letter queue.",
+        "Asynchronous invocations that cannot start an execution are retried and then dropped "
+        "silently. Dead-letter queues work for durable functions (destinations do not).",
+        "Set dead_letter_queue (or dead_letter_queue_enabled=True) on the function.",
+        r.async_without_dlq,
+    ),
+    _rule(
+        "W2",
+        WARNING,
+        "No status-change rule or alarm watches the durable function's failures.",
+        "Failed and timed-out executions do not surface anywhere by themselves.",
+        "Add an EventBridge rule on 'Durable Execution Status Change' events with status FAILED / "
+        "TIMED_OUT for this function, or a CloudWatch alarm on DurableExecutionFailed.",
+        r.failure_monitoring,
+    ),
+)
+
+RULES_BY_ID: Final = {rule.id: rule for rule in RULES}
+RULES_BY_CFN_LINT_ID: Final = {rule.cfn_lint_id: rule for rule in RULES}

@@ -1,0 +1,248 @@
+"""The rules' checks, keyed by rule: each function reports one :class:`~cdk_durable.lint.rules.Rule`
+(or decides which of a few), from the facts the walk (:mod:`.analyzer`) has gathered.
+
+- ``check_durable_call`` / ``classify_call``: a call in the durable region - DUR001
+  nondeterministic-call, DUR002 external-io, DUR005 side-effect-outside-step, DUR008/DUR009
+  environment reads (``env_read``);
+- ``check_step_write`` / ``check_step_mutation``: DUR004 captured-write-in-step (``lazy_init_targets``:
+  the lazy-initialisation exemption);
+- ``nondeterministic_source`` / ``check_branch``: DUR006 nondeterministic-branch;
+- ``check_name``: DUR007 unstable-operation-name.
+
+DUR003 durable-op-in-step is reported by the walk itself (it is where operations are recognised).
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from typing import TYPE_CHECKING
+
+from . import _catalogs as K
+from . import rules as R
+from ._scope import Region, _arg, _last, _root_name
+
+if TYPE_CHECKING:
+    from .analyzer import _Walker
+
+_WRITE_MODE = re.compile(r"[wax+]")
+
+
+def check_durable_call(w: _Walker, call: ast.Call, dotted: str | None) -> None:
+    verdict = classify_call(w, call, dotted)
+    if verdict is None:
+        return
+    rule, message = verdict
+    if rule is R.SIDE_EFFECT_OUTSIDE_STEP and w.replay_guards:
+        return  # output under `if not context.is_replaying():` is deliberately replay-aware
+    w.report(call, rule, message)
+
+
+def classify_call(w: _Walker, call: ast.Call, dotted: str | None) -> tuple[R.Rule, str] | None:
+    """What rule a call in the durable region breaks, if any, and the message."""
+    shown = ast.unparse(call.func)
+    nondeterministic = (
+        R.NONDETERMINISTIC_CALL,
+        f"`{shown}()` runs outside a step and returns a different value on replay",
+    )
+    output = (
+        R.SIDE_EFFECT_OUTSIDE_STEP,
+        f"`{shown}()` outside a step repeats on every replay; use context.logger",
+    )
+    write = (R.SIDE_EFFECT_OUTSIDE_STEP, f"`{shown}()` writes outside a step and repeats on every replay")
+    func = call.func
+    if isinstance(func, ast.Attribute) and func.attr in K.NONDETERMINISTIC_METHODS:
+        return nondeterministic
+    if dotted is not None:
+        if _is_nondeterministic(dotted):
+            return nondeterministic
+        if _is_network(dotted):
+            return (R.EXTERNAL_IO, f"network call `{shown}()` outside a step repeats on every replay")
+        if dotted in K.PRINT_CALLS or (
+            dotted.startswith("logging.") and _last(dotted) in K.LOGGING_FUNCTIONS
+        ):
+            return output
+        if dotted in K.FILE_WRITE_CALLS or (dotted == "open" and _opens_for_write(call)):
+            return write
+        if dotted in K.ENV_READ_CALLS:
+            return env_read(f"`{shown}()`", _arg(call, 0, "key"))
+    if not isinstance(func, ast.Attribute):
+        return None
+    root = _root_name(func.value)
+    if root is not None and w.is_context(root):
+        return None  # context.logger.info(...) is replay-aware
+    if (root is not None and w.is_client(root)) or _inline_client(w, func.value):
+        return (R.EXTERNAL_IO, f"client call `{shown}()` outside a step repeats on every replay")
+    if root is not None and w.is_logger(root) and func.attr in K.LOGGING_FUNCTIONS:
+        return output
+    if (
+        func.attr in K.PATH_WRITE_METHODS
+        and isinstance(func.value, ast.Call)
+        and _last(w.dotted(func.value.func) or "") == "Path"
+    ):
+        return write
+    return None
+
+
+def _inline_client(w: _Walker, node: ast.AST) -> bool:
+    return isinstance(node, ast.Call) and (w.dotted(node.func) or "") in K.CLIENT_FACTORIES
+
+
+# -- step-body writes --------------------------------------------------------------------
+
+
+def check_step_write(w: _Walker, target: ast.AST, *, augmented: bool) -> None:
+    if isinstance(target, (ast.Tuple, ast.List)):
+        for elt in target.elts:
+            check_step_write(w, elt, augmented=augmented)
+        return
+    if isinstance(target, ast.Name):
+        name = target.id
+        declared = any(name in f.declared_outer for f in w.frames)
+        if declared and not any(name in guard for guard in w.lazy_guards):
+            w.report(
+                target,
+                R.CAPTURED_WRITE_IN_STEP,
+                f"step function assigns captured variable `{name}`; the write is lost on replay - "
+                "return the value from the step instead",
+            )
+        return
+    if isinstance(target, (ast.Subscript, ast.Attribute)):
+        root = _root_name(target)
+        if root is not None and w.is_outer(root) and not w.is_client(root):
+            w.report(
+                target,
+                R.CAPTURED_WRITE_IN_STEP,
+                f"step function writes to captured `{root}`; the write is lost on replay - "
+                "return the value from the step instead",
+            )
+
+
+def check_step_mutation(w: _Walker, call: ast.Call) -> None:
+    func = call.func
+    if not isinstance(func, ast.Attribute) or func.attr not in K.MUTATING_METHODS:
+        return
+    root = _root_name(func.value)
+    if root is None or (root in w.m.aliases and w._binding_frame(root) is None):
+        return
+    if w.is_outer(root) and not w.is_client(root) and not w.is_logger(root):
+        w.report(
+            call,
+            R.CAPTURED_WRITE_IN_STEP,
+            f"step function mutates captured `{root}` with `.{func.attr}()`; the change is lost on "
+            "replay - return the value from the step instead",
+        )
+
+
+# -- branches and names ------------------------------------------------------------------
+
+
+def nondeterministic_source(w: _Walker, expr: ast.AST) -> str | None:
+    """The first non-deterministic call or tainted name ``expr`` evaluates (outside steps)."""
+    stack: list[ast.AST] = [expr]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, (ast.Lambda, ast.FunctionDef, ast.AsyncFunctionDef)):
+            continue
+        if isinstance(node, ast.Call):
+            if w.operation_of(node) is not None:
+                continue  # a checkpointed result is deterministic
+            dotted = w.dotted(node.func)
+            if (dotted is not None and _is_nondeterministic(dotted)) or (
+                isinstance(node.func, ast.Attribute) and node.func.attr in K.NONDETERMINISTIC_METHODS
+            ):
+                return f"{ast.unparse(node.func)}()"
+        elif isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load):
+            taint = w.taint_of(node.id)
+            if taint is not None:
+                return node.id
+        stack.extend(ast.iter_child_nodes(node))
+    return None
+
+
+def check_branch(w: _Walker, test: ast.AST, node: ast.AST, region: Region) -> None:
+    if region is not Region.DURABLE:
+        return
+    source = nondeterministic_source(w, test)
+    if source is not None:
+        w.report(
+            node,
+            R.NONDETERMINISTIC_BRANCH,
+            f"branch depends on non-deterministic `{source}`; replay can take another path",
+        )
+
+
+def check_name(w: _Walker, expr: ast.AST | None, op: str) -> None:
+    if expr is None or isinstance(expr, ast.Constant):
+        return
+    source = nondeterministic_source(w, expr)
+    if source is not None:
+        w.report(expr, R.UNSTABLE_OPERATION_NAME, f"`{op}` name is built from non-deterministic `{source}`")
+        return
+    for node in ast.walk(expr):
+        if isinstance(node, ast.Call):
+            callee = ast.unparse(node.func)
+            if _last(callee) not in K.NAME_SAFE_CALLS:
+                w.report(
+                    expr,
+                    R.UNSTABLE_OPERATION_NAME,
+                    f"`{op}` name is computed by `{callee}()`, not a stable literal",
+                )
+                return
+
+
+# --- predicates ---------------------------------------------------------------------------------
+
+
+def _is_nondeterministic(dotted: str) -> bool:
+    if dotted in K.NONDETERMINISTIC_CALLS:
+        return True
+    if dotted in K.DETERMINISTIC_EXCEPTIONS:
+        return False
+    return any(dotted.startswith(module + ".") for module in K.NONDETERMINISTIC_MODULES)
+
+
+def _is_network(dotted: str) -> bool:
+    if dotted in K.NETWORK_CALLS:
+        return True
+    module, _, verb = dotted.rpartition(".")
+    return module in K.HTTP_MODULES and verb in K.HTTP_VERBS
+
+
+def env_read(shown: str, key: ast.AST | None) -> tuple[R.Rule, str]:
+    """DUR008 for a variable that changes per invocation or sandbox, DUR009 for configuration."""
+    if isinstance(key, ast.Constant) and key.value in K.VOLATILE_ENV_VARS:
+        return (
+            R.VOLATILE_ENVIRONMENT_READ,
+            f"{shown} changes per invocation or sandbox; read outside a step it differs on replay",
+        )
+    return (
+        R.ENVIRONMENT_READ,
+        f"{shown} reads configuration outside a step; pin executions to a version or read it in a step",
+    )
+
+
+def _opens_for_write(call: ast.Call) -> bool:
+    mode = _arg(call, 1, "mode")
+    return (
+        isinstance(mode, ast.Constant)
+        and isinstance(mode.value, str)
+        and bool(_WRITE_MODE.search(mode.value))
+    )
+
+
+def lazy_init_targets(test: ast.AST) -> set[str]:
+    """Names tested for emptiness (``x is None``, ``not x``): a write under it is lazy init."""
+    names: set[str] = set()
+    if isinstance(test, ast.Compare) and isinstance(test.left, ast.Name):
+        for op, comp in zip(test.ops, test.comparators, strict=False):
+            if isinstance(op, (ast.Is, ast.Eq)) and isinstance(comp, ast.Constant) and comp.value is None:
+                names.add(test.left.id)
+    elif (
+        isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not) and isinstance(test.operand, ast.Name)
+    ):
+        names.add(test.operand.id)
+    elif isinstance(test, ast.BoolOp):
+        for value in test.values:
+            names |= lazy_init_targets(value)
+    return names
