@@ -350,7 +350,7 @@ def _timeline(diagnosis: Diagnosis) -> str:
             continue
         seen.add(op.id)
         kids = [k for k in children.get(op.id, []) if k.operation.id not in seen]
-        row = _row(entry, depth, axis, ended=ended, has_children=bool(kids))
+        row = _row(entry, depth, axis, ended=ended, children=len(kids))
         attrs = _op_attrs(entry, depth, problem=op.id in problems)
         if not kids:
             out.append(f'<div class="op leaf" {attrs}>{row}</div>')
@@ -407,9 +407,10 @@ def _op_attrs(entry: TimelineEntry, depth: int, *, problem: bool) -> str:
     )
 
 
-def _row(entry: TimelineEntry, depth: int, axis: _Axis, *, ended: bool, has_children: bool) -> str:
+def _row(entry: TimelineEntry, depth: int, axis: _Axis, *, ended: bool, children: int) -> str:
     op = entry.operation
-    tag = "summary" if has_children else "div"
+    tag = "summary" if children else "div"
+    count = f' <small class="count">({children:,})</small>' if children else ""
     sub = ""
     if op.sub_type and op.sub_type != op.kind:
         sub = f' <small class="sub-type">{_e(op.sub_type)}</small>'
@@ -419,7 +420,7 @@ def _row(entry: TimelineEntry, depth: int, axis: _Axis, *, ended: bool, has_chil
     return (
         f'<{tag} class="row" title="{_e(tip)}">'
         f'<span class="name" style="padding-left:{depth * _INDENT_PX}px">'
-        f'<span class="twisty"></span>{_e(op.label)}</span>'
+        f'<span class="twisty"></span>{_e(op.label)}{count}</span>'
         f'<span class="type">{_e(op.kind)}{sub}</span>'
         f'<span class="status"><span class="st st-{_status_class(op.status)}">{_e(status)}</span></span>'
         f'<span class="dur">{_e(format_duration(entry.duration))}</span>'

@@ -240,6 +240,17 @@ def _operation_dict(op: Operation) -> dict[str, Any]:
         "started": _iso(op.started),
         "ended": _iso(op.ended),
         "attempts": op.attempts or None,
+        "attempt_log": [
+            {
+                "number": a.number,
+                "started": _iso(a.started),
+                "ended": _iso(a.ended),
+                "status": a.status,
+                "error": error_dict(a.error),
+                "next_attempt_delay_seconds": a.next_attempt_delay_seconds,
+            }
+            for a in op.attempt_log
+        ],
         "error": error_dict(op.error),
         "payload_bytes": dict(op.payload_bytes),
         "callback_id": op.callback_id,
