@@ -9,7 +9,9 @@ through the SDK's HTTP emulator with boto3), two more scenarios:
 - ``map_retry`` - ``handlers/batch.py``: a map of three items, one step retried once, then a
   six-hour wait still pending (RUNNING).
 
-Run: ``.venv/bin/python -m tests.diagnose.make_page_fixtures`` (about 3 seconds).
+Run: ``.venv/bin/python -m tests.diagnose.make_page_fixtures`` (about 3 seconds) to record both;
+``... make_page_fixtures --screenshot`` to redraw ``docs/diagnose-escalation.png`` (the page of the
+recorded ``demo_escalation`` history in headless Chromium) without recording.
 """
 
 from __future__ import annotations
@@ -17,6 +19,8 @@ from __future__ import annotations
 import json
 import logging
 import os
+import sys
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -24,7 +28,9 @@ from demo.handler.triage import app as triage
 from tests.diagnose.handlers import batch
 from tests.diagnose.make_fixtures import FIXTURES, Capture, _capture, _cli_json, _runner, _settle, _start
 
-DEMO = Path(__file__).resolve().parents[2] / "demo"
+ROOT = Path(__file__).resolve().parents[2]
+DEMO = ROOT / "demo"
+SCREENSHOT = ROOT / "docs" / "diagnose-escalation.png"
 #: ``wait_for_callback(name="X")`` records its callback operation as ``"X create callback id"``.
 _CALLBACK_SUFFIX = " create callback id"
 
@@ -54,13 +60,33 @@ def map_retry() -> Capture:
 SCENARIOS: dict[str, Callable[[], Capture]] = {"demo_escalation": demo_escalation, "map_retry": map_retry}
 
 
-def main() -> None:
+def screenshot(path: Path = SCREENSHOT) -> None:
+    """The timeline page of the recorded escalation run, as a PNG (1280 px wide)."""
+    from cdk_durable.diagnose import diagnose_history, write_html
+    from tests.diagnose import _fixtures as fx
+    from tests.diagnose._browser import chromium, full_page_screenshot, open_page
+
+    name = "demo_escalation"
+    diagnosis = diagnose_history(fx.history(name), fx.execution(name), now=fx.at(name, minutes=5))
+    with tempfile.TemporaryDirectory() as folder, chromium(width=1280, height=900) as driver:
+        page = Path(folder) / "escalation.html"
+        write_html(diagnosis, page)
+        open_page(driver, page)
+        full_page_screenshot(driver, path)
+    print(f"{path.relative_to(ROOT)}: {path.stat().st_size:,} bytes")
+
+
+def main(argv: list[str] | None = None) -> None:
+    if (argv if argv is not None else sys.argv[1:]) == ["--screenshot"]:
+        screenshot()
+        return
     logging.disable(logging.CRITICAL)
     for name, scenario in SCENARIOS.items():
         captured = scenario()
         (FIXTURES / f"{name}.history.json").write_text(_cli_json(captured.history))
         (FIXTURES / f"{name}.execution.json").write_text(_cli_json(captured.execution))
         print(f"{name}: {len(captured.history['Events'])} events, status {captured.execution['Status']}")
+    screenshot()
 
 
 if __name__ == "__main__":
