@@ -20,6 +20,7 @@ from cdk_durable.diagnose import _html as html_module
 from cdk_durable.diagnose import diagnose_history, render_html, to_json_dict, write_html
 
 from . import _fixtures as fx
+from . import make_page_fixtures
 from ._synthetic import big_map_history
 
 
@@ -281,3 +282,27 @@ def test_cli_html_on_bad_input_writes_no_page(tmp_path: Path) -> None:
     assert result.exit_code == 1
     assert result.stderr.startswith("cdk-durable diagnose: stdin: expected the JSON of")
     assert not out.exists()
+
+
+def test_an_execution_with_no_operations_yet() -> None:
+    history = fx.history("callback_pending")
+    history["Events"] = history["Events"][:1]  # only ExecutionStarted
+    text = render_html(diagnose_history(history, now=fx.at("callback_pending", minutes=1)))
+    assert "<p>No operations in the history.</p>" in text
+    assert _Page(text).ops == []
+
+
+def test_the_demo_fixture_is_what_the_demo_records_today() -> None:
+    # Given the demo's escalation scenario run again on the emulator, read back through boto3
+    captured = make_page_fixtures.demo_escalation()
+    recorded = fx.history("demo_escalation")
+
+    # Then the page's recording is still what the demo does: the same operations, each with the
+    # same events in the same order (the two parallel branches interleave as they like)
+    def per_operation(events: list[dict[str, Any]]) -> dict[Any, list[tuple[str, list[str]]]]:
+        grouped: dict[Any, list[tuple[str, list[str]]]] = {}
+        for e in events:
+            grouped.setdefault((e.get("Name"), e.get("SubType")), []).append((e["EventType"], sorted(e)))
+        return grouped
+
+    assert per_operation(captured.history["Events"]) == per_operation(recorded["Events"])
