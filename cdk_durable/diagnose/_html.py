@@ -388,11 +388,15 @@ def _timeline(diagnosis: Diagnosis) -> str:
         f'<section id="timeline"><h2>Timeline <small>({len(timeline):,} operations)</small></h2>'
         '<div class="controls"><button type="button" id="expand-all">Expand all</button>'
         '<button type="button" id="collapse-all">Collapse all</button>'
+        '<span class="zoom">Zoom: <button type="button" id="zoom-activity" title="the span of the '
+        'operations that ended">Activity</button><button type="button" id="zoom-reset">Whole execution'
+        '</button> <span id="zoom-label">whole execution</span> <small>(double-click a row to zoom to '
+        "it)</small></span>"
         f'<span class="legend">{legend}<span class="legend-item"><i class="gap"></i>retry delay</span></span>'
         "</div>"
         '<div class="axis-row"><span class="head name">operation</span><span class="head type">type</span>'
         '<span class="head status">status</span><span class="head dur">duration</span>'
-        f'<span class="axis">{ticks}{now_mark}</span></div>'
+        f'<span class="axis" data-span-seconds="{axis.span:.6f}">{ticks}{now_mark}</span></div>'
         f'<div class="rows">{"".join(out)}</div></section>\n'
     )
 
@@ -471,7 +475,7 @@ def _bar(
     number = f' data-attempt="{attempt}"' if attempt is not None else ""
     return (
         f'<i class="{classes}"{number} data-status="{_e(status)}" title="{_e(tip)}" '
-        f'style="left:{left:.3f}%;width:{width:.3f}%"></i>'
+        f'style="--l:{left:.5f};--w:{width:.5f}"></i>'
     )
 
 
@@ -479,7 +483,7 @@ def _gap(axis: _Axis, started: datetime, ended: datetime | None, *, open_: bool 
     left, width = axis.bar(started, ended)
     delay = format_duration((ended or axis.end) - started if ended or open_ else timedelta(0))
     label = "next attempt scheduled" if open_ else f"retry delay {delay}"
-    return f'<i class="gap" title="{_e(label)}" style="left:{left:.3f}%;width:{width:.3f}%"></i>'
+    return f'<i class="gap" title="{_e(label)}" style="--l:{left:.5f};--w:{width:.5f}"></i>'
 
 
 _CSS = """
@@ -527,9 +531,11 @@ th{color:var(--muted);font-weight:normal;border-bottom:1px solid var(--line)}
 .callback-id{word-break:break-all}
 .cards{display:flex;gap:40px;flex-wrap:wrap;align-items:flex-start}.cards section{min-width:300px}
 .controls{display:flex;gap:8px;align-items:center;margin:0 0 6px;flex-wrap:wrap}
+.zoom{display:inline-flex;gap:6px;align-items:center;margin-left:12px;color:var(--muted);font-size:12px}
+#zoom-label{color:#1d2126}
 .legend{display:flex;gap:12px;margin-left:12px;color:var(--muted);font-size:12px;flex-wrap:wrap}
 .legend-item{display:inline-flex;align-items:center;gap:4px}
-.legend-item i{position:static;display:inline-block;width:16px;height:9px}
+.legend-item i.bar,.legend-item i.gap{position:static;display:inline-block;width:16px;height:9px}
 .axis-row,.row{display:grid;grid-template-columns:var(--name-w) 190px 170px 70px minmax(240px,1fr);
 align-items:center;column-gap:8px}
 .axis-row{border-bottom:1px solid var(--line);padding:2px 0;color:var(--muted);font-size:12px;
@@ -549,7 +555,11 @@ details>summary .twisty::before{content:"\\25B8"}details[open]>summary .twisty::
 .dur{text-align:right;color:var(--muted);font-variant-numeric:tabular-nums}
 .track{position:relative;height:12px;background:repeating-linear-gradient(90deg,transparent 0,
 transparent calc(25% - 1px),#eef0f3 calc(25% - 1px),#eef0f3 25%)}
-.bar,.gap{position:absolute;top:0;height:100%;min-width:2px;border-radius:2px}
+#timeline{--z0:0;--zk:1}
+.bar,.gap{position:absolute;top:0;height:100%;min-width:2px;border-radius:2px;
+left:calc((var(--l) - var(--z0)) * var(--zk) * 1%);width:calc(var(--w) * var(--zk) * 1%)}
+.track{overflow:hidden}
+.zoomed .tick.now{display:none}
 .bar.st-ok{background:var(--ok)}.bar.st-open{background:var(--open)}.bar.st-retrying{background:var(--retrying)}
 .bar.st-failed{background:var(--failed)}.bar.st-timedout{background:var(--timedout)}
 .bar.st-stopped{background:var(--stopped)}.bar.st-paused{background:var(--paused)}
@@ -567,6 +577,62 @@ _JS = """
     'click', function () { all('#timeline details').forEach(function (d) { d.open = true; }); });
   document.getElementById('collapse-all') && document.getElementById('collapse-all').addEventListener(
     'click', function () { all('#timeline details').forEach(function (d) { d.open = false; }); });
+  // Zoom: bars are placed by --l/--w (percent of the whole span); the axis shows --z0 .. --z0 + 100/--zk.
+  var timeline = document.getElementById('timeline');
+  var axis = timeline && timeline.querySelector('.axis');
+  function fmt(seconds) {
+    if (seconds < 1) { return Math.round(seconds * 1000) + 'ms'; }
+    if (seconds < 60) { return seconds.toFixed(1) + 's'; }
+    var whole = Math.round(seconds), d = Math.floor(whole / 86400), h = Math.floor(whole % 86400 / 3600);
+    var m = Math.floor(whole % 3600 / 60), s = whole % 60;
+    function two(n) { return (n < 10 ? '0' : '') + n; }
+    if (d) { return d + 'd ' + h + 'h'; }
+    if (h) { return h + 'h ' + two(m) + 'm'; }
+    return m + 'm ' + two(s) + 's';
+  }
+  function zoom(from, to) {
+    from = Math.max(0, from); to = Math.min(100, to);
+    if (to - from < 0.0001) { to = Math.min(100, from + 0.0001); from = to - 0.0001; }
+    timeline.style.setProperty('--z0', from);
+    timeline.style.setProperty('--zk', 100 / (to - from));
+    var whole = from <= 0 && to >= 100;
+    timeline.classList.toggle('zoomed', !whole);
+    var span = parseFloat(axis.getAttribute('data-span-seconds'));
+    var ticks = axis.querySelectorAll('.tick:not(.now)');
+    for (var i = 0; i < ticks.length; i++) {
+      ticks[i].textContent = '+' + fmt(span * (from + (to - from) * i / (ticks.length - 1)) / 100);
+    }
+    document.getElementById('zoom-label').textContent = whole ? 'whole execution'
+      : '+' + fmt(span * from / 100) + ' to +' + fmt(span * to / 100);
+  }
+  function extent(bars) {
+    var lo = Infinity, hi = -Infinity;
+    bars.forEach(function (bar) {
+      var l = parseFloat(bar.style.getPropertyValue('--l'));
+      var w = parseFloat(bar.style.getPropertyValue('--w'));
+      lo = Math.min(lo, l); hi = Math.max(hi, l + w);
+    });
+    return lo <= hi ? [lo, hi] : null;
+  }
+  function zoomTo(bars) {
+    var range = extent(bars);
+    if (!range) { return; }
+    var pad = Math.max((range[1] - range[0]) * 0.03, 0.00005);
+    zoom(range[0] - pad, range[1] + pad);
+  }
+  if (timeline && axis) {
+    document.getElementById('zoom-reset').addEventListener('click', function () { zoom(0, 100); });
+    document.getElementById('zoom-activity').addEventListener('click', function () {
+      zoomTo(all('#timeline .rows .bar:not(.open-bar)'));
+    });
+    timeline.addEventListener('dblclick', function (event) {
+      var row = event.target.closest && event.target.closest('.row');
+      if (!row) { return; }
+      var op = row.parentNode;
+      zoomTo(Array.prototype.slice.call(op.querySelectorAll('.bar')));
+      if (window.getSelection) { window.getSelection().removeAllRanges(); }
+    });
+  }
   all('button.copy').forEach(function (button) {
     button.addEventListener('click', function () {
       var pre = document.getElementById(button.getAttribute('data-target'));

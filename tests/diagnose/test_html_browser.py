@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
+from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webdriver import WebDriver
 from selenium.webdriver.remote.webelement import WebElement
@@ -166,6 +167,32 @@ def test_map_items_retries_and_an_open_wait(browser: WebDriver, tmp_path: Path) 
     assert browser.find_element(By.CSS_SELECTOR, "#pending-waits li").text.startswith(
         "wait-for-pickup until "
     )
+
+
+def test_zooming_the_time_axis(browser: WebDriver, tmp_path: Path) -> None:
+    # Given a second of map work followed by two hours of an open wait: the map's bars are slivers
+    open_page(browser, _page_from_cli(tmp_path, "map_retry", hours=2))
+    track = _row(browser, "pack-b").find_element(By.CSS_SELECTOR, ".track")
+    retry = _row(browser, "pack-b").find_element(By.CSS_SELECTOR, ".gap")
+    assert retry.rect["width"] <= 2
+    # When the map's row is double-clicked
+    ActionChains(browser).double_click(
+        _row(browser, "pack-parcels").find_element(By.CSS_SELECTOR, ".name")
+    ).perform()
+    # Then the axis spans the map alone: the retry delay fills most of the track, the labels follow
+    assert retry.rect["width"] > 0.8 * track.rect["width"]
+    assert browser.find_element(By.ID, "zoom-label").text.startswith("+")
+    ticks = [t.text for t in browser.find_elements(By.CSS_SELECTOR, ".axis .tick:not(.now)")]
+    assert ticks[-1] == "+1.0s" and not browser.find_element(By.CSS_SELECTOR, ".tick.now").is_displayed()
+    assert _row(browser, "pack-parcels").get_attribute("open") == "true"  # the double click did not fold it
+    # And "Whole execution" puts everything back
+    browser.find_element(By.ID, "zoom-reset").click()
+    assert retry.rect["width"] <= 2
+    assert browser.find_element(By.ID, "zoom-label").text == "whole execution"
+    assert browser.find_elements(By.CSS_SELECTOR, ".axis .tick")[-2].text == "+2h 00m"
+    # And "Activity" zooms to the operations that ended
+    browser.find_element(By.ID, "zoom-activity").click()
+    assert retry.rect["width"] > 0.8 * track.rect["width"]
 
 
 def test_user_data_stays_text(browser: WebDriver, tmp_path: Path) -> None:
