@@ -5,23 +5,30 @@ What a browser shows (nesting, collapsing, bars, the callback command) is in ``t
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from collections import Counter
+from collections.abc import Iterator
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
+import boto3
 import pytest
+from botocore.stub import Stubber
 from click.testing import CliRunner
 
 from cdk_durable.cli import main
 from cdk_durable.diagnose import _html as html_module
+from cdk_durable.diagnose import cli as diagnose_cli
 from cdk_durable.diagnose import diagnose_history, render_html, to_json_dict, write_html
 
 from . import _fixtures as fx
 from . import make_page_fixtures
 from ._synthetic import big_map_history
+from .test_live import ARN as LIVE_ARN
+from .test_live import _add_execution_and_history as add_execution_and_history
 
 
 class _Page(HTMLParser):
@@ -306,3 +313,29 @@ def test_the_demo_fixture_is_what_the_demo_records_today() -> None:
         return grouped
 
     assert per_operation(captured.history["Events"]) == per_operation(recorded["Events"])
+
+
+@pytest.fixture
+def live(monkeypatch: pytest.MonkeyPatch) -> Iterator[Stubber]:
+    """A stubbed boto3 client behind live mode (as in test_live.py)."""
+    client = boto3.client("lambda", region_name="eu-west-1", aws_access_key_id="t", aws_secret_access_key="t")
+    monkeypatch.setattr(diagnose_cli, "lambda_client", lambda **_: client)
+    with Stubber(client) as stubber:
+        yield stubber
+        stubber.assert_no_pending_responses()
+
+
+def test_cli_html_in_live_mode(live: Stubber, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Given the live path docs/diagnose.md prints: --execution-arn ... --format json --html timeline.html
+    monkeypatch.chdir(tmp_path)
+    add_execution_and_history(live)
+    now = fx.at("callback_pending", hours=2).isoformat()
+    result = _cli("--execution-arn", LIVE_ARN, "--format", "json", "--html", "timeline.html", "--now", now)
+    assert result.exit_code == 0, result.output
+    # Then stdout is the JSON document and the page carries the same commands (with the ARN's region)
+    document = json.loads(result.stdout)
+    page = (tmp_path / "timeline.html").read_text(encoding="utf-8")
+    command = document["pending_callbacks"][0]["commands"]["success"]
+    assert command.endswith("--region eu-west-1")
+    assert f'data-kind="success"><code>{html.escape(command)}</code>' in page
+    assert html.escape(LIVE_ARN) in page
