@@ -311,7 +311,7 @@ def _is_problem(entry: TimelineEntry) -> bool:
     return entry.open or entry.operation.status != "SUCCEEDED"
 
 
-def _problem_ids(timeline: list[TimelineEntry], children: dict[str, list[TimelineEntry]]) -> set[str]:
+def _problem_ids(timeline: list[TimelineEntry]) -> set[str]:
     """Operations that are, or contain, something not SUCCEEDED (open, failed, retrying, ...)."""
     by_id = {e.operation.id: e for e in timeline}
     marked: set[str] = set()
@@ -332,7 +332,7 @@ def _timeline(diagnosis: Diagnosis) -> str:
         return '<section id="timeline"><h2>Timeline</h2><p>No operations in the history.</p></section>\n'
     axis = _Axis(diagnosis)
     roots, children = _tree(timeline)
-    problems = _problem_ids(timeline, children)
+    problems = _problem_ids(timeline)
     ended = diagnosis.execution.ended is not None
     out: list[str] = []
     # Iterative pre-order walk (a history may nest deeply): ("open", entry, depth, crowded) / ("close",).
@@ -373,31 +373,46 @@ def _timeline(diagnosis: Diagnosis) -> str:
         if ended
         else f'<span class="tick now" style="left:100%">now {_e(format_time(diagnosis.now))}</span>'
     )
-    legend = "".join(
-        f'<span class="legend-item"><i class="bar st-{cls}"></i>{label}</span>'
-        for cls, label in (
-            ("ok", "succeeded"),
-            ("open", "open (up to now)"),
-            ("retrying", "retrying"),
-            ("failed", "failed"),
-            ("timedout", "timed out"),
-            ("stopped", "stopped / cancelled"),
-        )
-    )
     return (
         f'<section id="timeline"><h2>Timeline <small>({len(timeline):,} operations)</small></h2>'
-        '<div class="controls"><button type="button" id="expand-all">Expand all</button>'
+        f"{_controls()}"
+        '<div class="axis-row"><span class="head name">operation</span><span class="head type">type</span>'
+        '<span class="head status">status</span><span class="head dur">duration</span>'
+        f'<span class="axis" data-span-seconds="{axis.span:.6f}">{ticks}{now_mark}</span></div>'
+        f'<div class="rows">{"".join(out)}</div></section>\n'
+    )
+
+
+_LEGEND = (
+    ("ok", "succeeded"),
+    ("open", "open (up to now)"),
+    ("retrying", "retrying"),
+    ("failed", "failed"),
+    ("timedout", "timed out"),
+    ("stopped", "stopped / cancelled"),
+)
+
+
+def _controls() -> str:
+    """Fold, filter, find and zoom (the script at the end of the page), and the color legend."""
+    legend = "".join(
+        f'<span class="legend-item"><i class="bar st-{cls}"></i>{label}</span>' for cls, label in _LEGEND
+    )
+    return (
+        '<div class="controls">'
+        '<button type="button" id="expand-all">Expand all</button>'
         '<button type="button" id="collapse-all">Collapse all</button>'
+        '<label><input type="checkbox" id="only-problems"> only what did not succeed</label>'
+        '<label>Find <input type="search" id="find" placeholder="operation name" size="18"></label>'
+        '<span id="find-count"></span>'
+        "</div>"
+        '<div class="controls">'
         '<span class="zoom">Zoom: <button type="button" id="zoom-activity" title="the span of the '
         'operations that ended">Activity</button><button type="button" id="zoom-reset">Whole execution'
         '</button> <span id="zoom-label">whole execution</span> <small>(double-click a row to zoom to '
         "it)</small></span>"
         f'<span class="legend">{legend}<span class="legend-item"><i class="gap"></i>retry delay</span></span>'
         "</div>"
-        '<div class="axis-row"><span class="head name">operation</span><span class="head type">type</span>'
-        '<span class="head status">status</span><span class="head dur">duration</span>'
-        f'<span class="axis" data-span-seconds="{axis.span:.6f}">{ticks}{now_mark}</span></div>'
-        f'<div class="rows">{"".join(out)}</div></section>\n'
     )
 
 
@@ -531,7 +546,8 @@ th{color:var(--muted);font-weight:normal;border-bottom:1px solid var(--line)}
 .callback-id{word-break:break-all}
 .cards{display:flex;gap:40px;flex-wrap:wrap;align-items:flex-start}.cards section{min-width:300px}
 .controls{display:flex;gap:8px;align-items:center;margin:0 0 6px;flex-wrap:wrap}
-.zoom{display:inline-flex;gap:6px;align-items:center;margin-left:12px;color:var(--muted);font-size:12px}
+.zoom{display:inline-flex;gap:6px;align-items:center;color:var(--muted);font-size:12px}
+.controls label{font-size:12px;color:var(--muted);display:inline-flex;gap:4px;align-items:center}
 #zoom-label{color:#1d2126}
 .legend{display:flex;gap:12px;margin-left:12px;color:var(--muted);font-size:12px;flex-wrap:wrap}
 .legend-item{display:inline-flex;align-items:center;gap:4px}
@@ -560,6 +576,9 @@ transparent calc(25% - 1px),#eef0f3 calc(25% - 1px),#eef0f3 25%)}
 left:calc((var(--l) - var(--z0)) * var(--zk) * 1%);width:calc(var(--w) * var(--zk) * 1%)}
 .track{overflow:hidden}
 .zoomed .tick.now{display:none}
+.only-problems .op[data-problem="false"]{display:none}
+.op.match>.row{background:#fff4c2}
+#find-count{color:var(--muted);font-size:12px}
 .bar.st-ok{background:var(--ok)}.bar.st-open{background:var(--open)}.bar.st-retrying{background:var(--retrying)}
 .bar.st-failed{background:var(--failed)}.bar.st-timedout{background:var(--timedout)}
 .bar.st-stopped{background:var(--stopped)}.bar.st-paused{background:var(--paused)}
@@ -631,6 +650,30 @@ _JS = """
       var op = row.parentNode;
       zoomTo(Array.prototype.slice.call(op.querySelectorAll('.bar')));
       if (window.getSelection) { window.getSelection().removeAllRanges(); }
+    });
+  }
+  // Only what did not succeed: hide rows with data-problem="false" (a problem's parents are problems too).
+  var only = document.getElementById('only-problems');
+  if (only) {
+    only.addEventListener('change', function () {
+      timeline.classList.toggle('only-problems', only.checked);
+    });
+  }
+  // Find: highlight rows whose name contains the text and unfold their parents.
+  var find = document.getElementById('find');
+  if (find) {
+    find.addEventListener('input', function () {
+      var text = find.value.trim().toLowerCase(), count = 0;
+      all('#timeline .op').forEach(function (op) {
+        var hit = text !== '' && op.getAttribute('data-name').toLowerCase().indexOf(text) !== -1;
+        op.classList.toggle('match', hit);
+        if (!hit) { return; }
+        count += 1;
+        for (var up = op.parentElement; up && up.id !== 'timeline'; up = up.parentElement) {
+          if (up.tagName === 'DETAILS') { up.open = true; }
+        }
+      });
+      document.getElementById('find-count').textContent = text === '' ? '' : count + ' found';
     });
   }
   all('button.copy').forEach(function (button) {

@@ -65,3 +65,16 @@ def big_map_history(operations: int = p.MAX_OPERATIONS_PER_EXECUTION) -> dict[st
     for number, event in enumerate(events, 1):
         event["EventId"] = number
     return {"Events": events}
+
+
+def fail_item(history: dict[str, Any], index: int) -> dict[str, Any]:
+    """Turn item ``index``'s step success into a failure (``ScannerBrokenError``), in place."""
+    event = next(
+        e for e in history["Events"] if e.get("Name") == f"pack-{index}" and e["EventType"] == "StepSucceeded"
+    )
+    del event["StepSucceededDetails"]
+    event["EventType"] = "StepFailed"
+    event["StepFailedDetails"] = {
+        "Error": {"Payload": {"ErrorType": "ScannerBrokenError", "ErrorMessage": "scanner on fire"}}
+    }
+    return history

@@ -26,7 +26,7 @@ from cdk_durable.diagnose import diagnose_history, render_html, to_json_dict, wr
 
 from . import _fixtures as fx
 from . import make_page_fixtures
-from ._synthetic import big_map_history
+from ._synthetic import big_map_history, fail_item
 from .test_live import ARN as LIVE_ARN
 from .test_live import _add_execution_and_history as add_execution_and_history
 
@@ -162,15 +162,7 @@ def test_failures_show_error_type_and_message() -> None:
 
 def test_a_large_map_starts_collapsed_but_a_failed_item_stays_open() -> None:
     # Given 3,000 operations: a map of 1,499 items, one of whose steps failed
-    history = big_map_history()
-    failing = next(
-        e for e in history["Events"] if e.get("Name") == "pack-700" and "Succeeded" in e["EventType"]
-    )
-    failing["EventType"], failing["StepFailedDetails"] = (
-        "StepFailed",
-        {"Error": {"Payload": {"ErrorType": "ScannerBrokenError", "ErrorMessage": "scanner on fire"}}},
-    )
-    del failing["StepSucceededDetails"]
+    history = fail_item(big_map_history(), 700)
     page = _Page(render_html(diagnose_history(history, now=fx.at("map_retry", hours=2))))
     # Then every operation has its row
     assert len(page.ops) == 3_000

@@ -23,7 +23,7 @@ from cdk_durable.diagnose import diagnose_history, render_text, write_html
 
 from . import _fixtures as fx
 from ._browser import chromium, full_page_screenshot, open_page
-from ._synthetic import big_map_history
+from ._synthetic import big_map_history, fail_item
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
@@ -234,3 +234,22 @@ def test_three_thousand_operations(browser: WebDriver, tmp_path: Path) -> None:
     # And "Expand all" shows all 3,000
     browser.find_element(By.ID, "expand-all").click()
     assert len(_visible_rows(browser)) == 3_000
+
+
+def test_find_and_only_problems(browser: WebDriver, tmp_path: Path) -> None:
+    # Given 3,000 operations where one map item's step failed, the page opened with the map folded
+    history = fail_item(big_map_history(), 700)
+    page = tmp_path / "failed-item.html"
+    write_html(diagnose_history(history, now=fx.at("map_retry", hours=2)), page)
+    open_page(browser, page)
+    assert "pack-1234" not in _visible_rows(browser)
+    # When a name is searched for, its row is highlighted and its parents unfold
+    browser.find_element(By.ID, "find").send_keys("pack-1234")
+    assert "pack-1234" in _visible_rows(browser)
+    assert browser.find_element(By.ID, "find-count").text == "1 found"
+    assert "match" in (_row(browser, "pack-1234").get_attribute("class") or "")
+    # When only what did not succeed is asked for, the path to the failure and the open wait remain
+    browser.find_element(By.ID, "only-problems").click()
+    assert _visible_rows(browser) == ["pack-parcels", "map-item-700", "pack-700", "wait-for-pickup"]
+    browser.find_element(By.ID, "only-problems").click()
+    assert len(_visible_rows(browser)) > 1_000
