@@ -18,7 +18,7 @@ from __future__ import annotations
 import os
 import tempfile
 from collections.abc import Iterator
-from datetime import datetime, timedelta
+from datetime import datetime
 from html import escape
 from pathlib import Path
 
@@ -94,7 +94,7 @@ def write_html(diagnosis: Diagnosis, path: str | os.PathLike[str]) -> None:
     """Write :func:`render_html` to ``path`` atomically (a temporary file beside it, then a rename)."""
     target = Path(path)
     page = render_html(diagnosis)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent or ".")
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             handle.write(page)
@@ -334,6 +334,7 @@ def _timeline(diagnosis: Diagnosis) -> str:
     roots, children = _tree(timeline)
     problems = _problem_ids(timeline)
     ended = diagnosis.execution.ended is not None
+    until = {w.operation.id: w.until for w in diagnosis.pending_waits if w.until is not None}
     out: list[str] = []
     # Iterative pre-order walk (a history may nest deeply): ("open", entry, depth, crowded) / ("close",).
     stack: list[tuple[str, TimelineEntry | None, int, bool]] = [
@@ -350,7 +351,7 @@ def _timeline(diagnosis: Diagnosis) -> str:
             continue
         seen.add(op.id)
         kids = [k for k in children.get(op.id, []) if k.operation.id not in seen]
-        row = _row(entry, depth, axis, ended=ended, children=len(kids))
+        row = _row(entry, depth, axis, ended=ended, children=len(kids), resumes=until.get(op.id))
         attrs = _op_attrs(entry, depth, problem=op.id in problems)
         if not kids:
             out.append(f'<div class="op leaf" {attrs}>{row}</div>')
@@ -426,7 +427,15 @@ def _op_attrs(entry: TimelineEntry, depth: int, *, problem: bool) -> str:
     )
 
 
-def _row(entry: TimelineEntry, depth: int, axis: _Axis, *, ended: bool, children: int) -> str:
+def _row(
+    entry: TimelineEntry,
+    depth: int,
+    axis: _Axis,
+    *,
+    ended: bool,
+    children: int,
+    resumes: datetime | None = None,
+) -> str:
     op = entry.operation
     tag = "summary" if children else "div"
     count = f' <small class="count">({children:,})</small>' if children else ""
@@ -443,11 +452,11 @@ def _row(entry: TimelineEntry, depth: int, axis: _Axis, *, ended: bool, children
         f'<span class="type">{_e(op.kind)}{sub}</span>'
         f'<span class="status"><span class="st st-{_status_class(op.status)}">{_e(status)}</span></span>'
         f'<span class="dur">{_e(format_duration(entry.duration))}</span>'
-        f'<span class="track">{_bars(entry, axis, ended=ended)}</span></{tag}>'
+        f'<span class="track">{_bars(entry, axis, ended=ended, resumes=resumes)}</span></{tag}>'
     )
 
 
-def _bars(entry: TimelineEntry, axis: _Axis, *, ended: bool) -> str:
+def _bars(entry: TimelineEntry, axis: _Axis, *, ended: bool, resumes: datetime | None) -> str:
     op = entry.operation
     if op.started is None:
         return ""
@@ -473,6 +482,8 @@ def _bars(entry: TimelineEntry, axis: _Axis, *, ended: bool) -> str:
     tip = f"{op.status}" + (f" - {op.error}" if op.error and op.status != "SUCCEEDED" else "")
     if entry.open:
         tip += " - never completed" if ended else f" - open for {format_duration(entry.duration)} so far"
+    if resumes is not None:
+        tip += f" - resumes at {format_time(resumes)}"
     return _bar(axis, op.started, op.ended, op.status, tip, entry.open, None)
 
 
@@ -496,8 +507,8 @@ def _bar(
 
 def _gap(axis: _Axis, started: datetime, ended: datetime | None, *, open_: bool = False) -> str:
     left, width = axis.bar(started, ended)
-    delay = format_duration((ended or axis.end) - started if ended or open_ else timedelta(0))
-    label = "next attempt scheduled" if open_ else f"retry delay {delay}"
+    delay = format_duration((ended or axis.end) - started)
+    label = f"waiting {delay} so far for the next attempt" if open_ else f"retry delay {delay}"
     return f'<i class="gap" title="{_e(label)}" style="--l:{left:.5f};--w:{width:.5f}"></i>'
 
 

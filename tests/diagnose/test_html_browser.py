@@ -164,6 +164,11 @@ def test_map_items_retries_and_an_open_wait(browser: WebDriver, tmp_path: Path) 
     wait = _row(browser, "wait-for-pickup").find_element(By.CSS_SELECTOR, ".bar")
     assert "open-bar" in (wait.get_attribute("class") or "")
     assert _color(browser, wait) == "rgb(47, 116, 208)"
+    resumes = (
+        diagnose_history(fx.history("map_retry"), now=fx.at("map_retry", hours=2)).pending_waits[0].until
+    )
+    assert resumes is not None
+    assert (wait.get_attribute("title") or "").endswith(f"resumes at {resumes:%Y-%m-%d %H:%M:%S} UTC")
     assert browser.find_element(By.CSS_SELECTOR, "#pending-waits li").text.startswith(
         "wait-for-pickup until "
     )
