@@ -3,13 +3,14 @@
 Pure functions over the JSON of ``GetDurableExecutionHistory`` (and optionally
 ``GetDurableExecution``), a renderer, and the click ``command`` the CLI group loads lazily::
 
-    from cdk_durable.diagnose import diagnose_history, render_text
+    from cdk_durable.diagnose import diagnose_history, render_text, write_html
     diagnosis = diagnose_history(json.load(open("history.json")), now=datetime.now(UTC))
     print(render_text(diagnosis))
+    write_html(diagnosis, "timeline.html")   # the timeline page of ``--html``
     [f.code for f in diagnosis.findings]   # e.g. ["retries-exhausted"]
 
-Modules: ``_history`` (parsing), ``_analysis`` (findings), ``_render`` (text/JSON), ``_live``
-(boto3), ``cli`` (the command).
+Modules: ``_history`` (parsing), ``_analysis`` (findings), ``_render`` (text/JSON), ``_html``
+(the timeline page), ``_live`` (boto3), ``cli`` (the command).
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from ._analysis import (
     format_duration,
 )
 from ._history import (
+    Attempt,
     DiagnoseInputError,
     ErrorInfo,
     ExecutionRecord,
@@ -35,11 +37,13 @@ from ._history import (
     parse_history,
     parse_timestamp,
 )
+from ._html import render_html, write_html
 from ._live import fetch_execution, lambda_client
 from ._render import render_text, to_json_dict
 from .cli import command
 
 __all__ = [
+    "Attempt",
     "DiagnoseInputError",
     "Diagnosis",
     "ErrorInfo",
@@ -60,6 +64,8 @@ __all__ = [
     "lambda_client",
     "parse_history",
     "parse_timestamp",
+    "render_html",
     "render_text",
     "to_json_dict",
+    "write_html",
 ]

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -80,6 +80,19 @@ class ErrorInfo:
         return self.type or self.message or "(no error details in the history)"
 
 
+@dataclass(frozen=True)
+class Attempt:
+    """One try of a step, from its ``StepStarted`` to the event that ended it (timeline page, issue 13)."""
+
+    number: int
+    started: datetime
+    ended: datetime | None = None
+    status: str = "STARTED"
+    error: ErrorInfo | None = None
+    #: ``RetryDetails.NextAttemptDelaySeconds`` of the failure that ended it, if another try was scheduled.
+    next_attempt_delay_seconds: int | None = None
+
+
 @dataclass
 class Operation:
     """One durable operation (step, wait, callback, child context, chained invoke), folded from its events."""
@@ -105,6 +118,8 @@ class Operation:
     child_execution_arn: str | None = None
     payload_bytes: dict[str, int] = field(default_factory=dict)
     truncated: bool = False
+    #: A step's tries in order (``attempts`` counts them); empty for other kinds.
+    attempt_log: list[Attempt] = field(default_factory=list)
 
     @property
     def label(self) -> str:
@@ -322,6 +337,7 @@ def _apply(operation: Operation, suffix: str, when: datetime, details: Any) -> N
         operation.ended = None
         if operation.kind == "Step":
             operation.attempts += 1
+            _start_attempt(operation, when)
         elif operation.kind == "Callback":
             operation.callback_id = _str_or_none(details.get("CallbackId")) or operation.callback_id
             operation.callback_timeout_seconds = _int_or_none(details.get("Timeout")) or None
@@ -349,6 +365,31 @@ def _apply(operation: Operation, suffix: str, when: datetime, details: Any) -> N
     else:
         operation.error = _error(details) or operation.error
         _record_payload(operation, "error", details, "Error")
+    if operation.kind == "Step":
+        _end_attempt(operation, when, retry if isinstance(retry, dict) else {})
+
+
+# --- attempts (issue 13): each try of a step as its own span --------------------------------------
+
+
+def _start_attempt(operation: Operation, when: datetime) -> None:
+    operation.attempt_log.append(Attempt(number=len(operation.attempt_log) + 1, started=when))
+
+
+def _end_attempt(operation: Operation, when: datetime, retry: dict[str, Any]) -> None:
+    """Close the open try with the operation's new status; a terminal event with no open try gets one."""
+    log = operation.attempt_log
+    if not log or log[-1].ended is not None:
+        start = log[-1].ended if log and log[-1].ended else operation.started or when
+        log.append(Attempt(number=len(log) + 1, started=start))
+    failed = operation.status != "SUCCEEDED"
+    log[-1] = replace(
+        log[-1],
+        ended=when,
+        status=operation.status,
+        error=operation.error if failed else None,
+        next_attempt_delay_seconds=_int_or_none(retry.get("NextAttemptDelaySeconds")) if failed else None,
+    )
 
 
 def _record_payload(operation: Operation, key: str, details: dict[str, Any], member: str) -> None:

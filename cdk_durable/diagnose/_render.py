@@ -8,6 +8,7 @@ from typing import Any
 from ._analysis import (
     Diagnosis,
     PayloadCheck,
+    PendingCallback,
     TimelineEntry,
     error_dict,
     format_bytes,
@@ -32,30 +33,10 @@ def render_text(diagnosis: Diagnosis, *, timeline_limit: int = DEFAULT_TIMELINE_
     """
     execution = diagnosis.execution
     lines: list[str] = []
-    title = execution.name or "(unnamed execution)"
+    title = execution.name or UNNAMED
     lines.append(f"Execution  {title}  [{execution.status}]")
-    if execution.arn:
-        lines.append(f"  ARN       {execution.arn}")
-    if execution.function_arn:
-        lines.append(f"  Function  {execution.function_arn}")
-    assert execution.started is not None
-    lines.append(f"  Started   {format_time(execution.started)}")
-    so_far = "" if execution.ended else " so far"
-    timeout = ""
-    if execution.timeout_seconds:
-        timeout = f"; ExecutionTimeout {format_duration(execution.timeout_seconds)}"
-        if diagnosis.time_left is not None:
-            timeout += (
-                f", {format_duration(diagnosis.time_left)} left"
-                if diagnosis.time_left > timedelta(0)
-                else f", passed {format_duration(-diagnosis.time_left)} ago"
-            )
-    lines.append(f"  Duration  {format_duration(diagnosis.duration)}{so_far}{timeout}")
-    lines.append(
-        f"  Activity  {plural(len(diagnosis.timeline), 'operation')}, "
-        f"{plural(diagnosis.invocations, 'invocation')}, "
-        f"{diagnosis.event_count} events (as of {format_time(diagnosis.now)})"
-    )
+    for label, value in summary_facts(diagnosis):
+        lines.append(f"  {label:<9} {value}")
 
     if diagnosis.timeline:
         lines += ["", "Timeline (offset from start, duration)"]
@@ -66,7 +47,7 @@ def render_text(diagnosis: Diagnosis, *, timeline_limit: int = DEFAULT_TIMELINE_
                 lines.append(f"  {entry}")
                 continue
             op = entry.operation
-            status = _status_text(op, entry, ended=execution.ended is not None)
+            status = status_text(op, entry, ended=execution.ended is not None)
             lines.append(
                 f"  {_offset(entry.offset):>9} {format_duration(entry.duration):>8}  "
                 f"{op.kind:<13} {_indented(entry):<{width}}  {status}"
@@ -76,12 +57,7 @@ def render_text(diagnosis: Diagnosis, *, timeline_limit: int = DEFAULT_TIMELINE_
         lines += ["", "Pending callbacks"]
         for callback in diagnosis.pending_callbacks:
             op = callback.operation
-            left = (
-                f"{format_duration(callback.time_left)} left before the {callback.deadline_source} "
-                f"({format_time(callback.deadline)})"
-                if callback.time_left is not None and callback.deadline is not None
-                else "no deadline in the history"
-            )
+            left = callback_left_text(callback)
             lines.append(f"  {op.label}  (callback id {callback.callback_id or 'unknown'})")
             lines.append(f"    waiting {format_duration(callback.age)}; {left}")
             if op.heartbeat_timeout_seconds:
@@ -96,8 +72,7 @@ def render_text(diagnosis: Diagnosis, *, timeline_limit: int = DEFAULT_TIMELINE_
     if diagnosis.failures:
         lines += ["", "Failures"]
         for op in diagnosis.failures:
-            attempts = f" after {op.attempts} attempt{'s' if op.attempts != 1 else ''}" if op.attempts else ""
-            lines.append(f"  {op.label}  {op.kind} {op.status}{attempts}")
+            lines.append(f"  {op.label}  {op.kind} {op.status}{attempts_text(op)}")
             lines.append(f"    {op.error}")
     if diagnosis.execution.error and diagnosis.execution.status != "SUCCEEDED":
         if not diagnosis.failures:
@@ -123,7 +98,7 @@ def render_text(diagnosis: Diagnosis, *, timeline_limit: int = DEFAULT_TIMELINE_
                 f"{entry.operation.label}{still}"
             )
 
-    shown = [c for c in diagnosis.payloads if c.size_bytes][:_PAYLOADS_SHOWN]
+    shown = largest_payloads(diagnosis)
     if shown:
         lines += ["", "Largest payloads (share of their limit)"]
         for check in shown:
@@ -141,6 +116,60 @@ def render_text(diagnosis: Diagnosis, *, timeline_limit: int = DEFAULT_TIMELINE_
     for note in diagnosis.notes:
         lines.append(f"  note: {note}")
     return "\n".join(lines) + "\n"
+
+
+# --- shared with the HTML page (_html.py), so both say the same thing -----------------------------
+
+UNNAMED = "(unnamed execution)"
+
+
+def summary_facts(diagnosis: Diagnosis) -> list[tuple[str, str]]:
+    """The report's header lines as (label, value): ARN, Function, Started, Duration, Activity."""
+    execution = diagnosis.execution
+    facts: list[tuple[str, str]] = []
+    if execution.arn:
+        facts.append(("ARN", execution.arn))
+    if execution.function_arn:
+        facts.append(("Function", execution.function_arn))
+    assert execution.started is not None
+    facts.append(("Started", format_time(execution.started)))
+    so_far = "" if execution.ended else " so far"
+    timeout = ""
+    if execution.timeout_seconds:
+        timeout = f"; ExecutionTimeout {format_duration(execution.timeout_seconds)}"
+        if diagnosis.time_left is not None:
+            timeout += (
+                f", {format_duration(diagnosis.time_left)} left"
+                if diagnosis.time_left > timedelta(0)
+                else f", passed {format_duration(-diagnosis.time_left)} ago"
+            )
+    facts.append(("Duration", f"{format_duration(diagnosis.duration)}{so_far}{timeout}"))
+    facts.append(
+        (
+            "Activity",
+            f"{plural(len(diagnosis.timeline), 'operation')}, "
+            f"{plural(diagnosis.invocations, 'invocation')}, "
+            f"{diagnosis.event_count} events (as of {format_time(diagnosis.now)})",
+        )
+    )
+    return facts
+
+
+def callback_left_text(callback: PendingCallback) -> str:
+    if callback.time_left is not None and callback.deadline is not None:
+        return (
+            f"{format_duration(callback.time_left)} left before the {callback.deadline_source} "
+            f"({format_time(callback.deadline)})"
+        )
+    return "no deadline in the history"
+
+
+def attempts_text(op: Operation) -> str:
+    return f" after {plural(op.attempts, 'attempt')}" if op.attempts else ""
+
+
+def largest_payloads(diagnosis: Diagnosis) -> list[PayloadCheck]:
+    return [c for c in diagnosis.payloads if c.size_bytes][:_PAYLOADS_SHOWN]
 
 
 def _timeline_rows(timeline: list[TimelineEntry], limit: int) -> list[TimelineEntry | str]:
@@ -180,7 +209,8 @@ def _offset(offset: timedelta | None) -> str:
     return "?" if offset is None else f"+{format_duration(offset)}"
 
 
-def _status_text(op: Operation, entry: TimelineEntry, *, ended: bool) -> str:
+def status_text(op: Operation, entry: TimelineEntry, *, ended: bool) -> str:
+    """A timeline row's status: ``FAILED (3 attempts, ErrorType: message)``, ``STARTED (open)``."""
     parts = [op.status]
     if op.kind == "Step" and op.attempts > 1:
         parts.append(f"{op.attempts} attempts")
@@ -210,6 +240,17 @@ def _operation_dict(op: Operation) -> dict[str, Any]:
         "started": _iso(op.started),
         "ended": _iso(op.ended),
         "attempts": op.attempts or None,
+        "attempt_log": [
+            {
+                "number": a.number,
+                "started": _iso(a.started),
+                "ended": _iso(a.ended),
+                "status": a.status,
+                "error": error_dict(a.error),
+                "next_attempt_delay_seconds": a.next_attempt_delay_seconds,
+            }
+            for a in op.attempt_log
+        ],
         "error": error_dict(op.error),
         "payload_bytes": dict(op.payload_bytes),
         "callback_id": op.callback_id,

@@ -12,6 +12,7 @@ import click
 
 from ._analysis import diagnose_history
 from ._history import DiagnoseInputError, load_json, parse_timestamp
+from ._html import write_html
 from ._live import fetch_execution, lambda_client, split_function
 from ._render import DEFAULT_TIMELINE_LIMIT, render_text, to_json_dict
 
@@ -65,6 +66,12 @@ def _read(path: str, label: str) -> Any:
     help="Text format: timeline rows before the middle is summarised (0: all rows).",
 )
 @click.option(
+    "--html",
+    "html_path",
+    metavar="OUT.html",
+    help="Also write the timeline page (one self-contained HTML file) to OUT.html.",
+)
+@click.option(
     "--callback-result",
     metavar="JSON",
     help="Result to put in the printed send-durable-execution-callback-success commands (default: "
@@ -82,6 +89,7 @@ def command(
     now_text: str | None,
     callback_result: str | None,
     timeline_limit_text: str,
+    html_path: str | None,
 ) -> None:
     """Explain why a durable execution is stuck or failed.
 
@@ -89,6 +97,7 @@ def command(
     HISTORY_JSON (or `-` for stdin), or fetches it live with --execution-arn, or --function
     NAME:QUALIFIER with --execution-name. Prints status, a timeline, pending callbacks (with the
     command that completes them), failures, waits, the slowest operations and a diagnosis.
+    With --html OUT.html it also writes the same diagnosis as a timeline page.
     """
     try:
         _run(
@@ -103,6 +112,7 @@ def command(
             now_text,
             callback_result,
             timeline_limit_text,
+            html_path,
         )
     except DiagnoseInputError as exc:
         click.echo(f"cdk-durable diagnose: {exc}", err=True)
@@ -121,6 +131,7 @@ def _run(
     now_text: str | None,
     callback_result: str | None,
     timeline_limit_text: str,
+    html_path: str | None = None,
 ) -> None:
     if output_format not in FORMATS:
         raise DiagnoseInputError(f"--format must be one of {', '.join(FORMATS)}, got {output_format!r}")
@@ -128,6 +139,8 @@ def _run(
         raise DiagnoseInputError(
             f"--timeline-limit must be a whole number of rows (0 for all), got {timeline_limit_text!r}"
         )
+    if html_path is not None:
+        check_html_path(html_path)
     now = parse_timestamp(now_text, where="--now") if now_text is not None else datetime.now(UTC)
     if callback_result is not None:
         try:
@@ -165,7 +178,24 @@ def _run(
             "or --function NAME:QUALIFIER --execution-name NAME"
         )
     diagnosis = diagnose_history(history, execution, now=now, callback_result=callback_result, source=source)
+    if html_path is not None:
+        try:
+            write_html(diagnosis, html_path)
+        except OSError as exc:
+            raise DiagnoseInputError(f"--html {html_path}: cannot write ({exc.strerror or exc})") from None
     if output_format == "json":
         click.echo(json.dumps(to_json_dict(diagnosis), indent=2))
     else:
         click.echo(render_text(diagnosis, timeline_limit=int(timeline_limit_text)), nl=False)
+    if html_path is not None:
+        click.echo(f"timeline page: {html_path}", err=True)
+
+
+def check_html_path(path: str) -> None:
+    """Fail before any work when ``--html`` cannot be written: a directory, or a missing parent folder."""
+    target = Path(path)
+    if not path.strip() or target.is_dir():
+        raise DiagnoseInputError(f"--html must name a file to write (e.g. timeline.html), got {path!r}")
+    parent = target.parent
+    if not parent.is_dir():
+        raise DiagnoseInputError(f"--html {path}: folder {str(parent)!r} does not exist")
