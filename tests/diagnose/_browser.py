@@ -17,8 +17,20 @@ from pathlib import Path
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMEDRIVER = "/usr/bin/chromedriver"
+def _probe(*names: str) -> str:
+    """The first of ``names`` on PATH; a missing browser fails the page tests with how to install it."""
+    for name in names:
+        found = shutil.which(name)
+        if found:
+            return found
+    raise RuntimeError(
+        f"{names[0]} not found on PATH: the timeline-page tests need Debian's chromium and chromium-driver "
+        "(apt-get install -y chromium chromium-driver; .ci/run installs them)"
+    )
+
+
+CHROMIUM = _probe("chromium", "chromium-browser")
+CHROMEDRIVER = _probe("chromedriver")
 FLAGS = (
     "--headless",
     "--no-sandbox",
