@@ -8,12 +8,21 @@ Pure functions over the JSON of ``GetDurableExecutionHistory`` (and optionally
     print(render_text(diagnosis))
     [f.code for f in diagnosis.findings]   # e.g. ["retries-exhausted"]
 
-Modules: ``_history`` (parsing), ``_analysis`` (findings), ``_render`` (text/JSON), ``_live``
-(boto3), ``cli`` (the command).
+Modules: ``cdk_durable._history`` (parsing, the model shared with ``run``), ``_analysis``
+(findings), ``_render`` (text/JSON), ``_live`` (boto3), ``cli`` (the command).
 """
 
 from __future__ import annotations
 
+from .._history import (
+    DiagnoseInputError,
+    ErrorInfo,
+    ExecutionRecord,
+    History,
+    Operation,
+    parse_history,
+    parse_timestamp,
+)
 from ._analysis import (
     Diagnosis,
     Finding,
@@ -25,15 +34,6 @@ from ._analysis import (
     callback_commands,
     diagnose_history,
     format_duration,
-)
-from ._history import (
-    DiagnoseInputError,
-    ErrorInfo,
-    ExecutionRecord,
-    History,
-    Operation,
-    parse_history,
-    parse_timestamp,
 )
 from ._live import fetch_execution, lambda_client
 from ._render import render_text, to_json_dict

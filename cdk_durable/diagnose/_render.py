@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from .._history import Operation
 from ._analysis import (
     Diagnosis,
     PayloadCheck,
@@ -15,7 +16,6 @@ from ._analysis import (
     format_time,
     plural,
 )
-from ._history import Operation
 
 #: Version of the JSON document; bumped on incompatible changes.
 JSON_SCHEMA_VERSION = 1
