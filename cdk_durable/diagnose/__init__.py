@@ -20,6 +20,7 @@ from .._history import (
     ExecutionRecord,
     History,
     Operation,
+    format_duration,
     parse_history,
     parse_timestamp,
 )
@@ -33,7 +34,6 @@ from ._analysis import (
     analyze,
     callback_commands,
     diagnose_history,
-    format_duration,
 )
 from ._live import fetch_execution, lambda_client
 from ._render import render_text, to_json_dict

@@ -5,14 +5,13 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from .._history import Operation
+from .._history import Operation, format_duration
 from ._analysis import (
     Diagnosis,
     PayloadCheck,
     TimelineEntry,
     error_dict,
     format_bytes,
-    format_duration,
     format_time,
     plural,
 )
