@@ -260,8 +260,8 @@ def command(
     except LocalRunError as e:
         click.echo(f"Error: {e}", err=True)
         sys.exit(1)
-    except KeyboardInterrupt:
-        click.echo("Error: interrupted", err=True)
+    except (KeyboardInterrupt, click.Abort):
+        click.echo("Error: interrupted (no answer)", err=True)
         sys.exit(130)
     except Exception as e:  # run never dies without a line saying why
         click.echo(f"Error: cdk-durable run stopped: {type(e).__name__}: {e}", err=True)

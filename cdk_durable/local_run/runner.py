@@ -6,7 +6,7 @@ chained-invoke target, then follows the history as it grows:
 
 - **Incremental, linear**: a cheap change probe decides when to read; each read starts at a marker
   after the last event seen (one event of overlap checks nothing moved), and reads are spaced so
-  reading never costs more than about a fifth of the run. Events are folded once, into the shared
+  reading never costs more than about a tenth of the run. Events are folded once, into the shared
   model (:class:`cdk_durable._history.HistoryBuilder`).
 - **Callbacks as AWS does them**: scripted answers, then ``ask``; with neither, a callback that has
   a timeout or heartbeat timeout times out (the clock skips to it unless ``real_time``); one with no
@@ -60,7 +60,7 @@ if TYPE_CHECKING:  # pragma: no cover
 #: costs a second per callback).
 DEFAULT_POLL_INTERVAL = 0.005
 #: Reading the history may take at most this share of the run (reads are spaced accordingly).
-READ_BUDGET = 0.2
+READ_BUDGET = 0.1
 #: Events per history page (the local service builds the whole history on every call, so few,
 #: large pages are cheapest; every page is read).
 HISTORY_PAGE_SIZE = 100_000
@@ -246,6 +246,7 @@ class HistoryReader:
         self.last: dict[str, Any] | None = None
         self.reads = 0
         self.read_seconds = 0.0
+        self.last_read_seconds = 0.0
 
     def probe(self) -> tuple[int, int, bool]:
         """Cheap: changes whenever the history gains an event."""
@@ -276,7 +277,8 @@ class HistoryReader:
             events.extend(page)
         if events:
             self.last = events[-1]
-        self.read_seconds += time.perf_counter() - started
+        self.last_read_seconds = time.perf_counter() - started
+        self.read_seconds += self.last_read_seconds
         return events, reset
 
 
@@ -606,7 +608,7 @@ def _follow(
                 if on_suspend is not None:
                     on_suspend(ended_invocation)
                 ended_invocation = None
-            cost = reader.read_seconds / reader.reads
+            cost = reader.last_read_seconds
             next_read = time.monotonic() + max(poll_interval, cost / READ_BUDGET - cost)
             if builder.execution.status not in ("RUNNING", "PAUSED"):
                 break
