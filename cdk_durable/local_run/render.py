@@ -105,7 +105,7 @@ def render_history(history: History | Sequence[Operation]) -> str:
             str(i),
             "  " * depths[op.id] + op.display_name,
             kind_label(op)
-            if not op.sub_type or op.sub_type.upper() == kind_label(op)
+            if not op.sub_type or op.sub_type in (op.kind, kind_label(op))
             else f"{kind_label(op)}/{op.sub_type}",
             op.status,
             format_duration(op.duration),

@@ -247,6 +247,8 @@ class HistoryReader:
         self.reads = 0
         self.read_seconds = 0.0
         self.last_read_seconds = 0.0
+        self._updates_scanned = 0
+        self._callback_options: dict[str, Any] = {}
 
     def probe(self) -> tuple[int, int, bool]:
         """Cheap: changes whenever the history gains an event."""
@@ -257,7 +259,31 @@ class HistoryReader:
         response = self._executor.get_execution_history(
             self.execution_arn, include_execution_data=True, marker=marker, max_items=HISTORY_PAGE_SIZE
         )
-        return [e.to_dict() for e in response.events], response.next_marker
+        events = [e.to_dict() for e in response.events]
+        for event in events:
+            if event["EventType"] == "CallbackStarted":
+                self._add_callback_timeouts(event)
+        return events, response.next_marker
+
+    def _add_callback_timeouts(self, event: dict[str, Any]) -> None:
+        """The testing SDK leaves ``Timeout``/``HeartbeatTimeout`` out of ``CallbackStartedDetails``
+        (AWS records them); they are in the checkpoint that created the callback."""
+        details = event.setdefault("CallbackStartedDetails", {})
+        if details.get("Timeout") or details.get("HeartbeatTimeout"):
+            return
+        execution = self._executor.get_execution(self.execution_arn)
+        updates = execution.updates
+        for update in updates[self._updates_scanned :]:
+            options = getattr(update, "callback_options", None)
+            if options is not None:
+                self._callback_options[update.operation_id] = options
+        self._updates_scanned = len(updates)
+        options = self._callback_options.get(str(event.get("Id")))
+        if options is not None:
+            if options.timeout_seconds:
+                details["Timeout"] = options.timeout_seconds
+            if options.heartbeat_timeout_seconds:
+                details["HeartbeatTimeout"] = options.heartbeat_timeout_seconds
 
     def read_new(self) -> tuple[list[dict[str, Any]], bool]:
         """(new events, whether the history was rewritten so they restart from the first event)."""
