@@ -248,6 +248,7 @@ class HistoryReader:
         self.read_seconds = 0.0
         self.last_read_seconds = 0.0
         self._updates_scanned = 0
+        self._invocations_seen = 0
         self._callback_options: dict[str, Any] = {}
 
     def probe(self) -> tuple[int, int, bool]:
@@ -259,11 +260,28 @@ class HistoryReader:
         response = self._executor.get_execution_history(
             self.execution_arn, include_execution_data=True, marker=marker, max_items=HISTORY_PAGE_SIZE
         )
-        events = [e.to_dict() for e in response.events]
+        return [e.to_dict() for e in response.events], response.next_marker
+
+    def _complete(self, events: list[dict[str, Any]]) -> None:
+        """Fill in what the testing SDK's events leave out and AWS's carry."""
         for event in events:
             if event["EventType"] == "CallbackStarted":
                 self._add_callback_timeouts(event)
-        return events, response.next_marker
+            elif event["EventType"] == "InvocationCompleted":
+                self._add_invocation_details(event)
+
+    def _add_invocation_details(self, event: dict[str, Any]) -> None:
+        """``InvocationCompletedDetails`` (start, end, request id): the testing SDK drops them when it
+        numbers events; they are its invocation records, in the same order."""
+        completions = self._executor.get_execution(self.execution_arn).invocation_completions
+        if self._invocations_seen < len(completions) and "InvocationCompletedDetails" not in event:
+            completion = completions[self._invocations_seen]
+            event["InvocationCompletedDetails"] = {
+                "StartTimestamp": completion.start_timestamp,
+                "EndTimestamp": completion.end_timestamp,
+                "RequestId": completion.request_id,
+            }
+        self._invocations_seen += 1
 
     def _add_callback_timeouts(self, event: dict[str, Any]) -> None:
         """The testing SDK leaves ``Timeout``/``HeartbeatTimeout`` out of ``CallbackStartedDetails``
@@ -297,10 +315,12 @@ class HistoryReader:
                 events = events[1:]
             else:  # an event landed before one already seen: start over (never seen in practice)
                 events, next_marker = self._page(None)
+                self._invocations_seen = 0
                 reset = True
         while next_marker:
             page, next_marker = self._page(next_marker)
             events.extend(page)
+        self._complete(events)
         if events:
             self.last = events[-1]
         self.last_read_seconds = time.perf_counter() - started
