@@ -328,6 +328,57 @@ class HistoryReader:
         return events, reset
 
 
+# --- execution timeouts in skipped time ----------------------------------------------------------------
+
+#: Real seconds a wake is held back when an execution's timeout, which comes first, fires instead.
+TIMEOUT_GRACE_SECONDS = 0.2
+
+
+def enforce_execution_timeouts(runner: DurableFunctionTestRunner) -> None:
+    """Make each execution's ExecutionTimeout fire in skipped time, as it would on AWS.
+
+    The testing SDK arms execution timeouts in real time, and its skipping clock jumps straight to
+    the next wake (a 7-day wait passes at once), so an execution whose waits outlast its timeout
+    would succeed locally. This wraps the clock's ``arm``: when the wake lies past the deadline of a
+    running execution (the one under test or a chained child), the clock skips only to that
+    deadline and the execution times out there, through the executor's own ``on_timed_out``.
+    """
+    from aws_durable_execution_sdk_python.lambda_service import ErrorObject
+
+    clock = runner._clock
+    original_arm = clock.arm
+    store, executor = runner._store, runner._executor
+    fired: set[str] = set()
+    lock = threading.Lock()
+
+    def deadline_of(execution: Any) -> datetime | None:
+        timeout = execution.start_input.execution_timeout_seconds
+        try:
+            started = execution.get_operation_execution_started().start_timestamp
+        except Exception:
+            return None
+        return started + timedelta(seconds=timeout) if started and timeout else None
+
+    def arm(wake: datetime) -> float:
+        with lock:
+            due = []
+            for execution in store.list_all():
+                arn = execution.durable_execution_arn
+                deadline = None if execution.is_complete or arn in fired else deadline_of(execution)
+                if deadline is not None and deadline < wake:
+                    due.append((deadline, arn, execution.start_input.execution_timeout_seconds))
+            if not due:
+                return float(original_arm(wake))
+            deadline, arn, timeout = min(due)
+            original_arm(deadline)
+            fired.add(arn)
+        error = ErrorObject.from_message(f"Execution timed out after {timeout} seconds.")
+        threading.Timer(0, executor.on_timed_out, args=(arn, error)).start()
+        return TIMEOUT_GRACE_SECONDS
+
+    clock.arm = arm  # type: ignore[method-assign]
+
+
 # --- answering callbacks -----------------------------------------------------------------------------
 
 
@@ -546,9 +597,10 @@ def run_handler(
     if not real_time:
         # A failed invocation is retried after a real 5 s; skipped like every other delay.
         runner._executor.RETRY_BACKOFF_SECONDS = 0
+        enforce_execution_timeouts(runner)
     functions = _Functions(runner, region=region, on_log=on_log, on_crash=record_crash)
-    try:
-        with _quiet_sdk_logs(on_log if spec is None else None):
+    with _quiet_sdk_logs(on_log if spec is None else None):
+        try:
             if spec is not None:
                 functions.start(spec)
                 runner._invoker.handler = functions.durable(spec)
@@ -572,13 +624,12 @@ def run_handler(
                 real_time=real_time,
                 poll_interval=poll_interval,
                 wall_timeout=wall_timeout,
-                timeout_seconds=timeout,
                 crashes=crashes,
                 crash_lock=crash_lock,
             )
-    finally:
-        functions.close()
-        runner.close()  # type: ignore[no-untyped-call]
+        finally:
+            functions.close()
+            runner.close()  # type: ignore[no-untyped-call]
 
 
 def _follow(
@@ -593,12 +644,9 @@ def _follow(
     real_time: bool,
     poll_interval: float,
     wall_timeout: float | None,
-    timeout_seconds: int,
     crashes: list[Crash],
     crash_lock: threading.Lock,
 ) -> RunReport:
-    from aws_durable_execution_sdk_python.lambda_service import ErrorObject
-
     reader = HistoryReader(runner, arn)
     builder = HistoryBuilder(source="run")
     callbacks = _Callbacks(runner, arn, script, ask, on_answer, real_time)
@@ -660,12 +708,6 @@ def _follow(
                 break
             if _answer_pending(builder, callbacks, created_at):
                 last_probe = None  # something changed: read again soon
-        if not real_time and builder.execution.started is not None and not probe[2]:
-            deadline = builder.execution.started + timedelta(seconds=timeout_seconds)
-            if runner._clock.now() > deadline:
-                runner._executor.on_timed_out(
-                    arn, ErrorObject.from_message(f"Execution timed out after {timeout_seconds} seconds.")
-                )
         if wall_timeout is not None and time.monotonic() - started_at > wall_timeout:
             raise LocalRunError(f"the execution did not finish within {wall_timeout:g} s of real time")
         time.sleep(poll_interval)

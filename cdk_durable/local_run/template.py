@@ -237,27 +237,26 @@ def _merged(globals_: Mapping[str, Any], props: Mapping[str, Any]) -> dict[str, 
 def _code_dir(
     kind: str, logical_id: str, resource: Mapping[str, Any], props: Mapping[str, Any], base: Path
 ) -> Path:
-    where = f"function {logical_id}"
     metadata = resource.get("Metadata") or {}
     asset = metadata.get("aws:asset:path")
     if isinstance(asset, str):  # a CDK cloud assembly: the asset sits beside the template
         return (base / asset).resolve()
     if kind == "AWS::Serverless::Function":
         if "InlineCode" in props:
-            raise _Skip(f"{where} has InlineCode: `cdk-durable run` needs the code as files (CodeUri)")
+            raise _Skip("InlineCode: `cdk-durable run` needs the code as files (CodeUri)")
         code = props.get("CodeUri", ".")
     else:
         code = props.get("Code")
         if isinstance(code, dict) and "ZipFile" in code:
-            raise _Skip(f"{where} has inline code (Code.ZipFile): `cdk-durable run` needs the code as files")
+            raise _Skip("inline code (Code.ZipFile): `cdk-durable run` needs the code as files")
     if not isinstance(code, str):
         raise _Skip(
-            f"{where}: its code is not a local path ({json.dumps(code)[:60]}); "
+            f"its code is not a local path ({json.dumps(code)[:60]}); "
             "use the template before packaging, or the one `sam build` writes"
         )
     path = (base / code).resolve()
     if not path.is_dir():
-        raise _Skip(f"{where}: code directory not found: {path}")
+        raise _Skip(f"code directory not found: {path}")
     return path
 
 

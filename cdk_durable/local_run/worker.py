@@ -208,7 +208,10 @@ class WorkerPool:
             worker.close()
             raise
         with self._lock:
-            self._idle[name].append(worker)
+            if worker in self._all:  # not closed meanwhile
+                self._idle.setdefault(name, []).append(worker)
+        if worker not in self._all:
+            worker.close()
         return result
 
     def close(self) -> None:

@@ -282,7 +282,7 @@ def test_error_bad_environment_input(
     assert message in result.stderr and result.stderr.count("\n") == 1
 
 
-# --- the history file -----------------------------------------------------------------------------------------
+# --- the history file ---------------------------------------------------------------------------------
 
 
 def test_history_file_is_what_diagnose_reads(tmp_path: Path) -> None:
