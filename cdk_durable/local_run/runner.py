@@ -262,6 +262,16 @@ class HistoryReader:
         )
         return [e.to_dict() for e in response.events], response.next_marker
 
+    def read_all(self) -> list[dict[str, Any]]:
+        """The whole history, once (for the finished execution's record)."""
+        self._invocations_seen = 0
+        events, next_marker = self._page(None)
+        while next_marker:
+            page, next_marker = self._page(next_marker)
+            events.extend(page)
+        self._complete(events)
+        return events
+
     def _complete(self, events: list[dict[str, Any]]) -> None:
         """Fill in what the testing SDK's events leave out and AWS's carry."""
         for event in events:
@@ -304,16 +314,25 @@ class HistoryReader:
                 details["HeartbeatTimeout"] = options.heartbeat_timeout_seconds
 
     def read_new(self) -> tuple[list[dict[str, Any]], bool]:
-        """(new events, whether the history was rewritten so they restart from the first event)."""
+        """(new events, whether the history was rewritten so they restart from the first event).
+
+        The local service builds its history view without a lock, so a view taken while a
+        checkpoint lands can be momentarily out of order; the overlap event catches that and the
+        read starts over. :meth:`read_all` after the execution ends gives the settled history.
+        """
         started = time.perf_counter()
         self.reads += 1
         marker = str(self.last["EventId"]) if self.last else None
         events, next_marker = self._page(marker)
         reset = False
         if self.last is not None:
-            if events and _same_event(events[0], self.last):
+            if not events:  # a view taken mid-update (the service builds it unlocked): read again later
+                self.last_read_seconds = time.perf_counter() - started
+                self.read_seconds += self.last_read_seconds
+                return [], False
+            if _same_event(events[0], self.last):
                 events = events[1:]
-            else:  # an event landed before one already seen: start over (never seen in practice)
+            else:  # an event landed before one already seen (a view taken mid-update): start over
                 events, next_marker = self._page(None)
                 self._invocations_seen = 0
                 reset = True
@@ -713,6 +732,7 @@ def _follow(
         time.sleep(poll_interval)
 
     result = runner.wait_for_result(arn, timeout=60)
+    events = reader.read_all()  # the settled history (live reads may have seen views mid-update)
     unused = script.unused()
     if unused:
         seen = sorted({op.display_name for op, _ in callbacks.answered}) or ["none"]
