@@ -341,16 +341,32 @@ def test_error_unknown_callback_name() -> None:
     )
 
 
+def test_unanswered_reviews_time_out_as_on_aws() -> None:
+    # Every review in the demo has a timeout: with no answers the run goes where AWS would take it.
+    result = run(HANDLER, STANDARD, "--no-logs")
+    assert result.exit_code == 0, result.stderr
+    out = result.stdout
+    assert '"status": "escalated"' in out  # the handler's own timeout path: re-queue, escalate, give up
+    assert "agent-review <- time out  [no answer: its timeout]" in out
+    assert "agent-review-requeue <- time out  [no answer: its timeout]" in out
+    assert "specialist-review <- time out  [no answer: its timeout]" in out
+    assert re.search(r"specialist-review\s+CALLBACK\s+TIMED_OUT\s+3d 0h", out)
+
+
+CALLBACKS = "tests/cli/handlers/callbacks.py:handler"
+FOREVER = '{"callbacks": ["forever"]}'
+
+
 def test_error_missing_answer_without_a_terminal() -> None:
     assert_user_error(
-        run(HANDLER, STANDARD),
-        "no answer for callback 'agent-review'",
-        "--callback agent-review=JSON",
+        run(CALLBACKS, FOREVER),
+        "no answer for callback 'forever'",
+        "--callback forever=JSON",
     )
 
 
 def test_error_missing_answer_mentions_unused_names() -> None:
-    assert_user_error(run(HANDLER, STANDARD, "--fail-callback", "agent"), "unused answers for: agent")
+    assert_user_error(run(CALLBACKS, FOREVER, "--fail-callback", "agent"), "unused answers for: agent")
 
 
 @pytest.mark.parametrize(
