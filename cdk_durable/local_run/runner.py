@@ -123,6 +123,11 @@ def run_history(report: RunReport) -> dict[str, Any]:
 # --- the execution's functions ------------------------------------------------------------------------
 
 
+def _pool_key(spec: FunctionSpec) -> str:
+    """Workers are per function *and* handler (two functions may share a name stem)."""
+    return f"{spec.name}|{spec.handler}|{spec.code_dir or ''}"
+
+
 class _Functions:
     """Handlers the runner invokes: in-process callables, or :class:`FunctionSpec` s in workers."""
 
@@ -155,7 +160,7 @@ class _Functions:
     def start(self, spec: FunctionSpec) -> None:
         init, env = self._setup(spec)
         try:
-            self.pool.start(spec.name, init, env, self.cwd)
+            self.pool.start(_pool_key(spec), init, env, self.cwd)
         except WorkerStartError as e:
             raise LocalRunError(str(e)) from None
 
@@ -181,7 +186,7 @@ class _Functions:
             started = clock.now()
             try:
                 return self.pool.invoke(
-                    spec.name,
+                    _pool_key(spec),
                     init,
                     env,
                     self.cwd,
@@ -202,7 +207,7 @@ class _Functions:
 
         def handler(event: Any, context: Any) -> Any:
             return self.pool.invoke(
-                spec.name,
+                _pool_key(spec),
                 init,
                 env,
                 self.cwd,
@@ -671,6 +676,7 @@ def _follow(
     callbacks = _Callbacks(runner, arn, script, ask, on_answer, real_time)
     events: list[dict[str, Any]] = []
     created_at: dict[str, int] = {}  # callback id -> invocations completed when it was created
+    children: dict[str, _ChildWatch] = {}  # chained durable children, whose callbacks need answers too
     crashes_seen = 0
     ended_invocation: int | None = None
     last_probe: tuple[int, int, bool] | None = None
@@ -727,6 +733,17 @@ def _follow(
                 break
             if _answer_pending(builder, callbacks, created_at):
                 last_probe = None  # something changed: read again soon
+            for child_arn in _children_of(builder):
+                if child_arn not in children:
+                    child_callbacks = _Callbacks(runner, child_arn, script, ask, on_answer, real_time)
+                    child_callbacks.answered = callbacks.answered  # one record of every answer
+                    children[child_arn] = _ChildWatch(runner, child_arn, child_callbacks)
+        for child in list(children.values()):
+            if not child.done:
+                child.poll()
+                for grandchild in _children_of(child.builder):
+                    if grandchild not in children:
+                        children[grandchild] = _ChildWatch(runner, grandchild, child.callbacks)
         if wall_timeout is not None and time.monotonic() - started_at > wall_timeout:
             raise LocalRunError(f"the execution did not finish within {wall_timeout:g} s of real time")
         time.sleep(poll_interval)
@@ -759,6 +776,42 @@ def _follow(
         answered=callbacks.answered,
         crashes=all_crashes,
     )
+
+
+class _ChildWatch:
+    """A chained durable child execution: its callbacks are answered like the parent's."""
+
+    def __init__(self, runner: DurableFunctionTestRunner, arn: str, callbacks: _Callbacks) -> None:
+        self.reader = HistoryReader(runner, arn)
+        self.builder = HistoryBuilder(source=f"child {arn}")
+        self.callbacks = callbacks
+        self.created_at: dict[str, int] = {}
+        self.last_probe: tuple[int, int, bool] | None = None
+        self.done = False
+
+    def poll(self) -> None:
+        probe = self.reader.probe()
+        if probe == self.last_probe:
+            return
+        self.last_probe = probe
+        new, reset = self.reader.read_new()
+        if reset:
+            self.builder, self.created_at = HistoryBuilder(source=self.builder.source), {}
+        for raw in new:
+            operation = self.builder.feed(raw)
+            if operation is not None and operation.kind == "Callback" and operation.callback_id:
+                self.created_at.setdefault(operation.callback_id, self.builder.invocations)
+        self.done = probe[2]
+        if not self.done and _answer_pending(self.builder, self.callbacks, self.created_at):
+            self.last_probe = None
+
+
+def _children_of(builder: HistoryBuilder) -> list[str]:
+    return [
+        op.child_execution_arn
+        for op in builder.operations.values()
+        if op.kind == "ChainedInvoke" and op.child_execution_arn and op.is_open
+    ]
 
 
 def _answer_pending(builder: HistoryBuilder, callbacks: _Callbacks, created_at: Mapping[str, int]) -> bool:

@@ -89,7 +89,7 @@ def remote_error(error_type: str | None, message: str | None) -> Exception:
 
 class _Worker:
     def __init__(self, name: str, init: Mapping[str, Any], env: Mapping[str, str], cwd: Path) -> None:
-        self.name = name
+        self.name = name.split("|", 1)[0]  # the pool keys workers by name|handler|code dir
         self.process = subprocess.Popen(
             [sys.executable, "-c", "from cdk_durable.local_run.worker import main; main()"],
             stdin=subprocess.PIPE,
@@ -105,7 +105,7 @@ class _Worker:
             reply = _recv(self._in)
         except (EOFError, BrokenPipeError):
             raise WorkerStartError(
-                f"the worker for function {name!r} ended while loading its handler "
+                f"the worker for function {self.name!r} ended while loading its handler "
                 f"({exit_description(self.process.wait())})"
             ) from None
         if reply[0] == "error":

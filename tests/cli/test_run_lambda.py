@@ -329,3 +329,17 @@ def test_error_history_file_cannot_be_written(tmp_path: Path) -> None:
     assert result.exit_code == 1
     assert result.stderr.startswith(f"Error: cannot write --history file {blocker}/h.json")
     assert not (tmp_path / "file").is_dir()
+
+
+def test_a_callback_inside_a_chained_durable_child_is_answered_too() -> None:
+    result = run(
+        f"{H}/approver.py:parent",
+        '{"amount": 4}',
+        "--function",
+        f"approver={H}/approver.py:handler",
+        "--callback",
+        'approval="ops"',
+    )
+    assert result.exit_code == 0, result.stdout + result.stderr
+    assert 'approval <- succeed "ops"  [--callback]' in result.stdout
+    assert result_of(result) == {"approved_by": '"ops"', "amount": 4}
