@@ -343,3 +343,11 @@ def test_a_callback_inside_a_chained_durable_child_is_answered_too() -> None:
     assert result.exit_code == 0, result.stdout + result.stderr
     assert 'approval <- succeed "ops"  [--callback]' in result.stdout
     assert result_of(result) == {"approved_by": '"ops"', "amount": 4}
+
+
+def test_a_handler_that_ends_its_process_at_import_is_one_line(tmp_path: Path) -> None:
+    dying = tmp_path / "dying.py"
+    dying.write_text("import os\nos._exit(9)\n")
+    result = run(f"{dying}:handler", "{}")
+    assert result.exit_code == 1
+    assert result.stderr == "Error: the worker for function 'dying' ended while loading its handler (exit status 9)\n"
