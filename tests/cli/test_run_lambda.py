@@ -350,4 +350,6 @@ def test_a_handler_that_ends_its_process_at_import_is_one_line(tmp_path: Path) -
     dying.write_text("import os\nos._exit(9)\n")
     result = run(f"{dying}:handler", "{}")
     assert result.exit_code == 1
-    assert result.stderr == "Error: the worker for function 'dying' ended while loading its handler (exit status 9)\n"
+    assert result.stderr == (
+        "Error: the worker for function 'dying' ended while loading its handler (exit status 9)\n"
+    )
