@@ -237,6 +237,11 @@ class _Functions:
 # --- reading the history --------------------------------------------------------------------------------
 
 
+def _event_key(event: Mapping[str, Any]) -> tuple[Any, ...]:
+    """What identifies an event whatever its ``EventId``."""
+    return (event["EventType"], event.get("Id"), event["EventTimestamp"])
+
+
 def _same_event(a: Mapping[str, Any], b: Mapping[str, Any]) -> bool:
     keys = ("EventId", "EventType", "Id", "EventTimestamp")
     return all(a.get(k) == b.get(k) for k in keys)
@@ -355,7 +360,7 @@ class HistoryReader:
 # --- execution timeouts in skipped time ----------------------------------------------------------------
 
 #: Real seconds a wake is held back when an execution's timeout, which comes first, fires instead.
-TIMEOUT_GRACE_SECONDS = 0.2
+TIMEOUT_GRACE_SECONDS = 1.0
 
 
 def enforce_execution_timeouts(runner: DurableFunctionTestRunner) -> None:
@@ -677,6 +682,7 @@ def _follow(
     events: list[dict[str, Any]] = []
     created_at: dict[str, int] = {}  # callback id -> invocations completed when it was created
     children: dict[str, _ChildWatch] = {}  # chained durable children, whose callbacks need answers too
+    shown: set[tuple[Any, ...]] = set()  # events already fed (their ids can change on a reset)
     crashes_seen = 0
     ended_invocation: int | None = None
     last_probe: tuple[int, int, bool] | None = None
@@ -686,10 +692,14 @@ def _follow(
     def feed(raw: dict[str, Any], *, quiet: bool = False, crash: bool = False) -> None:
         operation = builder.feed(raw)
         nonlocal ended_invocation
+        if raw["EventType"] in EXECUTION_TERMINAL:
+            ended_invocation = None  # that invocation ended the execution
+        elif ended_invocation is not None and not quiet:
+            if on_suspend is not None:  # the execution went on after it: it suspended
+                on_suspend(ended_invocation)
+            ended_invocation = None
         if raw["EventType"] == "InvocationCompleted" and not (quiet or crash):
             ended_invocation = builder.invocations  # a suspension, unless the execution ends now
-        elif raw["EventType"] in EXECUTION_TERMINAL:
-            ended_invocation = None
         if operation is None:
             return
         if operation.kind == "Callback" and operation.callback_id and operation.callback_id not in created_at:
@@ -709,11 +719,11 @@ def _follow(
             last_probe = probe
             new, reset = reader.read_new()
             if reset:  # fold again from the first event, showing only what was not shown yet
-                shown, events = len(events), new
+                events = new
                 builder = HistoryBuilder(source="run")
                 created_at.clear()
-                for index, raw in enumerate(new):
-                    feed(raw, quiet=index < shown)
+                for raw in new:
+                    feed(raw, quiet=_event_key(raw) in shown)
                 with crash_lock:
                     for crash in crashes[:crashes_seen]:
                         feed(crash.event, quiet=True)
@@ -721,6 +731,7 @@ def _follow(
                 for raw in new:
                     feed(raw)
                 events.extend(new)
+            shown.update(_event_key(raw) for raw in new)
             # The terminal event follows the last InvocationCompleted: an invocation suspended the
             # execution only if the execution is still running after it.
             if ended_invocation is not None and not reader.probe()[2]:
@@ -766,12 +777,13 @@ def _follow(
     error = None
     if result.error is not None:
         error = {"type": result.error.type, "message": result.error.message}
+    history = parse_history({"Events": numbered}, source="run")
     return RunReport(
         execution_arn=arn,
-        status=builder.execution.status,
+        status=history.execution.status,
         result=_decode(result.result),
         error=error,
-        history=parse_history({"Events": numbered}, source="run"),
+        history=history,
         events=numbered,
         answered=callbacks.answered,
         crashes=all_crashes,

@@ -32,6 +32,19 @@ def test_a_history_past_one_page_finishes() -> None:
     assert result.stdout.count("WAIT     w") == 10  # each wait's start and end, live
 
 
+def test_a_1000_event_run_shows_every_operation_once(tmp_path: Path) -> None:
+    history = tmp_path / "h.json"
+    event = '{"rounds": 10, "steps": 50}'
+    result = CliRunner().invoke(main, ["run", f"{MANY}:handler", event, "--history", str(history)])
+    assert result.exit_code == 0, result.stdout + result.stderr
+    live = result.stdout.split("\nStatus:")[0]
+    assert live.count("\n  STEP     s") == 500 and live.count("\n  WAIT     w") == 20
+    assert live.count("suspend  invocation") == 10
+    events = json.loads(history.read_text())["Events"]
+    assert len(events) > 1000
+    assert [e["EventId"] for e in events] == list(range(1, len(events) + 1))
+
+
 def test_a_1000_event_history_is_read_once_each_event_in_order() -> None:
     from aws_durable_execution_sdk_python_testing.runner import DurableFunctionTestRunner
 
