@@ -248,11 +248,14 @@ def load_env_file(path: str, *, function_names: Sequence[str] = ()) -> dict[str,
     return result
 
 
-def lambda_environment(spec: FunctionSpec, *, region: str, stream_id: str = "0" * 32) -> dict[str, str]:
+def lambda_environment(
+    spec: FunctionSpec, *, region: str, day: str = "2026/01/01", stream_id: str = "0" * 32
+) -> dict[str, str]:
     """What Lambda sets for ``spec`` (region, function name, version, memory, log group and stream,
     execution environment, task root, handler), then the function's own variables on top.
 
-    No credentials are set: a handler's AWS calls use whatever credentials this shell has.
+    ``day`` (``YYYY/MM/DD``) and ``stream_id`` make the log stream name, as Lambda forms it. No
+    credentials are set: a handler's AWS calls use whatever credentials this shell has.
     """
     task_root = str((spec.code_dir or Path.cwd()).resolve())
     variables = {
@@ -262,7 +265,7 @@ def lambda_environment(spec: FunctionSpec, *, region: str, stream_id: str = "0" 
         "AWS_LAMBDA_FUNCTION_VERSION": "$LATEST",
         "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": str(spec.memory_size),
         "AWS_LAMBDA_LOG_GROUP_NAME": f"/aws/lambda/{spec.name}",
-        "AWS_LAMBDA_LOG_STREAM_NAME": f"2026/01/01/[$LATEST]{stream_id}",
+        "AWS_LAMBDA_LOG_STREAM_NAME": f"{day}/[$LATEST]{stream_id}",
         "AWS_EXECUTION_ENV": f"AWS_Lambda_{spec.runtime}",
         "LAMBDA_TASK_ROOT": task_root,
         "LAMBDA_RUNTIME_DIR": task_root,

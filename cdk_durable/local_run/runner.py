@@ -154,7 +154,9 @@ class _Functions:
             "code_dir": str(spec.code_dir) if spec.code_dir else None,
             "sys_path": [str(self.cwd)],
         }
-        env = {**os.environ, **lambda_environment(spec, region=self.region, stream_id=uuid.uuid4().hex)}
+        day = self.runner._clock.now().strftime("%Y/%m/%d")
+        lambda_env = lambda_environment(spec, region=self.region, day=day, stream_id=uuid.uuid4().hex)
+        env = {**os.environ, **lambda_env}
         return init, env
 
     def start(self, spec: FunctionSpec) -> None:

@@ -10,12 +10,13 @@ parent raises :class:`RuntimeExitError` with Lambda's ``Runtime.ExitError`` mess
 invocation starts a fresh worker.
 
 Messages are pickled, length-prefixed frames over the worker's stdin/stdout (the handler's own
-stdout goes to stderr).
+``print`` output is forwarded as log lines).
 """
 
 from __future__ import annotations
 
 import contextlib
+import io
 import logging
 import os
 import pickle
@@ -100,9 +101,13 @@ class _Worker:
         assert self.process.stdin is not None and self.process.stdout is not None
         self._in: IO[bytes] = self.process.stdout
         self._out: IO[bytes] = self.process.stdin
+        self._init_logs: list[tuple[str, str]] = []  # printed or logged while importing
         try:
             _send(self._out, ("init", dict(init)))
             reply = _recv(self._in)
+            while reply[0] == "log":
+                self._init_logs.append((reply[1], reply[2]))
+                reply = _recv(self._in)
         except (EOFError, BrokenPipeError):
             raise WorkerStartError(
                 f"the worker for function {self.name!r} ended while loading its handler "
@@ -122,6 +127,10 @@ class _Worker:
         on_log: Callable[[str, str], None] | None,
     ) -> Any:
         """Send one invocation; answer its service calls with ``serve`` until the handler returns."""
+        if on_log is not None:
+            for level, line in self._init_logs:
+                on_log(level, line)
+        self._init_logs = []
         try:
             _send(self._out, message)
             while True:
@@ -266,6 +275,28 @@ class _ForwardLogs(logging.Handler):
                 self._channel.send(("log", record.levelname.lower(), record.getMessage()))
 
 
+class _ForwardStdout(io.TextIOBase):
+    """The handler's ``print`` output, one line at a time, as log lines (Lambda logs stdout)."""
+
+    def __init__(self, channel: _Channel) -> None:
+        self._channel = channel
+        self._partial = ""
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, text: str) -> int:
+        *lines, self._partial = (self._partial + text).split("\n")
+        for line in lines:
+            with contextlib.suppress(Exception):
+                self._channel.send(("log", "stdout", line))
+        return len(text)
+
+    def flush(self) -> None:
+        if self._partial:
+            self.write("\n")
+
+
 def _error_type(error: BaseException) -> str:
     cls = type(error)
     return cls.__qualname__ if cls.__module__ == "builtins" else f"{cls.__module__}.{cls.__qualname__}"
@@ -276,8 +307,9 @@ def main() -> None:
     inp = os.fdopen(os.dup(0), "rb")
     out = os.fdopen(os.dup(1), "wb")
     os.dup2(os.open(os.devnull, os.O_RDONLY), 0)
-    os.dup2(2, 1)  # the handler's prints go to stderr, never into the protocol
+    os.dup2(2, 1)  # whatever writes to fd 1 directly goes to stderr, never into the protocol
     channel = _Channel(inp, out)
+    sys.stdout = _ForwardStdout(channel)  # print() becomes log lines
     for name in _SDK_LOGGERS:
         logging.getLogger(name).setLevel(logging.CRITICAL)
     root = logging.getLogger()
@@ -319,11 +351,20 @@ def main() -> None:
                 )
             else:
                 event = payload
-            result = handler(event, context)
+            try:
+                result = handler(event, context)
+            finally:
+                sys.stdout.flush()  # a last line without a newline still shows
+        except (BrokenPipeError, EOFError):
+            return  # the parent is gone (the run ended or was interrupted)
         except Exception as e:
-            channel.send(("raised", _error_type(e), str(e)))
-            continue
-        channel.send(("result", result))
+            reply: tuple[Any, ...] = ("raised", _error_type(e), str(e))
+        else:
+            reply = ("result", result)
+        try:
+            channel.send(reply)
+        except (BrokenPipeError, OSError):
+            return
 
 
 if __name__ == "__main__":

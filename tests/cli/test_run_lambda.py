@@ -353,3 +353,19 @@ def test_a_handler_that_ends_its_process_at_import_is_one_line(tmp_path: Path) -
     assert result.stderr == (
         "Error: the worker for function 'dying' ended while loading its handler (exit status 9)\n"
     )
+
+
+def test_print_output_of_the_handler_is_shown_as_log_lines(tmp_path: Path) -> None:
+    chatty = tmp_path / "chatty.py"
+    chatty.write_text(
+        "from aws_durable_execution_sdk_python import durable_execution\n"
+        "print('cold start')\n"
+        "@durable_execution\n"
+        "def handler(event, context):\n"
+        "    return context.step(lambda _: print('in the step', end='') or 1, name='talk')\n"
+    )
+    result = run(f"{chatty}:handler", "{}")
+    assert result.exit_code == 0, result.stdout + result.stderr
+    assert "  log      stdout: cold start\n" in result.stdout  # printed while importing
+    assert "  log      stdout: in the step\n" in result.stdout  # no newline: flushed at the end
+    assert "in the step" not in run(f"{chatty}:handler", "{}", "--no-logs").stdout
