@@ -200,6 +200,8 @@ class History:
     invocations: int
     unknown_event_types: list[str]
     more_pages: bool = False
+    #: Invocations that failed (``InvocationCompleted`` with an ``Error``, e.g. ``Runtime.ExitError``).
+    invocation_errors: list[ErrorInfo] = field(default_factory=list)
 
 
 def _error(details: Any) -> ErrorInfo | None:
@@ -298,6 +300,7 @@ class HistoryBuilder:
         self.event_count = 0
         self.invocations = 0
         self.unknown: list[str] = []
+        self.invocation_errors: list[ErrorInfo] = []
 
     def feed(
         self, event: dict[str, Any], *, when: datetime | None = None, index: int | None = None
@@ -328,6 +331,9 @@ class HistoryBuilder:
             return None
         if event_type == "InvocationCompleted":
             self.invocations += 1
+            error = _error(details)
+            if error is not None:
+                self.invocation_errors.append(error)
             return None
         if event_type == "ExecutionPaused":
             record.status = "PAUSED"
@@ -378,6 +384,7 @@ class HistoryBuilder:
             self.invocations,
             list(self.unknown),
             more_pages,
+            list(self.invocation_errors),
         )
 
 

@@ -13,7 +13,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from cdk_durable.cli import main
-from cdk_durable.diagnose import diagnose_history, parse_timestamp
+from cdk_durable.diagnose import diagnose_history, parse_history, parse_timestamp
 
 ROOT = Path(__file__).resolve().parents[2]
 H = "tests/cli/handlers"
@@ -112,6 +112,8 @@ def test_a_crash_is_a_runtime_exit_error_then_the_execution_replays(tmp_path: Pa
     ]
     assert len(failed) == 1
     assert failed[0]["InvocationCompletedDetails"]["Error"]["Payload"]["ErrorType"] == "Runtime.ExitError"
+    errors = parse_history(json.loads(history.read_text())).invocation_errors  # the shared model keeps it
+    assert [e.type for e in errors] == ["Runtime.ExitError"]
     # "before" was checkpointed once and replayed, not run again.
     assert [e["Name"] for e in events if e["EventType"] == "StepSucceeded"] == ["before", "after"]
 
