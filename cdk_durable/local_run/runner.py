@@ -510,7 +510,10 @@ class _Callbacks:
                 answer = CallbackAnswer.timeout(source=f"no answer: its {which}")
                 if self.real_time:
                     if self.on_answer is not None:
-                        self.on_answer(callback, CallbackAnswer.timeout(source=f"waiting for its {which}"))
+                        self.on_answer(
+                            callback,
+                            CallbackAnswer.timeout(source=f"no answer: waits for its {which} in real time"),
+                        )
                     self.handled.add(callback_id)
                     return False
             if self.on_answer is not None:

@@ -371,3 +371,14 @@ def test_print_output_of_the_handler_is_shown_as_log_lines(tmp_path: Path) -> No
     assert "  log      stdout: cold start\n" in result.stdout  # printed while importing
     assert "  log      stdout: in the step\n" in result.stdout  # no newline: flushed at the end
     assert "in the step" not in run(f"{chatty}:handler", "{}", "--no-logs").stdout
+
+
+def test_real_time_leaves_a_callback_to_its_own_timer(tmp_path: Path) -> None:
+    quick = tmp_path / "quick.py"
+    quick.write_text(
+        (ROOT / H / "callbacks.py").read_text().replace("Duration.from_hours(8)", "Duration.from_seconds(1)")
+    )
+    result = run(f"{quick}:handler", '{"callbacks": ["review"]}', "--real-time")
+    assert result.exit_code == 0, result.stdout + result.stderr
+    assert "review <- time out  [no answer: waits for its timeout in real time]" in result.stdout
+    assert result_of(result) == {"review": "CallbackTimeoutError: Callback timed out"}
