@@ -126,7 +126,8 @@ def run_from_options(
         target, template=template, functions=functions, env=env, env_file=env_file, region=region, warn=warn
     )
     mode = "real time" if real_time else "skipping waits (--real-time to honour them)"
-    invokable = f"; invoke targets: {', '.join(t.name for t in targets)}" if targets else ""
+    names = [t.name + "".join(f" (alias {a})" for a in t.aliases) for t in targets]
+    invokable = f"; invoke targets: {', '.join(names)}" if targets else ""
     echo(f"▶ {spec.name} ({spec.handler})  [{mode}]{invokable}")
 
     def on_event(operation: Any, builder: Any) -> None:

@@ -160,7 +160,7 @@ class FunctionSpec:
     environment: Mapping[str, str] = field(default_factory=dict)
     memory_size: int = DEFAULT_MEMORY_SIZE
     runtime: str = DEFAULT_RUNTIME
-    #: Names this function answers to besides ``name`` (stand-in ARNs, aliases), for messages.
+    #: Alias names the template gives it (shown in the run's header; every qualifier reaches it).
     aliases: tuple[str, ...] = ()
 
     def with_environment(self, extra: Mapping[str, str]) -> FunctionSpec:

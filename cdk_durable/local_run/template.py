@@ -234,9 +234,7 @@ def _merged(globals_: Mapping[str, Any], props: Mapping[str, Any]) -> dict[str, 
     return merged
 
 
-def _code_dir(
-    kind: str, logical_id: str, resource: Mapping[str, Any], props: Mapping[str, Any], base: Path
-) -> Path:
+def _code_dir(kind: str, resource: Mapping[str, Any], props: Mapping[str, Any], base: Path) -> Path:
     metadata = resource.get("Metadata") or {}
     asset = metadata.get("aws:asset:path")
     if isinstance(asset, str):  # a CDK cloud assembly: the asset sits beside the template
@@ -303,7 +301,7 @@ def load_template_functions(path: Path, *, region: str) -> TemplateFunctions:
             result.skipped[logical_id] = "it has no Handler"
             continue
         try:
-            code_dir = _code_dir(kind, logical_id, resource, props, base)
+            code_dir = _code_dir(kind, resource, props, base)
             spec_handler = _handler_spec(handler, where=f"function {logical_id}")
         except (_Skip, LocalRunError) as e:
             result.skipped[logical_id] = str(e).removeprefix(f"function {logical_id}: ")
@@ -320,7 +318,6 @@ def load_template_functions(path: Path, *, region: str) -> TemplateFunctions:
         durable_config = props.get("DurableConfig")
         timeout = durable_config.get("ExecutionTimeout") if isinstance(durable_config, dict) else None
         memory = props.get("MemorySize")
-        aliases = tuple(sorted({q for fid, q in _qualifiers(resolver, logical_id)}))
         result.functions[logical_id] = FunctionSpec(
             name=names[logical_id],
             handler=spec_handler,
@@ -330,15 +327,22 @@ def load_template_functions(path: Path, *, region: str) -> TemplateFunctions:
             environment=environment,
             memory_size=int(memory) if isinstance(memory, int | float) else 128,
             runtime=str(runtime),
-            aliases=aliases,
+            aliases=_aliases(resources, logical_id, props),
         )
     return result
 
 
-def _qualifiers(resolver: _Resolver, function_id: str) -> list[tuple[str, str]]:
-    found = []
-    for logical_id in [*resolver.resources, f"{function_id}.Alias"]:
-        target = resolver._alias_target(logical_id)
-        if target is not None and target[0] == resolver.names[function_id]:
-            found.append((logical_id, target[1]))
-    return found
+def _aliases(resources: Mapping[str, Any], function_id: str, props: Mapping[str, Any]) -> tuple[str, ...]:
+    """The alias names the template gives a function (SAM's ``AutoPublishAlias``, ``AWS::Lambda::Alias``)."""
+    names = {props["AutoPublishAlias"]} if isinstance(props.get("AutoPublishAlias"), str) else set()
+    for resource in resources.values():
+        if not isinstance(resource, dict) or resource.get("Type") != "AWS::Lambda::Alias":
+            continue
+        alias_props = resource.get("Properties") or {}
+        target = alias_props.get("FunctionName")
+        refers = isinstance(target, dict) and (
+            target.get("Ref") == function_id or (target.get("Fn::GetAtt") or [None])[0] == function_id
+        )
+        if refers and isinstance(alias_props.get("Name"), str):
+            names.add(alias_props["Name"])
+    return tuple(sorted(names))

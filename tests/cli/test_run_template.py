@@ -53,7 +53,7 @@ def test_sam_function_runs_with_its_template_targets_and_alias_references() -> N
         "forms": [],
     }
     assert "▶ OrdersFunction (orders:handler)" in result.stdout
-    assert "invoke targets: payments-fn, TaxFunction, EnvFunction" in result.stdout
+    assert "invoke targets: payments-fn (alias live), TaxFunction, EnvFunction" in result.stdout
     assert re.search(
         r"INVOKE\s+pay\s+STARTED\s+-> arn:aws:lambda:us-east-1:123456789012:function:payments-fn:live",
         result.stdout,
@@ -268,7 +268,10 @@ def test_library_select_names_the_targets() -> None:
         "PAYMENTS_FUNCTION": "arn:aws:lambda:us-east-1:123456789012:function:Payments:live",
         "TAX_FUNCTION": "arn:aws:lambda:us-east-1:123456789012:function:Tax:live",
     }
-    assert sorted((t.name, t.durable) for t in targets) == [("Payments", True), ("Tax", False)]
+    assert sorted((t.name, t.durable, t.aliases) for t in targets) == [
+        ("Payments", True, ("live",)),
+        ("Tax", False, ()),
+    ]
     with pytest.raises(LocalRunError, match="inline code"):
         found.select("Inline")
 
