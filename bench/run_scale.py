@@ -6,9 +6,9 @@
 The workflow (``bench/handlers/scale.py``: 600 steps in 40 waits by default) runs, in this one
 process, (a) on ``DurableFunctionTestRunner.run`` alone, the floor, and (b) through
 ``cdk_durable.local_run.run_handler`` as ``cdk-durable run`` does it: the handler in a worker
-process, the history followed live from markers, every event folded and rendered. Prints the
-median wall time of each, the ratio (target <= 2x), the history size and how many history reads
-``run`` made.
+process, the history followed live from markers, every event folded and rendered; and (c) the
+same loop with the handler in process (no worker), to split the cost. Prints the median wall time
+of each, the ratio (a)/(b) (target <= 2x) and the history size.
 """
 
 from __future__ import annotations
@@ -38,7 +38,8 @@ def sdk_runner(event: dict, handler) -> float:
     return time.perf_counter() - started
 
 
-def local_run(event: dict) -> tuple[float, int, int]:
+def local_run(event: dict, handler=None) -> tuple[float, int, int]:
+    """``run_handler`` on the worker path (``handler=None``, what the command does) or in process."""
     lines: list[str] = []
 
     def on_event(operation, builder) -> None:
@@ -46,8 +47,9 @@ def local_run(event: dict) -> tuple[float, int, int]:
         if line is not None:
             lines.append(line)
 
+    target = handler if handler is not None else FunctionSpec(name="scale", handler=f"{HANDLER}:handler")
     started = time.perf_counter()
-    report = run_handler(FunctionSpec(name="scale", handler=f"{HANDLER}:handler"), event, on_event=on_event)
+    report = run_handler(target, event, on_event=on_event)
     elapsed = time.perf_counter() - started
     assert report.status == "SUCCEEDED", report.status
     return elapsed, len(report.events), len(lines)
@@ -63,6 +65,7 @@ def main() -> None:
     handler = load_handler(f"{HANDLER}:handler")
     sdk = [sdk_runner(event, handler) for _ in range(args.repeat)]
     runs = [local_run(event) for _ in range(args.repeat)]
+    in_process = [local_run(event, handler)[0] for _ in range(args.repeat)]
     sdk_median = statistics.median(sdk)
     run_median = statistics.median(r[0] for r in runs)
     operations = args.waits * (args.steps + 1)
@@ -73,6 +76,7 @@ def main() -> None:
     print(f"median of {args.repeat} (wall seconds)")
     print(f"  testing SDK runner (run, in process)    {sdk_median:8.2f}")
     print(f"  cdk-durable run (worker, live history)  {run_median:8.2f}   ({runs[0][2]} lines shown)")
+    print(f"  run_handler in process (no worker)      {statistics.median(in_process):8.2f}")
     print(f"ratio run / SDK runner: {run_median / sdk_median:.2f}x (target <= 2x)")
 
 
