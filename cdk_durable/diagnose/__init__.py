@@ -9,12 +9,23 @@ Pure functions over the JSON of ``GetDurableExecutionHistory`` (and optionally
     write_html(diagnosis, "timeline.html")   # the timeline page of ``--html``
     [f.code for f in diagnosis.findings]   # e.g. ["retries-exhausted"]
 
-Modules: ``_history`` (parsing), ``_analysis`` (findings), ``_render`` (text/JSON), ``_html``
-(the timeline page), ``_live`` (boto3), ``cli`` (the command).
+Modules: ``cdk_durable._history`` (parsing, the model shared with ``run``), ``_analysis``
+(findings), ``_render`` (text/JSON), ``_html`` (the timeline page), ``_live`` (boto3), ``cli`` (the command).
 """
 
 from __future__ import annotations
 
+from .._history import (
+    Attempt,
+    DiagnoseInputError,
+    ErrorInfo,
+    ExecutionRecord,
+    History,
+    Operation,
+    format_duration,
+    parse_history,
+    parse_timestamp,
+)
 from ._analysis import (
     Diagnosis,
     Finding,
@@ -25,17 +36,6 @@ from ._analysis import (
     analyze,
     callback_commands,
     diagnose_history,
-    format_duration,
-)
-from ._history import (
-    Attempt,
-    DiagnoseInputError,
-    ErrorInfo,
-    ExecutionRecord,
-    History,
-    Operation,
-    parse_history,
-    parse_timestamp,
 )
 from ._html import render_html, write_html
 from ._live import fetch_execution, lambda_client

@@ -9,8 +9,8 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from .. import platform as p
+from .._history import ErrorInfo, ExecutionRecord, History, Operation, format_duration, parse_history
 from . import codes as C
-from ._history import ErrorInfo, ExecutionRecord, History, Operation, parse_history
 
 #: A quantity at or above this share of its limit is "near" the limit.
 NEAR_LIMIT_RATIO = 0.8
@@ -101,28 +101,6 @@ class Diagnosis:
     @property
     def worst_severity(self) -> str:
         return min((f.severity for f in self.findings), key=SEVERITIES.index, default="ok")
-
-
-def format_duration(delta: timedelta | float | None) -> str:
-    """``1d 2h``, ``3h 05m``, ``4m 10s``, ``2.5s``, ``51ms``: two units at most."""
-    if delta is None:
-        return "-"
-    seconds = delta.total_seconds() if isinstance(delta, timedelta) else float(delta)
-    sign = "-" if seconds < 0 else ""
-    seconds = abs(seconds)
-    if seconds < 1:
-        return f"{sign}{seconds * 1000:.0f}ms"
-    if seconds < 60:
-        return f"{sign}{seconds:.1f}s"
-    whole = round(seconds)
-    days, rest = divmod(whole, 86400)
-    hours, rest = divmod(rest, 3600)
-    minutes, secs = divmod(rest, 60)
-    if days:
-        return f"{sign}{days}d {hours}h"
-    if hours:
-        return f"{sign}{hours}h {minutes:02d}m"
-    return f"{sign}{minutes}m {secs:02d}s"
 
 
 def format_bytes(size: int) -> str:

@@ -23,7 +23,7 @@ from html import escape
 from pathlib import Path
 
 from ._analysis import Diagnosis, TimelineEntry, format_bytes, format_duration, format_time
-from ._history import Operation
+from .._history import Operation
 from ._render import (
     UNNAMED,
     attempts_text,

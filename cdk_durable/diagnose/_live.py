@@ -6,7 +6,7 @@ import re
 from typing import Any
 
 from .. import platform as p
-from ._history import DiagnoseInputError
+from .._history import DiagnoseInputError
 
 _FUNCTION_ARN = re.compile(
     r"^(?P<arn>arn:aws[a-zA-Z-]*:lambda:[a-z0-9-]+:\d{12}:function:[a-zA-Z0-9_-]+)(?::(?P<qualifier>[^:]+))?$"

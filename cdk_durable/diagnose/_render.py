@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from .._history import Operation, format_duration
 from ._analysis import (
     Diagnosis,
     PayloadCheck,
@@ -12,11 +13,9 @@ from ._analysis import (
     TimelineEntry,
     error_dict,
     format_bytes,
-    format_duration,
     format_time,
     plural,
 )
-from ._history import Operation
 
 #: Version of the JSON document; bumped on incompatible changes.
 JSON_SCHEMA_VERSION = 1

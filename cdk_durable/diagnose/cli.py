@@ -10,8 +10,8 @@ from typing import Any
 
 import click
 
+from .._history import DiagnoseInputError, load_json, parse_timestamp
 from ._analysis import diagnose_history
-from ._history import DiagnoseInputError, load_json, parse_timestamp
 from ._html import write_html
 from ._live import fetch_execution, lambda_client, split_function
 from ._render import DEFAULT_TIMELINE_LIMIT, render_text, to_json_dict

@@ -124,17 +124,26 @@ def test_handler_logs_are_shown_by_default() -> None:
 # --- interactive --------------------------------------------------------------------------------------------
 
 
-def test_interactive_prompt_approve() -> None:
-    result = run(HANDLER, STANDARD, "--interactive", input="approve\n")
+PRESETS = "demo/answers/presets.json"
+
+
+def test_interactive_prompt_offers_the_demo_presets() -> None:
+    result = run(HANDLER, STANDARD, "--interactive", "--presets", PRESETS, input="approve\n")
     assert result.exit_code == 0, result.stderr
     assert "callback 'agent-review' is waiting" in result.stdout
+    assert "(approve, reject, escalate, json, fail, heartbeat, timeout)" in result.stderr
+    assert "[prompt: approve]" in result.stdout
     assert '"status": "resolved"' in result.stdout
 
 
-def test_interactive_prompt_edit_uses_the_edited_response() -> None:
-    result = run(HANDLER, STANDARD, "--interactive", input="edit\nRefund sent today.\n\n")
+def test_interactive_prompt_without_presets_is_generic() -> None:
+    result = run(
+        HANDLER, STANDARD, "--interactive", input='json\n{"approved": true, "editedResponse": "Hi."}\n'
+    )
     assert result.exit_code == 0, result.stderr
-    assert '"finalResponse": "Refund sent today."' in result.stdout
+    assert "(json, fail, heartbeat, timeout)" in result.stderr
+    assert "approve," not in result.stderr
+    assert '"finalResponse": "Hi."' in result.stdout
 
 
 def test_interactive_prompt_raw_json_retries_on_bad_json() -> None:
@@ -144,10 +153,23 @@ def test_interactive_prompt_raw_json_retries_on_bad_json() -> None:
     assert '"status": "rejected"' in result.stdout
 
 
-def test_interactive_prompt_fail() -> None:
-    result = run(HANDLER, STANDARD, "--interactive", input="fail\nno reviewer\n")
+def test_interactive_prompt_fail_takes_a_type_and_message() -> None:
+    result = run(HANDLER, STANDARD, "--interactive", input="fail\nNoReviewer\nno reviewer\n")
     assert result.exit_code == 3
-    assert "no reviewer" in result.stdout
+    assert "fail (NoReviewer: no reviewer)" in result.stdout
+
+
+def test_interactive_prompt_heartbeat_then_answer() -> None:
+    result = run(HANDLER, STANDARD, "--interactive", "--presets", PRESETS, input="heartbeat\napprove\n")
+    assert result.exit_code == 0, result.stderr
+    assert "agent-review <- heartbeat  [prompt]" in result.stdout
+    assert '"status": "resolved"' in result.stdout
+
+
+def test_error_presets_clash_with_a_built_in_choice(tmp_path: Path) -> None:
+    presets = tmp_path / "p.json"
+    presets.write_text('{"json": 1}')
+    assert_user_error(run(HANDLER, STANDARD, "--presets", str(presets)), "json is a built-in choice")
 
 
 # --- waits and generic callbacks (a handler written for the test) ------------------------------------------
@@ -177,7 +199,7 @@ def test_waits_are_skipped_by_default_and_shown_with_their_modelled_duration(wai
     result = run(wait_handler, '{"n": 21}', "--callback", 'approval="yes"')
     assert result.exit_code == 0, result.stderr
     assert "WAIT     cool-off" in result.stdout
-    assert "24.0 h" in result.stdout  # the history keeps the modelled day
+    assert re.search(r"cool-off\s+WAIT\s+SUCCEEDED\s+1d 0h", result.stdout)  # the modelled day
     assert '"n": 42' in result.stdout and '"approval": "\\"yes\\""' in result.stdout
 
 
@@ -210,7 +232,7 @@ def test_retries_are_shown_live_and_the_final_failure_in_the_history(tmp_path: P
     assert "RETRYING   attempt 1 failed (RuntimeError: boom 1); next in" in result.stdout
     assert "Error:  aws_durable_execution_sdk_python.exceptions.StepError: division by zero" in result.stdout
     history = result.stdout.split("History:")[1]
-    assert re.search(r"^1\s+flaky\s+STEP\s+SUCCEEDED\s+\S+ \w+\s+2\s*$", history, re.MULTILINE), history
+    assert re.search(r"^1\s+flaky\s+STEP\s+SUCCEEDED\s+\S+\s+2\s*$", history, re.MULTILINE), history
     assert re.search(r"^2\s+broken\s+STEP\s+FAILED\s+", history, re.MULTILINE), history
     assert "2         ZeroDivisionError: division by zero" in history
 
@@ -231,12 +253,12 @@ def test_library_run_handler_reports_operations_and_answers(wait_handler: str) -
         load_handler(wait_handler), {"n": 1}, answers={"approval": [CallbackAnswer.succeed({"ok": True})]}
     )
     assert report.status == "SUCCEEDED"
-    assert [(op.name, op.op_type, op.status) for op in report.operations] == [
-        ("double", "STEP", "SUCCEEDED"),
-        ("cool-off", "WAIT", "SUCCEEDED"),
-        ("approval", "CALLBACK", "SUCCEEDED"),
+    assert [(op.name, op.kind, op.status) for op in report.operations] == [
+        ("double", "Step", "SUCCEEDED"),
+        ("cool-off", "Wait", "SUCCEEDED"),
+        ("approval", "Callback", "SUCCEEDED"),
     ]
-    assert [p.name for p, _ in report.answered] == ["approval"]
+    assert [op.display_name for op, _ in report.answered] == ["approval"]
 
 
 def test_library_on_suspend_counts_suspensions_not_the_final_invocation(wait_handler: str) -> None:
@@ -256,7 +278,7 @@ def test_library_on_suspend_counts_suspensions_not_the_final_invocation(wait_han
 def test_missing_arguments_are_clicks_usage_error() -> None:
     result = run()
     assert result.exit_code == 2
-    assert "Missing argument 'HANDLER'" in result.stderr
+    assert "Missing argument 'HANDLER|LOGICAL_ID'" in result.stderr
 
 
 def test_error_handler_file_not_found() -> None:
@@ -319,16 +341,32 @@ def test_error_unknown_callback_name() -> None:
     )
 
 
+def test_unanswered_reviews_time_out_as_on_aws() -> None:
+    # Every review in the demo has a timeout: with no answers the run goes where AWS would take it.
+    result = run(HANDLER, STANDARD, "--no-logs")
+    assert result.exit_code == 0, result.stderr
+    out = result.stdout
+    assert '"status": "escalated"' in out  # the handler's own timeout path: re-queue, escalate, give up
+    assert "agent-review <- time out  [no answer: its timeout]" in out
+    assert "agent-review-requeue <- time out  [no answer: its timeout]" in out
+    assert "specialist-review <- time out  [no answer: its timeout]" in out
+    assert re.search(r"specialist-review\s+CALLBACK\s+TIMED_OUT\s+3d 0h", out)
+
+
+CALLBACKS = "tests/cli/handlers/callbacks.py:handler"
+FOREVER = '{"callbacks": ["forever"]}'
+
+
 def test_error_missing_answer_without_a_terminal() -> None:
     assert_user_error(
-        run(HANDLER, STANDARD),
-        "no answer for callback 'agent-review'",
-        "--callback agent-review=JSON",
+        run(CALLBACKS, FOREVER),
+        "no answer for callback 'forever'",
+        "--callback forever=JSON",
     )
 
 
 def test_error_missing_answer_mentions_unused_names() -> None:
-    assert_user_error(run(HANDLER, STANDARD, "--fail-callback", "agent"), "unused answers for: agent")
+    assert_user_error(run(CALLBACKS, FOREVER, "--fail-callback", "agent"), "unused answers for: agent")
 
 
 @pytest.mark.parametrize(
@@ -340,7 +378,8 @@ def test_error_missing_answer_mentions_unused_names() -> None:
             "must be an object with exactly one key, one of succeed, fail",
         ),
         ('{"agent-review": {"timeout": 1}}', '"timeout" must be true'),
-        ('{"agent-review": {"fail": 3}}', '"fail" must be a message string'),
+        ('{"agent-review": {"fail": 3}}', '"fail": the error must be a message string or an object'),
+        ('{"agent-review": {"heartbeat": 2}}', '"heartbeat" must be true'),
     ],
 )
 def test_error_answers_file_format(tmp_path: Path, content: str, fragment: str) -> None:

@@ -1,0 +1,371 @@
+"""Handler invocations in a worker process, so a crash ends the invocation and not ``run``.
+
+Each function gets worker processes (:func:`main` in a fresh interpreter; one invocation at a time
+each, reused like a warm Lambda sandbox) started with the function's Lambda environment.
+The parent (:class:`WorkerPool`) sends an invocation; the worker runs the handler and sends the
+durable SDK's service calls (``checkpoint``, ``get_execution_state``) back to the parent, where the
+testing SDK's in-memory service answers them; log records are forwarded as they happen. If the
+worker process ends during an invocation (``os._exit``, a signal, a crash in native code), the
+parent raises :class:`RuntimeExitError` with Lambda's ``Runtime.ExitError`` message, and the next
+invocation starts a fresh worker.
+
+Messages are pickled, length-prefixed frames over the worker's stdin/stdout (the handler's own
+``print`` output is forwarded as log lines).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import logging
+import os
+import pickle
+import signal
+import struct
+import subprocess
+import sys
+import threading
+import uuid
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import IO, Any
+
+_HEADER = struct.Struct("!I")
+_SDK_LOGGERS = ("aws_durable_execution_sdk_python", "aws_durable_execution_sdk_python_testing")
+
+
+def _send(stream: IO[bytes], message: Any) -> None:
+    data = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
+    stream.write(_HEADER.pack(len(data)) + data)
+    stream.flush()
+
+
+def _recv(stream: IO[bytes]) -> Any:
+    header = stream.read(_HEADER.size)
+    if len(header) < _HEADER.size:
+        raise EOFError
+    (size,) = _HEADER.unpack(header)
+    data = stream.read(size)
+    if len(data) < size:
+        raise EOFError
+    return pickle.loads(data)
+
+
+class RuntimeExitError(Exception):
+    """The handler's process ended during an invocation (Lambda reports ``Runtime.ExitError``)."""
+
+
+# The durable SDK records an exception's type as ``module.qualname``: this one reads as Lambda's.
+RuntimeExitError.__module__ = "Runtime"
+RuntimeExitError.__qualname__ = "ExitError"
+
+
+class WorkerStartError(Exception):
+    """The worker could not load the handler (the message says why)."""
+
+
+def exit_description(returncode: int) -> str:
+    """``exit status 1`` / ``signal: killed``, as Lambda words it."""
+    if returncode < 0:
+        try:
+            name = signal.strsignal(-returncode) or f"signal {-returncode}"
+        except ValueError:
+            name = f"signal {-returncode}"
+        return f"signal: {name.lower()}"
+    return f"exit status {returncode}"
+
+
+def remote_error(error_type: str | None, message: str | None) -> Exception:
+    """An exception whose type the durable SDK records as ``error_type`` (the worker's own)."""
+    module, _, name = (error_type or "Exception").rpartition(".")
+    cls = type(name or "Exception", (Exception,), {})
+    cls.__module__ = module or "builtins"
+    cls.__qualname__ = name or "Exception"
+    error: Exception = cls(message or "")
+    return error
+
+
+# --- parent side --------------------------------------------------------------------------------------
+
+
+class _Worker:
+    def __init__(self, name: str, init: Mapping[str, Any], env: Mapping[str, str], cwd: Path) -> None:
+        self.name = name.split("|", 1)[0]  # the pool keys workers by name|handler|code dir
+        self.process = subprocess.Popen(
+            [sys.executable, "-c", "from cdk_durable.local_run.worker import main; main()"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            env=dict(env),
+            cwd=str(cwd),
+        )
+        assert self.process.stdin is not None and self.process.stdout is not None
+        self._in: IO[bytes] = self.process.stdout
+        self._out: IO[bytes] = self.process.stdin
+        self._init_logs: list[tuple[str, str]] = []  # printed or logged while importing
+        try:
+            _send(self._out, ("init", dict(init)))
+            reply = _recv(self._in)
+            while reply[0] == "log":
+                self._init_logs.append((reply[1], reply[2]))
+                reply = _recv(self._in)
+        except (EOFError, BrokenPipeError):
+            raise WorkerStartError(
+                f"the worker for function {self.name!r} ended while loading its handler "
+                f"({exit_description(self.process.wait())})"
+            ) from None
+        if reply[0] == "error":
+            self.process.wait()
+            raise WorkerStartError(reply[1])
+
+    def alive(self) -> bool:
+        return self.process.poll() is None
+
+    def request(
+        self,
+        message: Any,
+        serve: Callable[[str, tuple[Any, ...]], Any],
+        on_log: Callable[[str, str], None] | None,
+    ) -> Any:
+        """Send one invocation; answer its service calls with ``serve`` until the handler returns."""
+        if on_log is not None:
+            for level, line in self._init_logs:
+                on_log(level, line)
+        self._init_logs = []
+        try:
+            _send(self._out, message)
+            while True:
+                reply = _recv(self._in)
+                kind = reply[0]
+                if kind == "svc":
+                    try:
+                        response: tuple[str, Any] = ("ok", serve(reply[1], reply[2]))
+                    except Exception as e:  # the service refused: the handler sees the same error
+                        response = ("raise", _picklable(e))
+                    _send(self._out, response)
+                elif kind == "log":
+                    if on_log is not None:
+                        on_log(reply[1], reply[2])
+                elif kind == "result":
+                    return reply[1]
+                elif kind == "raised":
+                    raise remote_error(reply[1], reply[2])
+        except (EOFError, BrokenPipeError, OSError):
+            returncode = self.process.wait()
+            raise RuntimeExitError(
+                f"RequestId: {uuid.uuid4()} Error: Runtime exited with error: {exit_description(returncode)}"
+            ) from None
+
+    def close(self) -> None:
+        if self.alive():
+            with contextlib.suppress(OSError, BrokenPipeError):
+                _send(self._out, ("exit",))
+            try:
+                self.process.wait(timeout=2)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        for stream in (self._in, self._out):
+            with contextlib.suppress(OSError):
+                stream.close()
+
+
+def _picklable(error: Exception) -> Exception:
+    try:
+        pickle.loads(pickle.dumps(error))
+    except Exception:
+        return RuntimeError(f"{type(error).__name__}: {error}")
+    return error
+
+
+class WorkerPool:
+    """Idle workers by function name; a busy or dead worker is never handed out."""
+
+    def __init__(self) -> None:
+        self._idle: dict[str, list[_Worker]] = {}
+        self._all: list[_Worker] = []
+        self._lock = threading.Lock()
+
+    def start(self, name: str, init: Mapping[str, Any], env: Mapping[str, str], cwd: Path) -> None:
+        """Start a worker now (so a bad handler is reported before the run starts)."""
+        worker = _Worker(name, init, env, cwd)
+        with self._lock:
+            self._all.append(worker)
+            self._idle.setdefault(name, []).append(worker)
+
+    def invoke(
+        self,
+        name: str,
+        init: Mapping[str, Any],
+        env: Mapping[str, str],
+        cwd: Path,
+        message: Any,
+        serve: Callable[[str, tuple[Any, ...]], Any],
+        on_log: Callable[[str, str], None] | None,
+    ) -> Any:
+        with self._lock:
+            idle = self._idle.setdefault(name, [])
+            worker = next((w for w in idle if w.alive()), None)
+            if worker is not None:
+                idle.remove(worker)
+        if worker is None:
+            worker = _Worker(name, init, env, cwd)
+            with self._lock:
+                self._all.append(worker)
+        try:
+            result = worker.request(message, serve, on_log)
+        except RuntimeExitError:
+            worker.close()
+            raise
+        with self._lock:
+            if worker in self._all:  # not closed meanwhile
+                self._idle.setdefault(name, []).append(worker)
+        if worker not in self._all:
+            worker.close()
+        return result
+
+    def close(self) -> None:
+        with self._lock:
+            workers, self._all, self._idle = self._all, [], {}
+        for worker in workers:
+            worker.close()
+
+
+# --- worker side ----------------------------------------------------------------------------------------
+
+
+class _Channel:
+    def __init__(self, inp: IO[bytes], out: IO[bytes]) -> None:
+        self.inp, self.out = inp, out
+        self.lock = threading.Lock()
+
+    def send(self, message: Any) -> None:
+        with self.lock:
+            _send(self.out, message)
+
+    def call(self, method: str, args: tuple[Any, ...]) -> Any:
+        with self.lock:  # one service call at a time; the reply is the next frame
+            _send(self.out, ("svc", method, args))
+            status, value = _recv(self.inp)
+        if status == "raise":
+            raise value
+        return value
+
+
+class _PipeServiceClient:
+    """The durable SDK's ``DurableServiceClient``, answered by the parent process."""
+
+    def __init__(self, channel: _Channel) -> None:
+        self._channel = channel
+
+    def checkpoint(self, *args: Any, **kwargs: Any) -> Any:
+        return self._channel.call("checkpoint", (args, kwargs))
+
+    def get_execution_state(self, *args: Any, **kwargs: Any) -> Any:
+        return self._channel.call("get_execution_state", (args, kwargs))
+
+
+class _ForwardLogs(logging.Handler):
+    def __init__(self, channel: _Channel) -> None:
+        super().__init__(logging.INFO)
+        self._channel = channel
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if record.name == "root":
+            with contextlib.suppress(Exception):
+                self._channel.send(("log", record.levelname.lower(), record.getMessage()))
+
+
+class _ForwardStdout(io.TextIOBase):
+    """The handler's ``print`` output, one line at a time, as log lines (Lambda logs stdout)."""
+
+    def __init__(self, channel: _Channel) -> None:
+        self._channel = channel
+        self._partial = ""
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, text: str) -> int:
+        *lines, self._partial = (self._partial + text).split("\n")
+        for line in lines:
+            with contextlib.suppress(Exception):
+                self._channel.send(("log", "stdout", line))
+        return len(text)
+
+    def flush(self) -> None:
+        if self._partial:
+            self.write("\n")
+
+
+def _error_type(error: BaseException) -> str:
+    cls = type(error)
+    return cls.__qualname__ if cls.__module__ == "builtins" else f"{cls.__module__}.{cls.__qualname__}"
+
+
+def main() -> None:
+    """The worker process: load the handler, then run invocations until told to exit."""
+    inp = os.fdopen(os.dup(0), "rb")
+    out = os.fdopen(os.dup(1), "wb")
+    os.dup2(os.open(os.devnull, os.O_RDONLY), 0)
+    os.dup2(2, 1)  # whatever writes to fd 1 directly goes to stderr, never into the protocol
+    channel = _Channel(inp, out)
+    sys.stdout = _ForwardStdout(channel)  # print() becomes log lines
+    for name in _SDK_LOGGERS:
+        logging.getLogger(name).setLevel(logging.CRITICAL)
+    root = logging.getLogger()
+    root.addHandler(_ForwardLogs(channel))
+    root.setLevel(logging.INFO)
+
+    from .inputs import LocalRunError, load_handler
+
+    _, init = _recv(inp)
+    for entry in reversed(init.get("sys_path", [])):
+        if entry not in sys.path:
+            sys.path.insert(0, entry)
+    try:
+        code_dir = init.get("code_dir")
+        handler = load_handler(init["handler"], code_dir=Path(code_dir) if code_dir else None)
+    except LocalRunError as e:
+        channel.send(("error", str(e)))
+        return
+    channel.send(("ready",))
+    client = _PipeServiceClient(channel)
+    while True:
+        try:
+            message = _recv(inp)
+        except EOFError:
+            return
+        if message[0] == "exit":
+            return
+        _, kind, payload, context = message
+        try:
+            if kind == "durable":
+                from aws_durable_execution_sdk_python.execution import (
+                    DurableExecutionInvocationInputWithClient,
+                )
+
+                event: Any = (
+                    DurableExecutionInvocationInputWithClient.from_durable_execution_invocation_input(
+                        payload, client
+                    )
+                )
+            else:
+                event = payload
+            try:
+                result = handler(event, context)
+            finally:
+                sys.stdout.flush()  # a last line without a newline still shows
+        except (BrokenPipeError, EOFError):
+            return  # the parent is gone (the run ended or was interrupted)
+        except Exception as e:
+            reply: tuple[Any, ...] = ("raised", _error_type(e), str(e))
+        else:
+            reply = ("result", result)
+        try:
+            channel.send(reply)
+        except (BrokenPipeError, OSError):
+            return
+
+
+if __name__ == "__main__":
+    main()
