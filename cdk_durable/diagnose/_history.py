@@ -7,6 +7,7 @@ from .._history import (
     EXECUTION_SHAPE,
     EXECUTION_TERMINAL,
     HISTORY_SHAPE,
+    Attempt,
     DiagnoseInputError,
     ErrorInfo,
     ExecutionRecord,
@@ -20,10 +21,10 @@ from .._history import (
 )
 
 __all__ = [
-    "Attempt",
     "EXECUTION_SHAPE",
     "EXECUTION_TERMINAL",
     "HISTORY_SHAPE",
+    "Attempt",
     "DiagnoseInputError",
     "ErrorInfo",
     "ExecutionRecord",

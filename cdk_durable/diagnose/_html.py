@@ -22,8 +22,8 @@ from datetime import datetime
 from html import escape
 from pathlib import Path
 
-from ._analysis import Diagnosis, TimelineEntry, format_bytes, format_duration, format_time
-from .._history import Operation
+from .._history import Operation, format_duration
+from ._analysis import Diagnosis, TimelineEntry, format_bytes, format_time
 from ._render import (
     UNNAMED,
     attempts_text,

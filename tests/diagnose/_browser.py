@@ -17,6 +17,7 @@ from pathlib import Path
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 
+
 def _probe(*names: str) -> str:
     """The first of ``names`` on PATH; a missing browser fails the page tests with how to install it."""
     for name in names:
