@@ -493,7 +493,8 @@ def _end_attempt(operation: Operation, when: datetime, retry: dict[str, Any]) ->
     log[-1] = replace(
         log[-1],
         ended=when,
-        status=operation.status,
+        # a try that scheduled another one failed; RETRYING is the operation's state, not the try's
+        status="FAILED" if operation.status == "RETRYING" else operation.status,
         error=operation.error if failed else None,
         next_attempt_delay_seconds=_int_or_none(retry.get("NextAttemptDelaySeconds")) if failed else None,
     )
