@@ -9,6 +9,7 @@ command        module                          what it does
 ``run``        ``cdk_durable.local_run``       run a handler locally, answer callbacks
 ``lint``       ``cdk_durable.lint.cli``        replay-model linter for Python handlers
 ``diagnose``   ``cdk_durable.diagnose``        why is an execution stuck or failed?
+``new``        ``cdk_durable.new``             generate a project from the packaged template
 =============  ==============================  =========================================
 
 Each module exposes a ``click.Command`` named ``command``. User errors (bad file, bad JSON,
@@ -29,6 +30,7 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
     "run": ("cdk_durable.local_run", "Run a durable handler locally on the testing SDK's runner."),
     "lint": ("cdk_durable.lint.cli", "Find replay-model violations in Python durable handlers."),
     "diagnose": ("cdk_durable.diagnose", "Explain why a durable execution is stuck or failed."),
+    "new": ("cdk_durable.new", "Generate a durable-function project (SAM, CloudFormation or CDK)."),
 }
 
 
