@@ -62,6 +62,22 @@ def bake(output_dir: Path, template: Path = TEMPLATE, **extra_context: str) -> P
     )
 
 
+def assert_readme_names_its_commands(project: Path, iac: str, runtime: str) -> None:
+    """The generated README names the commands of its own IaC kind and runtime family, no other's."""
+    readme = (project / "README.md").read_text()
+    family = MANIFEST["runtimes"][runtime]["family"]
+
+    def commands(kind: dict[str, Any]) -> set[str]:
+        return {*kind["validate"], kind["deploy"], kind["destroy"]}
+
+    own = commands(MANIFEST["iac"][iac]) | set(MANIFEST["families"][family]["test"])
+    others = set().union(*(commands(k) for name, k in MANIFEST["iac"].items() if name != iac))
+    others |= set().union(*(set(f["test"]) for name, f in MANIFEST["families"].items() if name != family))
+    assert sorted(c for c in own if c not in readme) == [], "commands of its own the README misses"
+    assert sorted(c for c in others - own if c in readme) == [], "other kinds' commands in the README"
+    assert f"`{MANIFEST['families'][family]['handler']}`" in readme
+
+
 def load_hook(name: str) -> ModuleType:
     """Import ``templates/hooks/<name>.py`` unrendered (its Jinja only runs under ``__main__``)."""
     path = TEMPLATE / "hooks" / f"{name}.py"
