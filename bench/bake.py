@@ -98,7 +98,6 @@ def bake_to_green(iac: str, runtime: str, blueprint: str, *, fresh_venv: bool) -
                     "iac": iac,
                     "runtime": runtime,
                     "blueprint": blueprint,
-                    "cdk_durable_requirement": f"cdk-durable @ {ROOT.as_uri()}",
                 },
             )
         )
