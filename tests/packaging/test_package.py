@@ -28,6 +28,8 @@ import pytest
 import cdk_durable
 from tests.templates.conftest import NODE_BIN, ROOT, TEMPLATE, run
 
+#: One xdist worker runs this module (`make test` uses --dist loadgroup): one build, one venv.
+pytestmark = pytest.mark.xdist_group("packaging")
 PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text())
 VERSION = cdk_durable.__version__
 #: One combination per IaC kind; both runtime families.
@@ -212,6 +214,7 @@ def test_new_from_the_wheel_bakes_a_project_whose_make_test_passes(venv_from_whe
     run([*new, f"iac={iac}", f"runtime={runtime}", f"blueprint={blueprint}"], cwd=tmp_path, env=env)
 
     project = tmp_path / "durable-workflow"
+    assert not list(project.rglob("__pycache__")), "pip's bytecode of the installed template is not copied"
     wheel_url = f"cdk-durable @ {_only(dist, '*.whl').as_uri()}"
     if runtime.startswith("python") or iac == "cdk":
         assert wheel_url in (project / "requirements-dev.txt").read_text().splitlines()

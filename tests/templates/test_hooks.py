@@ -241,3 +241,15 @@ def test_post_gen_missing_blueprint_is_an_error(tmp_path):
 
     with pytest.raises(FileNotFoundError, match="fan-out"):
         post.main(root, iac="sam", runtime_family="python", blueprint="fan-out")
+
+
+def test_post_gen_removes_bytecode_an_installed_template_carries(tmp_path):
+    root = _staged_project(tmp_path)
+    for cache in ("_blueprints/python/hello/src/__pycache__", "_blueprints/python/_common/tests/__pycache__"):
+        (root / cache).mkdir(parents=True)
+        (root / cache / "app.cpython-311.pyc").write_bytes(b"\x00")
+
+    post.main(root, iac="sam", runtime_family="python", blueprint="hello")
+
+    assert not list(root.rglob("__pycache__"))
+    assert (root / "src/app.py").is_file()
