@@ -38,7 +38,20 @@ def requirement_for(version: str, direct_url: str | None) -> str:
     return f"{DISTRIBUTION} @ {url}"
 
 
+def installed_distribution() -> metadata.Distribution:
+    """The installed cdk-durable: what an installer recorded (``INSTALLER``), before build leftovers.
+
+    A checkout's ``cdk_durable.egg-info`` (left there by builds and editable installs) can come
+    first on ``sys.path`` when running from the checkout; it knows nothing of how it was installed.
+    """
+    found = list(metadata.distributions(name=DISTRIBUTION))
+    if not found:
+        raise metadata.PackageNotFoundError(DISTRIBUTION)
+    installed = [d for d in found if d.read_text("INSTALLER")]
+    return (installed or found)[0]
+
+
 def installed_requirement() -> str:
     """The requirement for the cdk-durable this process runs."""
-    distribution = metadata.distribution(DISTRIBUTION)
+    distribution = installed_distribution()
     return requirement_for(distribution.version, distribution.read_text("direct_url.json"))
