@@ -49,9 +49,9 @@ synth: setup
 	$(BIN)/cfn-lint cdk.out/*.template.json
 	@echo "synth OK: $$(ls cdk.out/*.template.json)"
 
-## The whole test suite (what CI runs). loadgroup: tests/packaging builds and installs the wheel once.
+## The whole test suite (what CI runs).
 test: setup tools-sam lint typecheck
-	$(BIN)/pytest -n auto --dist loadgroup
+	$(BIN)/pytest -n auto
 
 lint: setup
 	$(BIN)/ruff check .

@@ -6,11 +6,13 @@
 - From a clone: the README's template command, exactly as printed, in a copy of this checkout.
 
 Both build from a copy of the checkout (its git-tracked and untracked-but-not-ignored files), so
-nothing here writes into the working tree.
+nothing here writes into the working tree. The copy, the distributions and the venv are made once
+per run, shared by the xdist workers (a lock file in pytest's shared temporary directory).
 """
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import re
@@ -21,6 +23,7 @@ import sys
 import tarfile
 import tomllib
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -28,8 +31,6 @@ import pytest
 import cdk_durable
 from tests.templates.conftest import NODE_BIN, ROOT, TEMPLATE, run
 
-#: One xdist worker runs this module (`make test` uses --dist loadgroup): one build, one venv.
-pytestmark = pytest.mark.xdist_group("packaging")
 PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text())
 VERSION = cdk_durable.__version__
 #: One combination per IaC kind; both runtime families.
@@ -106,16 +107,36 @@ def _copy_of_checkout(target: Path) -> Path:
     return target
 
 
+def _made_once(factory: pytest.TempPathFactory, name: str, make: Callable[[Path], object]) -> Path:
+    """``<shared tmp>/packaging/<name>``, made by the first xdist worker that asks; the others wait."""
+    base = factory.getbasetemp()
+    shared = (base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base) / "packaging"
+    shared.mkdir(exist_ok=True)
+    target = shared / name
+    with (shared / f"{name}.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        done = shared / f"{name}.done"
+        if not done.exists():
+            shutil.rmtree(target, ignore_errors=True)
+            target.mkdir()
+            make(target)
+            done.touch()
+    return target
+
+
 @pytest.fixture(scope="session")
 def clone(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return _copy_of_checkout(tmp_path_factory.mktemp("clone") / "cdk-durable")
+    return (
+        _made_once(tmp_path_factory, "clone", lambda t: _copy_of_checkout(t / "cdk-durable")) / "cdk-durable"
+    )
 
 
 @pytest.fixture(scope="session")
 def dist(clone: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("dist")
-    run([sys.executable, "-m", "build", "--outdir", str(out), str(clone)], cwd=clone)
-    return out
+    def build(out: Path) -> None:
+        run([sys.executable, "-m", "build", "--outdir", str(out), str(clone)], cwd=clone)
+
+    return _made_once(tmp_path_factory, "dist", build)
 
 
 def _only(directory: Path, pattern: str) -> Path:
@@ -178,15 +199,16 @@ def clean_env(bin_dirs: list[Path]) -> dict[str, str]:
 
 @pytest.fixture(scope="session")
 def venv_from_wheel(dist: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    venv = tmp_path_factory.mktemp("fresh") / "venv"
-    run([sys.executable, "-m", "venv", str(venv)], cwd=venv.parent)
-    wheel = _only(dist, "*.whl")
-    run(
-        [str(venv / "bin" / "pip"), "install", "--quiet", str(wheel)],
-        cwd=venv.parent,
-        env=clean_env([venv / "bin"]),
-    )
-    return venv
+    def install(venv: Path) -> None:
+        run([sys.executable, "-m", "venv", str(venv)], cwd=venv.parent)
+        wheel = _only(dist, "*.whl")
+        run(
+            [str(venv / "bin" / "pip"), "install", "--quiet", str(wheel)],
+            cwd=venv.parent,
+            env=clean_env([venv / "bin"]),
+        )
+
+    return _made_once(tmp_path_factory, "venv", install)
 
 
 @pytest.mark.slow
@@ -224,16 +246,29 @@ def test_new_from_the_wheel_bakes_a_project_whose_make_test_passes(venv_from_whe
 
 
 @pytest.mark.slow
-def test_installed_from_an_index_the_project_pins_the_release(venv_from_wheel, tmp_path):
-    """An index install leaves no PEP 610 direct_url.json: what `pip install cdk-durable` gives."""
-    site = next((venv_from_wheel / "lib").glob("python*/site-packages"))
-    direct_url = site / f"cdk_durable-{VERSION}.dist-info" / "direct_url.json"
-    hidden = direct_url.rename(tmp_path / "direct_url.json")
-    try:
-        new = [str(venv_from_wheel / "bin" / "cdk-durable"), "new", "--no-input", "-o", str(tmp_path)]
-        run(new, cwd=tmp_path, env=clean_env([venv_from_wheel / "bin"]))
-    finally:
-        hidden.rename(direct_url)
+def test_installed_from_an_index_the_project_pins_the_release(venv_from_wheel, dist, tmp_path):
+    """Resolved like an index install (``--find-links``, no URL asked for): no PEP 610 direct_url.json.
+
+    The release goes into its own directory (``--target``, the dependencies come from the venv) and
+    shadows the venv's copy through PYTHONPATH; the venv itself is shared and not changed.
+    """
+    site = tmp_path / "site"
+    env = clean_env([venv_from_wheel / "bin"])
+    pip = [str(venv_from_wheel / "bin" / "pip"), "install", "--quiet", "--no-deps", "--no-index"]
+    run(
+        [*pip, "--find-links", str(dist), "--target", str(site), f"cdk-durable=={VERSION}"],
+        cwd=tmp_path,
+        env=env,
+    )
+    assert not list(site.glob("cdk_durable-*.dist-info/direct_url.json"))
+    env["PYTHONPATH"] = str(site)
+    main = "import sys; from cdk_durable.cli import main; sys.argv[0] = 'cdk-durable'; main()"
+
+    run(
+        [str(venv_from_wheel / "bin" / "python"), "-c", main, "new", "--no-input", "-o", str(tmp_path)],
+        cwd=tmp_path,
+        env=env,
+    )
 
     requirements = (tmp_path / "durable-workflow" / "requirements-dev.txt").read_text().splitlines()
     assert f"cdk-durable=={VERSION}" in requirements
