@@ -10,6 +10,7 @@ command        module                          what it does
 ``lint``       ``cdk_durable.lint.cli``        replay-model linter for Python handlers
 ``diagnose``   ``cdk_durable.diagnose``        why is an execution stuck or failed?
 ``versions``   ``cdk_durable.versions``        published versions, what needs them, safe pruning
+``new``        ``cdk_durable.new``             generate a project from the packaged template
 =============  ==============================  =========================================
 
 Each module exposes a ``click.Command`` named ``command``. User errors (bad file, bad JSON,
@@ -31,6 +32,7 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
     "lint": ("cdk_durable.lint.cli", "Find replay-model violations in Python durable handlers."),
     "diagnose": ("cdk_durable.diagnose", "Explain why a durable execution is stuck or failed."),
     "versions": ("cdk_durable.versions", "List published versions and prune the ones nothing needs."),
+    "new": ("cdk_durable.new", "Generate a durable-function project (SAM, CloudFormation or CDK)."),
 }
 
 

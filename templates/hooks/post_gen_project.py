@@ -53,6 +53,12 @@ def remove_unused_blueprints(root: Path) -> None:
     shutil.rmtree(root / BLUEPRINT_STAGING)
 
 
+def remove_bytecode(root: Path) -> None:
+    """pip byte-compiles the template's .py files when it installs the wheel: no __pycache__ copies."""
+    for cache in sorted(root.rglob("__pycache__"), reverse=True):
+        shutil.rmtree(cache)
+
+
 def make_scripts_executable(root: Path) -> None:
     for script in (root / "scripts").glob("*.sh"):
         script.chmod(script.stat().st_mode | stat.S_IXUSR | stat.S_IXGRP | stat.S_IXOTH)
@@ -65,6 +71,7 @@ def main(root: Path, *, iac: str, runtime_family: str, blueprint: str) -> None:
     use_events(root, blueprint)  # events/*.json
     remove_unused_iac(root)
     remove_unused_blueprints(root)
+    remove_bytecode(root)  # from an installed template
     make_scripts_executable(root)
 
 

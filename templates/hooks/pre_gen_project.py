@@ -4,9 +4,11 @@ A bad input prints one line naming the input, the value and what is allowed, and
 cookiecutter then removes the output directory, so nothing is left behind.
 
 Values are read injection-safely: each is rendered through ``tojson`` into a raw string and parsed
-with ``json.loads``, so quotes or code in an answer stay data. The bounds mirror
-``cdk_durable/platform.py`` and ``cdk_durable/_validation.py`` (this hook runs without cdk-durable
-installed); ``tests/templates`` asserts they agree.
+with ``json.loads``, so quotes or code in an answer stay data. The template's choices (IaC kinds,
+runtimes, blueprints) come from ``manifest.json`` (rendered in through the template's Jinja
+extension, ``cdk_durable_template.py``). The bounds mirror ``cdk_durable/platform.py`` and
+``cdk_durable/_validation.py`` (this hook runs without cdk-durable installed); ``tests/templates``
+asserts they agree.
 """
 
 from __future__ import annotations
@@ -26,11 +28,7 @@ ALIAS_NAME_PATTERN = r"^(?!^[0-9]+$)([a-zA-Z0-9-_]+)$"
 ALIAS_NAME_MAX_LENGTH = 128
 DURABLE_RUNTIMES = ("python3.13", "python3.14", "nodejs22.x", "nodejs24.x")
 
-# --- Template choices ----------------------------------------------------------------------------
-IAC_CHOICES = ("sam", "cloudformation", "cdk")
-BLUEPRINTS = ("hello", "approval", "saga", "fan-out", "triage")
-#: Runtimes this template has handlers for (a subset of DURABLE_RUNTIMES).
-TEMPLATE_RUNTIMES = ("python3.13", "python3.14", "nodejs22.x", "nodejs24.x")
+# --- Template choices: read from the manifest (``manifest.json``) ---------------------------------
 #: CloudWatch Logs accepts only these retention values.
 LOG_RETENTION_DAYS = (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827,
                       2192, 2557, 2922, 3288, 3653)  # fmt: skip
@@ -40,8 +38,9 @@ PROJECT_NAME_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9 _.,()-]{0,59}$"
 #: a letter; lower-case keeps S3/SNS/SQS names derived from it valid.
 SLUG_PATTERN = r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$"
 SLUG_MAX_LENGTH = 40
-#: A pip requirement: a name (optionally with extras and a version), a path or a URL; one line.
-REQUIREMENT_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._\-\[\],<>=!~ ;:/@+\"'()]*$"
+#: A pip requirement: a name (optionally with extras and a version), a path or a URL (``%``-escapes,
+#: a ``#subdirectory=``/``#sha256=`` fragment); one line.
+REQUIREMENT_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._\-\[\],<>=!~ ;:/@+\"'()%#&]*$"
 
 
 class InputError(ValueError):
@@ -76,13 +75,13 @@ def check_choice(name: str, value: str, choices: tuple[str, ...]) -> None:
         raise InputError(f"{name} must be one of {', '.join(choices)}, got {value!r}")
 
 
-def check_runtime(value: str) -> None:
-    if value in DURABLE_RUNTIMES and value not in TEMPLATE_RUNTIMES:
+def check_runtime(value: str, template_runtimes: tuple[str, ...]) -> None:
+    if value in DURABLE_RUNTIMES and value not in template_runtimes:
         raise InputError(
             f"runtime {value!r} supports durable execution but this template has no handlers for it yet; "
-            f"runtime must be one of {', '.join(TEMPLATE_RUNTIMES)}"
+            f"runtime must be one of {', '.join(template_runtimes)}"
         )
-    check_choice("runtime", value, TEMPLATE_RUNTIMES)
+    check_choice("runtime", value, template_runtimes)
 
 
 def check_execution_timeout(value: object) -> int:
@@ -134,17 +133,28 @@ def check_requirement(value: str) -> None:
     if not re.fullmatch(REQUIREMENT_PATTERN, value) or "\n" in value:
         raise InputError(
             "cdk_durable_requirement must be one pip requirement line (a name with an optional "
-            f"version, a path or a URL, e.g. 'cdk-durable>=0.1.0'), got {value!r}"
+            f"version, a path or a URL, e.g. 'cdk-durable==0.1.0'), got {value!r}"
         )
 
 
-def validate(inputs: Mapping[str, object]) -> None:
-    """Check every input; raise :class:`InputError` on the first bad one."""
+def check_manifest(manifest: Mapping[str, Mapping[str, object]]) -> None:
+    """The manifest's runtimes are durable runtimes (a template error, not a user's)."""
+    unknown = [name for name in manifest["runtimes"] if name not in DURABLE_RUNTIMES]
+    if unknown:
+        raise InputError(
+            f"manifest.json runtimes must be durable runtimes ({', '.join(DURABLE_RUNTIMES)}), "
+            f"got {', '.join(unknown)}"
+        )
+
+
+def validate(inputs: Mapping[str, object], manifest: Mapping[str, Mapping[str, object]]) -> None:
+    """Check every input against the bounds and ``manifest``; raise :class:`InputError` on the first."""
+    check_manifest(manifest)
     check_project_name(str(inputs["project_name"]))
     check_project_slug(str(inputs["project_slug"]))
-    check_choice("iac", str(inputs["iac"]), IAC_CHOICES)
-    check_runtime(str(inputs["runtime"]))
-    check_choice("blueprint", str(inputs["blueprint"]), BLUEPRINTS)
+    check_choice("iac", str(inputs["iac"]), tuple(manifest["iac"]))
+    check_runtime(str(inputs["runtime"]), tuple(manifest["runtimes"]))
+    check_choice("blueprint", str(inputs["blueprint"]), tuple(manifest["blueprints"]))
     execution_timeout = check_execution_timeout(inputs["execution_timeout_seconds"])
     check_invocation_timeout(inputs["invocation_timeout_seconds"], execution_timeout)
     check_retention_days(inputs["retention_days"])
@@ -153,9 +163,9 @@ def validate(inputs: Mapping[str, object]) -> None:
     check_requirement(str(inputs["cdk_durable_requirement"]))
 
 
-def main(inputs: Mapping[str, object]) -> int:
+def main(inputs: Mapping[str, object], manifest: Mapping[str, Mapping[str, object]]) -> int:
     try:
-        validate(inputs)
+        validate(inputs, manifest)
     except InputError as err:
         print(f"ERROR: {err}", file=sys.stderr)
         return 1
@@ -181,4 +191,5 @@ if __name__ == "__main__":
         "alias_name": json.loads(r""" {{ cookiecutter.alias_name | tojson }} """),
         "cdk_durable_requirement": json.loads(r""" {{ cookiecutter.cdk_durable_requirement | tojson }} """),
     }
-    sys.exit(main(INPUTS))
+    MANIFEST = json.loads(r""" {{ manifest | tojson }} """)
+    sys.exit(main(INPUTS, MANIFEST))

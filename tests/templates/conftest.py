@@ -1,6 +1,9 @@
 """Helpers for the template tests: bake with cookiecutter's API, load the hooks, find the tools.
 
-Baked projects reuse this repository's environment (``make ... PYTHON=.venv/bin/python``) instead of
+Projects are baked exactly as ``cookiecutter templates/`` bakes them from a clone: no variable is
+overridden unless a test says so, so ``cdk_durable_requirement`` takes its default (this checkout).
+The choices come from ``templates/manifest.json``, the template's one manifest. Baked projects
+reuse this repository's environment (``make ... PYTHON=.venv/bin/python``) instead of
 creating a virtualenv each; the CDK CLI and Node 22 come from ``node_modules``, the SAM CLI from
 ``.venv-sam`` (``make tools-sam``).
 """
@@ -24,9 +27,15 @@ from cookiecutter.main import cookiecutter
 ROOT = Path(__file__).resolve().parents[2]
 TEMPLATE = ROOT / "templates"
 CONTEXT: dict[str, Any] = json.loads((TEMPLATE / "cookiecutter.json").read_text())
-IACS: list[str] = CONTEXT["iac"]
-BLUEPRINTS: list[str] = CONTEXT["blueprint"]
-PYTHON_RUNTIMES: list[str] = [r for r in CONTEXT["runtime"] if r.startswith("python")]
+MANIFEST: dict[str, Any] = json.loads((TEMPLATE / "manifest.json").read_text())
+IACS: list[str] = list(MANIFEST["iac"])
+BLUEPRINTS: list[str] = list(MANIFEST["blueprints"])
+RUNTIMES: list[str] = list(MANIFEST["runtimes"])
+PYTHON_RUNTIMES: list[str] = [r for r in RUNTIMES if MANIFEST["runtimes"][r]["family"] == "python"]
+TYPESCRIPT_RUNTIMES: list[str] = [r for r in RUNTIMES if MANIFEST["runtimes"][r]["family"] == "typescript"]
+CALLBACK_BLUEPRINTS: set[str] = {b for b, entry in MANIFEST["blueprints"].items() if entry["has_callbacks"]}
+#: The requirement a project baked from this checkout gets when none is given.
+CHECKOUT_REQUIREMENT = f"cdk-durable @ {ROOT.as_uri()}"
 #: Every Python combination, readable ids: ``sam-python3.13-approval``.
 PYTHON_COMBOS: list[tuple[str, str, str]] = [
     (iac, runtime, blueprint) for iac in IACS for runtime in PYTHON_RUNTIMES for blueprint in BLUEPRINTS
@@ -40,18 +49,33 @@ def combo_id(combo: tuple[str, str, str]) -> str:
     return "-".join(combo)
 
 
-def bake(output_dir: Path, **extra_context: str) -> Path:
+def bake(output_dir: Path, template: Path = TEMPLATE, **extra_context: str) -> Path:
     """Generate a project into ``output_dir`` and return its directory."""
-    context = {"cdk_durable_requirement": f"cdk-durable @ {ROOT.as_uri()}", **extra_context}
     return Path(
         cookiecutter(
-            str(TEMPLATE),
+            str(template),
             no_input=True,
             output_dir=str(output_dir),
-            extra_context=context,
+            extra_context=extra_context,
             default_config=True,
         )
     )
+
+
+def assert_readme_names_its_commands(project: Path, iac: str, runtime: str) -> None:
+    """The generated README names the commands of its own IaC kind and runtime family, no other's."""
+    readme = (project / "README.md").read_text()
+    family = MANIFEST["runtimes"][runtime]["family"]
+
+    def commands(kind: dict[str, Any]) -> set[str]:
+        return {*kind["validate"], kind["deploy"], kind["destroy"]}
+
+    own = commands(MANIFEST["iac"][iac]) | set(MANIFEST["families"][family]["test"])
+    others = set().union(*(commands(k) for name, k in MANIFEST["iac"].items() if name != iac))
+    others |= set().union(*(set(f["test"]) for name, f in MANIFEST["families"].items() if name != family))
+    assert sorted(c for c in own if c not in readme) == [], "commands of its own the README misses"
+    assert sorted(c for c in others - own if c in readme) == [], "other kinds' commands in the README"
+    assert f"`{MANIFEST['families'][family]['handler']}`" in readme
 
 
 def load_hook(name: str) -> ModuleType:

@@ -10,7 +10,7 @@ import pytest
 from cdk_durable import _validation as v
 from cdk_durable import platform as p
 
-from .conftest import BLUEPRINTS, CONTEXT, IACS, load_hook
+from .conftest import CONTEXT, MANIFEST, RUNTIMES, load_hook
 
 pre = load_hook("pre_gen_project")
 post = load_hook("post_gen_project")
@@ -26,7 +26,7 @@ VALID = {
     "retention_days": "14",
     "log_retention_days": "30",
     "alias_name": "live",
-    "cdk_durable_requirement": "cdk-durable>=0.1.0",
+    "cdk_durable_requirement": "cdk-durable==0.1.0",
 }
 
 
@@ -44,17 +44,31 @@ def test_hook_bounds_equal_the_library():
     assert pre.DURABLE_RUNTIMES == p.DURABLE_RUNTIMES
 
 
-def test_hook_choices_equal_cookiecutter_json():
-    assert list(pre.IAC_CHOICES) == IACS
-    assert list(pre.BLUEPRINTS) == BLUEPRINTS
-    assert list(pre.TEMPLATE_RUNTIMES) == CONTEXT["runtime"]
-    assert set(pre.TEMPLATE_RUNTIMES) <= set(p.DURABLE_RUNTIMES)
+def test_manifest_runtimes_are_durable_runtimes():
+    assert set(RUNTIMES) <= set(p.DURABLE_RUNTIMES)
+    pre.check_manifest(MANIFEST)
+
+
+def test_a_manifest_runtime_that_is_not_durable_is_refused():
+    manifest = {**MANIFEST, "runtimes": {**MANIFEST["runtimes"], "python3.12": {"family": "python"}}}
+
+    with pytest.raises(pre.InputError, match=r"runtimes must be durable runtimes \(.*\), got python3.12"):
+        pre.check_manifest(manifest)
+
+
+def test_hook_takes_its_choices_from_the_manifest():
+    manifest = {**MANIFEST, "blueprints": {"hello": MANIFEST["blueprints"]["hello"]}}
+
+    assert pre.main({**VALID, "blueprint": "hello"}, manifest) == 0
+    with pytest.raises(pre.InputError, match="blueprint must be one of hello, got 'saga'"):
+        pre.validate({**VALID, "blueprint": "saga"}, manifest)
 
 
 def test_defaults_are_valid():
     defaults = {k: (val[0] if isinstance(val, list) else val) for k, val in CONTEXT.items()}
     defaults["project_slug"] = "durable-workflow"
-    pre.validate({k: defaults[k] for k in VALID})
+    defaults["cdk_durable_requirement"] = "cdk-durable @ file:///home/me/cdk-durable"
+    pre.validate({k: defaults[k] for k in VALID}, MANIFEST)
 
 
 def _library_accepts(check, *args, **kwargs) -> bool:
@@ -118,7 +132,7 @@ def test_alias_name_agrees_with_library(alias):
     ],
 )
 def test_error_names_the_input_and_the_allowed_values(field, value, expected, capsys):
-    assert pre.main({**VALID, field: value}) == 1
+    assert pre.main({**VALID, field: value}, MANIFEST) == 1
     err = capsys.readouterr().err
     assert err.count("\n") == 1, "one line"
     assert expected in err
@@ -126,7 +140,7 @@ def test_error_names_the_input_and_the_allowed_values(field, value, expected, ca
 
 
 def test_valid_inputs_exit_zero(capsys):
-    assert pre.main(VALID) == 0
+    assert pre.main(VALID, MANIFEST) == 0
     assert capsys.readouterr().err == ""
 
 
@@ -134,6 +148,21 @@ def test_rendered_hook_reads_every_value_through_tojson():
     source = (Path(pre.__file__)).read_text()
     reads = re.findall(r'json\.loads\(\s*r""" \{\{ cookiecutter\.(\w+) \| tojson \}\} """\s*\)', source)
     assert sorted(reads) == sorted(VALID)
+    assert 'MANIFEST = json.loads(r""" {{ manifest | tojson }} """)' in source
+
+
+@pytest.mark.parametrize(
+    "requirement",
+    [
+        "cdk-durable==0.1.0",
+        "cdk-durable @ file:///home/me/cdk-durable",
+        "cdk-durable @ file:///home/me/my%20dir/cdk_durable-0.1.0-py3-none-any.whl",
+        "cdk-durable @ git+https://github.com/me/cdk-durable@0123abc#subdirectory=pkg",
+        "cdk-durable[local]>=0.1,<0.2",
+    ],
+)
+def test_requirements_the_resolver_produces_are_accepted(requirement):
+    pre.check_requirement(requirement)
 
 
 # --- post-generation hook -------------------------------------------------------------------------
@@ -212,3 +241,15 @@ def test_post_gen_missing_blueprint_is_an_error(tmp_path):
 
     with pytest.raises(FileNotFoundError, match="fan-out"):
         post.main(root, iac="sam", runtime_family="python", blueprint="fan-out")
+
+
+def test_post_gen_removes_bytecode_an_installed_template_carries(tmp_path):
+    root = _staged_project(tmp_path)
+    for cache in ("_blueprints/python/hello/src/__pycache__", "_blueprints/python/_common/tests/__pycache__"):
+        (root / cache).mkdir(parents=True)
+        (root / cache / "app.cpython-311.pyc").write_bytes(b"\x00")
+
+    post.main(root, iac="sam", runtime_family="python", blueprint="hello")
+
+    assert not list(root.rglob("__pycache__"))
+    assert (root / "src/app.py").is_file()

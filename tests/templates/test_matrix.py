@@ -20,9 +20,13 @@ import yaml
 from tests.cfnlint_helper import assert_cfn_lint_clean
 
 from .conftest import (
+    CALLBACK_BLUEPRINTS,
+    CHECKOUT_REQUIREMENT,
+    MANIFEST,
     NODE_BIN,
     PYTHON,
     PYTHON_COMBOS,
+    assert_readme_names_its_commands,
     bake,
     combo_id,
     find_interpreter,
@@ -35,12 +39,7 @@ Combo = tuple[str, str, str]
 SAM_COMBOS = [c for c in PYTHON_COMBOS if c[0] == "sam"]
 CFN_COMBOS = [c for c in PYTHON_COMBOS if c[0] == "cloudformation"]
 CDK_COMBOS = [c for c in PYTHON_COMBOS if c[0] == "cdk"]
-CALLBACK_BLUEPRINTS = {"approval", "triage"}
-IAC_FILES = {
-    "sam": {"template.yaml"},
-    "cloudformation": {"template.yaml", "scripts/deploy.sh"},
-    "cdk": {"app.py", "cdk.json"},
-}
+IAC_FILES: dict[str, set[str]] = {iac: set(entry["files"]) for iac, entry in MANIFEST["iac"].items()}
 COMMON_FILES = {
     "Makefile",
     "README.md",
@@ -99,6 +98,9 @@ def test_renders_completely(baked, combo):
     other_iac = set().union(*IAC_FILES.values()) - IAC_FILES[iac]
     assert not other_iac & files
     assert runtime in (project / "Makefile").read_text()
+    assert_readme_names_its_commands(project, iac, runtime)
+    # Baked as from a clone, with no override: the project installs this checkout.
+    assert CHECKOUT_REQUIREMENT in (project / "requirements-dev.txt").read_text().splitlines()
 
 
 def _wiring(template: dict) -> None:

@@ -24,11 +24,25 @@ import yaml
 
 from tests.cfnlint_helper import assert_cfn_lint_clean
 
-from .conftest import BLUEPRINTS, CONTEXT, IACS, NODE_BIN, PYTHON, bake, combo_id, run, sam_cli, tool_env
-from .test_matrix import CALLBACK_BLUEPRINTS, IAC_FILES, _callback_statements, _CfnLoader, _wiring
+from .conftest import (
+    BLUEPRINTS,
+    CALLBACK_BLUEPRINTS,
+    CHECKOUT_REQUIREMENT,
+    IACS,
+    NODE_BIN,
+    PYTHON,
+    TYPESCRIPT_RUNTIMES,
+    assert_readme_names_its_commands,
+    bake,
+    combo_id,
+    run,
+    sam_cli,
+    tool_env,
+)
+from .test_matrix import IAC_FILES, _callback_statements, _CfnLoader, _wiring
 
 Combo = tuple[str, str, str]
-TS_RUNTIMES: list[str] = [r for r in CONTEXT["runtime"] if r.startswith("nodejs")]
+TS_RUNTIMES: list[str] = TYPESCRIPT_RUNTIMES
 TS_COMBOS: list[Combo] = [(iac, rt, bp) for iac in IACS for rt in TS_RUNTIMES for bp in BLUEPRINTS]
 PAIRS: list[tuple[str, str]] = [(rt, bp) for rt in TS_RUNTIMES for bp in BLUEPRINTS]
 SAM_COMBOS = [c for c in TS_COMBOS if c[0] == "sam"]
@@ -150,6 +164,9 @@ def test_renders_completely(projects: Projects, combo: Combo) -> None:
         for marker in ("{{", "{%", "cookiecutter."):
             assert marker not in text, f"{name} has unrendered {marker!r}"
     assert runtime in (project / "Makefile").read_text()
+    assert_readme_names_its_commands(project, iac, runtime)
+    requirements = (project / "requirements-dev.txt").read_text().splitlines()
+    assert (CHECKOUT_REQUIREMENT in requirements) == (iac == "cdk"), "only the CDK app needs cdk-durable"
     build_script = json.loads((project / "package.json").read_text())["scripts"]["build"]
     assert f"--target={esbuild_target(runtime)}" in build_script
 

@@ -75,7 +75,7 @@ def handler_code() -> lambda_.Code:
             local=LocalPipBundling(),
         ),
     )
-{%- else %}
+{%- elif cookiecutter.__runtime_family == "typescript" %}
 RUNTIME = lambda_.Runtime.{{ cookiecutter.runtime | upper | replace(".", "_") | replace("NODEJS", "NODEJS_") }}
 ESBUILD = SRC.parent / "node_modules" / ".bin" / "esbuild"
 
@@ -108,6 +108,7 @@ def handler_code() -> lambda_.Code:
             local=LocalEsbuildBundling(),
         ),
     )
+{%- else %}{{ unsupported("runtime family", cookiecutter.__runtime_family, "app.py") }}
 {%- endif %}
 
 
