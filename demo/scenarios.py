@@ -6,7 +6,8 @@ from ``demo/answers/``, printing each operation as it happens: the analysis step
 suspending on ``agent-review`` (and ``specialist-review``), resuming when the answer arrives, the
 parallel close-out. Exit status 1 if any scenario ends differently from what it expects.
 
-``python -m demo.scenarios escalation`` runs one scenario.
+``python -m demo.scenarios escalation`` runs one scenario. Each scenario's timeline page (the page of
+``cdk-durable diagnose --html``) is written to ``out/demo/<scenario>.html``.
 """
 
 from __future__ import annotations
@@ -24,6 +25,8 @@ from cdk_durable.local_run import LocalRunError, run_from_options
 
 DEMO_DIR = Path(__file__).resolve().parent
 HANDLER = DEMO_DIR / "handler" / "triage" / "app.py"
+#: Where ``make demo`` writes one timeline page per scenario (gitignored).
+PAGES_DIR = DEMO_DIR.parent / "out" / "demo"
 
 
 @dataclass(frozen=True)
@@ -61,12 +64,15 @@ def _relative(path: Path) -> str:
         return str(path)
 
 
-def run_scenario(scenario: Scenario, *, echo: Callable[[str], None] = click.echo) -> tuple[bool, str]:
-    """Run one scenario; return (as expected?, one-line outcome)."""
+def run_scenario(
+    scenario: Scenario, *, echo: Callable[[str], None] = click.echo, html: Path | None = None
+) -> tuple[bool, str]:
+    """Run one scenario; return (as expected?, one-line outcome). ``html``: write its timeline page."""
     report = run_from_options(
         f"{_relative(HANDLER)}:handler",
         f"@{_relative(scenario.event)}",
         answers_file=_relative(scenario.answers),
+        html_file=_relative(html) if html is not None else None,
         echo=echo,
     )
     outcome = report.result.get("status") if isinstance(report.result, dict) else None
@@ -88,11 +94,12 @@ def main(argv: list[str] | None = None) -> int:
     # The deterministic keyword analyzer: no Bedrock, no AWS credentials.
     os.environ["TRIAGE_ANALYZER"] = "local"
     results: list[tuple[Scenario, bool, str, float]] = []
+    PAGES_DIR.mkdir(parents=True, exist_ok=True)
     for scenario in selected:
         click.secho(f"\n=== scenario {scenario.name}: {scenario.description}", bold=True)
         started = time.perf_counter()
         try:
-            ok, outcome = run_scenario(scenario)
+            ok, outcome = run_scenario(scenario, html=PAGES_DIR / f"{scenario.name}.html")
         except LocalRunError as e:
             ok, outcome = False, f"error: {e}"
         results.append((scenario, ok, outcome, time.perf_counter() - started))
@@ -101,6 +108,7 @@ def main(argv: list[str] | None = None) -> int:
     for scenario, ok, outcome, seconds in results:
         mark = click.style("ok  ", fg="green") if ok else click.style("FAIL", fg="red")
         click.echo(f"  {mark} {scenario.name:<11} {outcome}  ({seconds:.2f} s)")
+    click.echo(f"\nTimeline pages (open in a browser): {_relative(PAGES_DIR)}/<scenario>.html")
     return 0 if all(ok for _, ok, _, _ in results) else 1
 
 

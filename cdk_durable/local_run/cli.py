@@ -97,6 +97,35 @@ def write_history(path: str, report: RunReport) -> None:
         raise LocalRunError(f"cannot write --history file {path}: {e.strerror}") from None
 
 
+def write_timeline(path: str, report: RunReport) -> None:
+    """The run's diagnosis as the timeline page of ``cdk-durable diagnose --html``.
+
+    "Now" is the run's last event (a finished local run has nothing open beyond it), so the page
+    depends only on the history, never on the wall clock.
+    """
+    from ..diagnose import diagnose_history, parse_timestamp, write_html
+
+    history = report.history_document()
+    events = history.get("Events") or []
+    if not events:
+        raise LocalRunError("--html: the run recorded no history events")
+    now = parse_timestamp(events[-1]["EventTimestamp"], where="--html")
+    try:
+        write_html(diagnose_history(history, now=now, source="cdk-durable run"), path)
+    except OSError as e:
+        raise LocalRunError(f"cannot write --html file {path}: {e.strerror or e}") from None
+
+
+def _check_html_path(path: str) -> None:
+    from .._history import DiagnoseInputError
+    from ..diagnose.cli import check_html_path
+
+    try:
+        check_html_path(path)
+    except DiagnoseInputError as e:
+        raise LocalRunError(str(e)) from None
+
+
 def run_from_options(
     target: str,
     event_value: str,
@@ -112,6 +141,7 @@ def run_from_options(
     answers_file: str | None = None,
     presets_file: str | None = None,
     history_file: str | None = None,
+    html_file: str | None = None,
     real_time: bool = False,
     interactive: bool = False,
     show_logs: bool = True,
@@ -119,6 +149,8 @@ def run_from_options(
     warn: Callable[[str], None] = lambda line: click.echo(f"Warning: {line}", err=True),
 ) -> RunReport:
     """What ``cdk-durable run`` does, callable from Python (``demo.scenarios`` uses it)."""
+    if html_file is not None:
+        _check_html_path(html_file)  # before any work, like diagnose --html
     answers = collect_answers(answers_file, callbacks, fail, timeout)
     presets = load_presets(presets_file) if presets_file else None
     event = load_event(event_value)
@@ -160,6 +192,9 @@ def run_from_options(
     if history_file:
         write_history(history_file, report)
         echo(f"\nHistory written to {history_file} (cdk-durable diagnose {history_file})")
+    if html_file:
+        write_timeline(html_file, report)
+        echo(f"Timeline page: {html_file}")
     return report
 
 
@@ -206,6 +241,9 @@ def run_from_options(
 @click.option("--presets", "presets_file", metavar="FILE", help="Prompt choices: JSON of name -> payload.")
 @click.option("--history", "history_file", metavar="FILE", help="Write the execution history (JSON) here.")
 @click.option(
+    "--html", "html_file", metavar="OUT.html", help="Write the timeline page (as diagnose --html) here."
+)
+@click.option(
     "--real-time", is_flag=True, help="Honour waits, retry delays and timeouts (default: skip them)."
 )
 @click.option(
@@ -228,6 +266,7 @@ def command(
     answers_file: str | None,
     presets_file: str | None,
     history_file: str | None,
+    html_file: str | None,
     real_time: bool,
     interactive: bool | None,
     show_logs: bool,
@@ -254,6 +293,7 @@ def command(
             answers_file=answers_file,
             presets_file=presets_file,
             history_file=history_file,
+            html_file=html_file,
             real_time=real_time,
             interactive=sys.stdin.isatty() if interactive is None else interactive,
             show_logs=show_logs,

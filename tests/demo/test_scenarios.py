@@ -4,16 +4,22 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import subprocess
+from pathlib import Path
 
 import pytest
 
 from demo import scenarios
 from demo.scenarios import SCENARIOS, Scenario, main
 
+DEFAULT_PAGES_DIR = scenarios.PAGES_DIR  # before the fixture below points it elsewhere
+
 
 @pytest.fixture(autouse=True)
-def _root(monkeypatch: pytest.MonkeyPatch) -> None:
+def _root(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.chdir(scenarios.DEMO_DIR.parent)
+    # pages go to a temporary folder here; the default folder has its own test below
+    monkeypatch.setattr(scenarios, "PAGES_DIR", tmp_path / "pages")
     monkeypatch.delenv("REVIEW_TOPIC_ARN", raising=False)
     monkeypatch.setenv("TRIAGE_ANALYZER", "local")  # main() sets it too; this restores it afterwards
 
@@ -27,6 +33,21 @@ def test_all_three_scenarios_end_as_expected(capsys: pytest.CaptureFixture[str])
     # the lifecycle is visible: suspended on a callback, answered, resumed to the close-out
     assert out.count("waiting for callback") == 4  # agent x3 + specialist x1
     assert "answer   specialist-review <- succeed" in out
+    # and each scenario's timeline page is written and named
+    for name in ("standard", "escalation", "rejection"):
+        page = scenarios.PAGES_DIR / f"{name}.html"
+        assert page.read_text().startswith("<!DOCTYPE html>") and "agent-review" in page.read_text()
+        assert f"Timeline page: {page}" in out
+
+
+def test_make_demo_writes_its_pages_to_the_gitignored_out_folder() -> None:
+    # The un-overridden default: <repo>/out/demo, which git ignores
+    root = scenarios.DEMO_DIR.parent
+    assert root / "out" / "demo" == DEFAULT_PAGES_DIR
+    ignored = subprocess.run(
+        ["git", "-C", str(root), "check-ignore", "-q", "out/demo/standard.html"], check=False
+    )
+    assert ignored.returncode == 0
 
 
 def test_scenario_files_exist_and_are_valid_json() -> None:
