@@ -144,3 +144,26 @@ def test_cdk_app_retains_versions_and_has_an_operator_role(
     }
     assert actions == expected
     assert "OperatorRoleArn" in template["Outputs"]
+
+
+@pytest.mark.skipif(not SAM_PYTHON.exists(), reason="needs the SAM CLI venv: run `make tools-sam`")
+def test_sam_publishes_a_new_version_when_only_the_durable_config_changes(
+    baked: Callable[[Combo], Path], tmp_path: Path
+) -> None:
+    # Given a generated SAM project and a copy whose only change is the DurableConfig execution
+    # timeout (a version freezes its configuration, so the alias must move to a new version)
+    project = baked(("sam", "hello"))
+    source = (project / "template.yaml").read_text()
+    assert "AutoPublishAliasAllProperties: true" in source
+    changed = source.replace("ExecutionTimeout: !Ref ExecutionTimeoutSeconds", "ExecutionTimeout: 3600")
+    assert changed != source
+    (tmp_path / "template.yaml").write_text(changed)
+    env = {**tool_env(), "AWS_DEFAULT_REGION": "us-east-1"}
+
+    def version_id(folder: Path) -> str:
+        proc = run([str(SAM_PYTHON), "-c", TRANSLATE_SAM, str(folder / "template.yaml")], cwd=folder, env=env)
+        [(logical_id, _)] = _versions(json.loads(proc.stdout)).items()
+        return logical_id
+
+    # When both are transformed, Then each gets its own version (the old one is retained)
+    assert version_id(project) != version_id(tmp_path)
