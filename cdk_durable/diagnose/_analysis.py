@@ -369,6 +369,23 @@ def find_problems(diagnosis: Diagnosis, history: History) -> list[Finding]:
         elif op.kind == "ChainedInvoke" and op.status in ("FAILED", "TIMED_OUT", "STOPPED"):
             findings.append(_failed_invoke(op))
 
+    if history.invocation_errors:
+        errors = history.invocation_errors
+        kinds = sorted({str(e.type or e.message or "unknown error") for e in errors})
+        findings.append(
+            Finding(
+                C.INVOCATION_FAILED.code,
+                "warning",
+                f"{plural(len(errors), 'invocation')} ended with an error and the execution was invoked "
+                f"again ({', '.join(kinds)}); last: {errors[-1]}",
+                (
+                    "Read the function's logs for those invocations: Runtime.ExitError means the process "
+                    "ended (out of memory, os._exit, a crash in native code).",
+                    "The execution replays from its checkpoints: only code outside steps ran again.",
+                ),
+            )
+        )
+
     if status == "TIMED_OUT":
         waiting = [e.operation.label for e in diagnosis.timeline if e.open]
         what = f"; still open: {', '.join(repr(w) for w in waiting)}" if waiting else ""

@@ -76,6 +76,18 @@ INVOKE_FAILED: Final = _code(
     "a chained invoke (`context.invoke`) failed, timed out or was stopped",
     "diagnose the child execution",
 )
+INVOCATION_FAILED: Final = _code(
+    "invocation-failed",
+    Severity.WARNING,
+    (
+        "an invocation ended with an error (`InvocationCompleted` with `Error`, e.g. "
+        "`Runtime.ExitError` when the process crashed) and Lambda invoked the execution again"
+    ),
+    (
+        "read the error and the function's logs (memory, timeout, `os._exit`, native crashes); the "
+        "execution replays from its checkpoints, so only work outside steps repeats"
+    ),
+)
 EXECUTION_FAILED: Final = _code(
     "execution-failed",
     Severity.ERROR,
@@ -167,6 +179,7 @@ CODES: Final[tuple[RuleInfo, ...]] = (
     STEP_FAILED,
     STEP_RETRYING,
     INVOKE_FAILED,
+    INVOCATION_FAILED,
     EXECUTION_FAILED,
     EXECUTION_TIMED_OUT,
     EXECUTION_TIMEOUT_NEAR,

@@ -116,6 +116,14 @@ def test_a_crash_is_a_runtime_exit_error_then_the_execution_replays(tmp_path: Pa
     assert [e.type for e in errors] == ["Runtime.ExitError"]
     # "before" was checkpointed once and replayed, not run again.
     assert [e["Name"] for e in events if e["EventType"] == "StepSucceeded"] == ["before", "after"]
+    # And diagnose names the failed invocation (the execution itself succeeded)
+    document = json.loads(history.read_text())
+    now = parse_timestamp(document["Events"][-1]["EventTimestamp"], where="test")
+    findings = {f.code: f for f in diagnose_history(document, now=now).findings}
+    assert set(findings) == {"invocation-failed", "succeeded"}
+    assert findings["invocation-failed"].message.startswith(
+        "1 invocation ended with an error and the execution was invoked again (Runtime.ExitError)"
+    )
 
 
 def test_a_handler_that_always_crashes_fails_the_execution_after_lambdas_retries(tmp_path: Path) -> None:
