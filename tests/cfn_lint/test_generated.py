@@ -40,9 +40,11 @@ def test_generated_template_has_no_durable_finding(tmp_path: Path, combo: tuple[
 def test_generated_makefile_validate_runs_the_plugin(tmp_path: Path, iac: str, runtime: str) -> None:
     project = bake(tmp_path, iac=iac, runtime=runtime, blueprint="hello")
 
-    # -n: the commands make would run, as the user's `make validate` runs them.
+    # -n: the commands make would run, as the user's `make validate` runs them (with the SAM CLI,
+    # which the SAM recipe checks for, on PATH).
+    sam_bin = Path(__file__).resolve().parents[2] / ".venv-sam" / "bin"
     proc = subprocess.run(
-        ["make", "-n", "validate", f"PYTHON={PYTHON}"],
+        ["make", "-n", "validate", f"PYTHON={PYTHON}", f"SAM={sam_bin / 'sam'}"],
         cwd=project,
         capture_output=True,
         text=True,

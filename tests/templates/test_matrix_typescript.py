@@ -166,7 +166,9 @@ def test_renders_completely(projects: Projects, combo: Combo) -> None:
     assert runtime in (project / "Makefile").read_text()
     assert_readme_names_its_commands(project, iac, runtime)
     requirements = (project / "requirements-dev.txt").read_text().splitlines()
-    assert (CHECKOUT_REQUIREMENT in requirements) == (iac == "cdk"), "only the CDK app needs cdk-durable"
+    # every kind needs cdk-durable: the construct (CDK) or the durable cfn-lint rules (SAM, CloudFormation)
+    assert CHECKOUT_REQUIREMENT in requirements
+    assert ("aws-sam-translator>=1.106" in requirements) == (iac == "sam"), "the rules read SAM through it"
     build_script = json.loads((project / "package.json").read_text())["scripts"]["build"]
     assert f"--target={esbuild_target(runtime)}" in build_script
 

@@ -50,7 +50,8 @@ NODE_LINE = "node not found: install Node.js 22 or later (https://nodejs.org/en/
 
 
 def test_sam_validate_without_the_sam_cli(projects, tmp_path):
-    line = one_line(make(projects("sam", "python3.13"), [tmp_path], "validate"))
+    # (PYTHON= given: the IaC tools' environment exists, only the SAM CLI is missing)
+    line = one_line(make(projects("sam", "python3.13"), [tmp_path], "validate", f"PYTHON={PYTHON}"))
 
     assert SAM_LINE in line and "or set SAM=/path/to/sam" in line
 
@@ -61,10 +62,15 @@ def test_sam_validate_with_the_sam_cli_gets_past_the_check(projects):
         [ROOT / ".venv-sam" / "bin", Path("/usr/bin"), Path("/bin")],
         "-n",
         "validate",
+        f"PYTHON={PYTHON}",
     )
 
     assert proc.returncode == 0, proc.stderr
-    assert proc.stdout.splitlines()[:2] == ["sam validate --lint", "sam build"]
+    assert proc.stdout.splitlines()[:3] == [
+        "sam validate --lint",
+        f"{PYTHON.parent}/cfn-lint template.yaml -a cdk_durable.cfn_lint",
+        "sam build",
+    ]
 
 
 def test_cdk_validate_without_node(projects, tmp_path):
