@@ -17,16 +17,20 @@ from cfnlint.api import ManualArgs, lint
 GLOBAL_IGNORES: dict[str, str] = {}
 
 
+def template_text(template: Mapping[str, Any] | str | Path) -> str:
+    """A template as the text cfn-lint's API reads: a file, YAML/JSON text, or a parsed template."""
+    if isinstance(template, Path):
+        return template.read_text()
+    if isinstance(template, str):
+        return template
+    return json.dumps(template)
+
+
 def cfn_lint(
     template: Mapping[str, Any] | str | Path, *, ignore: Mapping[str, str] | None = None
 ) -> list[str]:
     """Return cfn-lint's errors and warnings as ``RULE: message (path)`` strings."""
-    if isinstance(template, Path):
-        text = template.read_text()
-    elif isinstance(template, str):
-        text = template
-    else:
-        text = json.dumps(template)
+    text = template_text(template)
     ignored = {**GLOBAL_IGNORES, **(ignore or {})}
     matches = lint(text, config=ManualArgs(regions=["us-east-1"], ignore_checks=list(ignored)))
     return [f"{m.rule.id}: {m.message} ({_where(m)})" for m in matches if m.rule.id[0] in ("E", "W")]

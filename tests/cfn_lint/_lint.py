@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -10,6 +9,7 @@ from typing import Any
 from cfnlint.api import ManualArgs, lint
 
 from cdk_durable.checks import RULES_BY_CFN_LINT_ID
+from tests.cfnlint_helper import template_text
 
 MODULE = "cdk_durable.cfn_lint"
 
@@ -18,12 +18,7 @@ def durable_matches(
     template: Mapping[str, Any] | str | Path, *, ignore_checks: Sequence[str] = ()
 ) -> list[Any]:
     """cfn-lint's matches of the durable rules only (its own rules run too, and are left out)."""
-    if isinstance(template, Path):
-        text = template.read_text()
-    elif isinstance(template, str):
-        text = template
-    else:
-        text = json.dumps(template)
+    text = template_text(template)
     config = ManualArgs(regions=["us-east-1"], append_rules=[MODULE], ignore_checks=list(ignore_checks))
     return [
         m for m in lint(text, config=config) if m.rule.id in RULES_BY_CFN_LINT_ID or "durable" in m.message

@@ -98,13 +98,13 @@ def _tracking_checkpoint():
                 parent_id=update.parent_id,
                 name=update.name,
                 sub_type=update.sub_type,
-                start_timestamp=datetime.now(UTC),
+                start_timestamp=datetime.now(UTC),  # ok-clock: vendored SDK test, lint data only (never collected)
             )
             if update.action is OperationAction.SUCCEED:
                 operations[update.operation_id] = replace(
                     base,
                     status=OperationStatus.SUCCEEDED,
-                    end_timestamp=datetime.now(UTC),
+                    end_timestamp=datetime.now(UTC),  # ok-clock: vendored SDK test, lint data only (never collected)
                     step_details=(
                         StepDetails(result=update.payload, attempt=1)
                         if update.operation_type is OperationType.STEP
