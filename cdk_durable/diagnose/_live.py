@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from typing import Any
 
@@ -36,6 +37,8 @@ def lambda_client(*, region: str | None, profile: str | None) -> Any:
             "live mode needs boto3: pip install 'cdk-durable[local]', or pass the history JSON as a file"
         ) from None
     try:
+        # AWS_REGION as well as botocore's AWS_DEFAULT_REGION (the SDKs and AWS CLI v2 read both).
+        region = region or os.environ.get("AWS_REGION") or None
         session = boto3.Session(profile_name=profile, region_name=region)
     except botocore.exceptions.ProfileNotFound as exc:
         raise DiagnoseInputError(f"--profile: {exc}") from None

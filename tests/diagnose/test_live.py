@@ -16,7 +16,7 @@ from click.testing import CliRunner, Result
 from cdk_durable.cli import main
 from cdk_durable.diagnose import DiagnoseInputError, parse_timestamp
 from cdk_durable.diagnose import cli as diagnose_cli
-from cdk_durable.diagnose._live import split_function
+from cdk_durable.diagnose._live import lambda_client, split_function
 
 from . import _fixtures as fx
 
@@ -199,6 +199,19 @@ def test_no_region_is_one_clear_error(monkeypatch: pytest.MonkeyPatch) -> None:
         result.stderr
         == "cdk-durable diagnose: no AWS region for live mode: pass --region or set AWS_REGION\n"
     )
+
+
+@pytest.mark.usefixtures("no_credentials")
+def test_aws_region_alone_names_the_region(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Given only AWS_REGION (what Lambda, the SDKs and AWS CLI v2 set), as the region error advises
+    monkeypatch.delenv("AWS_DEFAULT_REGION", raising=False)
+    monkeypatch.setenv("AWS_REGION", "eu-central-1")
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "test")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "test")
+    # Then the live client uses it
+    assert lambda_client(region=None, profile=None).meta.region_name == "eu-central-1"
+    # And --region still wins
+    assert lambda_client(region="us-west-2", profile=None).meta.region_name == "us-west-2"
 
 
 @pytest.mark.parametrize(
