@@ -24,6 +24,8 @@ RETENTION_MAX_DAYS: Final = 90
 RETENTION_DEFAULT_DAYS: Final = 14
 #: A single Lambda invocation (the per-invocation ``Timeout``) never exceeds 15 minutes.
 INVOCATION_TIMEOUT_MAX_SECONDS: Final = 15 * 60
+#: A function's ``Timeout`` when its template gives none (seconds per invocation).
+INVOCATION_TIMEOUT_DEFAULT_SECONDS: Final = 3
 #: Event source mappings invoke synchronously: the whole execution must fit in 15 minutes.
 SYNC_INVOCATION_MAX_SECONDS: Final = 15 * 60
 #: Waits and retry delays.

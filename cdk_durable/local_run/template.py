@@ -318,6 +318,7 @@ def load_template_functions(path: Path, *, region: str) -> TemplateFunctions:
         durable_config = props.get("DurableConfig")
         timeout = durable_config.get("ExecutionTimeout") if isinstance(durable_config, dict) else None
         memory = props.get("MemorySize")
+        invocation_timeout = props.get("Timeout")
         result.functions[logical_id] = FunctionSpec(
             name=names[logical_id],
             handler=spec_handler,
@@ -328,6 +329,7 @@ def load_template_functions(path: Path, *, region: str) -> TemplateFunctions:
             memory_size=int(memory) if isinstance(memory, int | float) else 128,
             runtime=str(runtime),
             aliases=_aliases(resources, logical_id, props),
+            timeout_seconds=int(invocation_timeout) if isinstance(invocation_timeout, int | float) else None,
         )
     return result
 

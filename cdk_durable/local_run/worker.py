@@ -26,7 +26,7 @@ import subprocess
 import sys
 import threading
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import IO, Any
 
@@ -60,6 +60,20 @@ RuntimeExitError.__module__ = "Runtime"
 RuntimeExitError.__qualname__ = "ExitError"
 
 
+class InvocationTimeoutError(Exception):
+    """The invocation ran past the function's timeout and its process was stopped."""
+
+
+# Lambda records a timed-out invocation as ``Sandbox.Timedout``.
+InvocationTimeoutError.__module__ = "Sandbox"
+InvocationTimeoutError.__qualname__ = "Timedout"
+
+
+def timeout_message(request_id: str, seconds: float) -> str:
+    """Lambda's words for a timed-out invocation."""
+    return f"RequestId: {request_id} Error: Task timed out after {seconds:.2f} seconds"
+
+
 class WorkerStartError(Exception):
     """The worker could not load the handler (the message says why)."""
 
@@ -88,6 +102,38 @@ def remote_error(error_type: str | None, message: str | None) -> Exception:
 # --- parent side --------------------------------------------------------------------------------------
 
 
+class Terminated(BaseException):
+    """``run``/``serve`` got SIGTERM or SIGHUP: unwind (closing every worker) and exit."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+    @property
+    def signal_name(self) -> str:
+        return signal.Signals(self.signum).name
+
+
+@contextlib.contextmanager
+def exit_on_signals() -> Iterator[None]:
+    """While inside, SIGTERM and SIGHUP raise :class:`Terminated` in the main thread, so the
+    ``finally`` blocks that stop worker processes run (SIGINT already raises ``KeyboardInterrupt``).
+    A worker whose parent dies by SIGKILL stops itself (see :func:`_die_with_parent`)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def handle(signum: int, frame: Any) -> None:
+        raise Terminated(signum)
+
+    saved = {sig: signal.signal(sig, handle) for sig in (signal.SIGTERM, signal.SIGHUP)}
+    try:
+        yield
+    finally:
+        for sig, previous in saved.items():
+            signal.signal(sig, previous)
+
+
 class _Worker:
     def __init__(self, name: str, init: Mapping[str, Any], env: Mapping[str, str], cwd: Path) -> None:
         self.name = name.split("|", 1)[0]  # the pool keys workers by name|handler|code dir
@@ -97,6 +143,7 @@ class _Worker:
             stdout=subprocess.PIPE,
             env=dict(env),
             cwd=str(cwd),
+            start_new_session=True,  # its own process group: stopping it stops its children too
         )
         assert self.process.stdin is not None and self.process.stdout is not None
         self._in: IO[bytes] = self.process.stdout
@@ -120,17 +167,56 @@ class _Worker:
     def alive(self) -> bool:
         return self.process.poll() is None
 
+    def kill(self) -> None:
+        """Stop the worker and every process it started (its process group)."""
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(self.process.pid, signal.SIGKILL)
+        with contextlib.suppress(ProcessLookupError):
+            self.process.kill()
+
     def request(
         self,
         message: Any,
         serve: Callable[[str, tuple[Any, ...]], Any],
         on_log: Callable[[str, str], None] | None,
+        timeout: float | None = None,
     ) -> Any:
-        """Send one invocation; answer its service calls with ``serve`` until the handler returns."""
+        """Send one invocation; answer its service calls with ``serve`` until the handler returns.
+
+        Past ``timeout`` seconds the worker is killed and :class:`InvocationTimeoutError` raised.
+        """
         if on_log is not None:
             for level, line in self._init_logs:
                 on_log(level, line)
         self._init_logs = []
+        request_id = str(uuid.uuid4())
+        timed_out = threading.Event()
+        timer: threading.Timer | None = None
+        if timeout is not None:
+
+            def expire() -> None:
+                timed_out.set()
+                self.kill()
+
+            timer = threading.Timer(timeout, expire)
+            timer.daemon = True
+            timer.start()
+        try:
+            return self._exchange(message, serve, on_log)
+        except RuntimeExitError:
+            if timed_out.is_set():
+                raise InvocationTimeoutError(timeout_message(request_id, timeout or 0)) from None
+            raise
+        finally:
+            if timer is not None:
+                timer.cancel()
+
+    def _exchange(
+        self,
+        message: Any,
+        serve: Callable[[str, tuple[Any, ...]], Any],
+        on_log: Callable[[str, str], None] | None,
+    ) -> Any:
         try:
             _send(self._out, message)
             while True:
@@ -162,8 +248,9 @@ class _Worker:
             try:
                 self.process.wait(timeout=2)
             except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+                pass
+        self.kill()  # whatever it started goes with it
+        self.process.wait()
         for stream in (self._in, self._out):
             with contextlib.suppress(OSError):
                 stream.close()
@@ -201,6 +288,7 @@ class WorkerPool:
         message: Any,
         serve: Callable[[str, tuple[Any, ...]], Any],
         on_log: Callable[[str, str], None] | None,
+        timeout: float | None = None,
     ) -> Any:
         with self._lock:
             idle = self._idle.setdefault(name, [])
@@ -212,8 +300,8 @@ class WorkerPool:
             with self._lock:
                 self._all.append(worker)
         try:
-            result = worker.request(message, serve, on_log)
-        except RuntimeExitError:
+            result = worker.request(message, serve, on_log, timeout)
+        except (RuntimeExitError, InvocationTimeoutError):
             worker.close()
             raise
         with self._lock:
@@ -302,8 +390,30 @@ def _error_type(error: BaseException) -> str:
     return cls.__qualname__ if cls.__module__ == "builtins" else f"{cls.__module__}.{cls.__qualname__}"
 
 
+def _die_with_parent() -> None:
+    """When the parent (``run``/``serve``) dies, even by SIGKILL, this worker and its children go too."""
+    with contextlib.suppress(Exception):
+        signal.signal(signal.SIGTERM, lambda signum, frame: _kill_own_group())
+        signal.signal(signal.SIGHUP, lambda signum, frame: _kill_own_group())
+    if sys.platform.startswith("linux"):
+        with contextlib.suppress(Exception):
+            import ctypes
+
+            pr_set_pdeathsig = 1
+            ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGTERM)
+    if os.getppid() == 1:  # the parent died before the line above
+        _kill_own_group()
+
+
+def _kill_own_group() -> None:
+    with contextlib.suppress(Exception):
+        os.killpg(os.getpgid(0), signal.SIGKILL)
+    os._exit(1)
+
+
 def main() -> None:
     """The worker process: load the handler, then run invocations until told to exit."""
+    _die_with_parent()
     inp = os.fdopen(os.dup(0), "rb")
     out = os.fdopen(os.dup(1), "wb")
     os.dup2(os.open(os.devnull, os.O_RDONLY), 0)

@@ -1,0 +1,37 @@
+"""Workflows the serve tests drive: a step, a wait, a callback, a chained invoke, a plain function."""
+
+import time
+
+from aws_durable_execution_sdk_python import DurableContext, durable_execution
+from aws_durable_execution_sdk_python.config import Duration
+
+
+@durable_execution
+def approval(event: dict, context: DurableContext) -> dict:
+    total = context.step(lambda _: sum(event.get("items", [])), name="total")
+    context.wait(Duration.from_seconds(event.get("wait", 60)), name="cool-off")
+    verdict = context.wait_for_callback(lambda callback_id, _: None, name="review")
+    return {"total": total, "verdict": verdict}
+
+
+@durable_execution
+def waits(event: dict, context: DurableContext) -> dict:
+    count = context.step(lambda _: event.get("n", 1) + 1, name="count")
+    context.wait(Duration.from_seconds(event.get("wait", 2)), name="pause")
+    return {"count": count}
+
+
+@durable_execution
+def chain(event: dict, context: DurableContext) -> dict:
+    taxed = context.invoke("tax:$LATEST", {"amount": event.get("amount", 10)}, name="tax")
+    return {"taxed": taxed}
+
+
+def tax(event: dict, context: object) -> dict:
+    return {"amount": event["amount"], "tax": round(event["amount"] * 0.2, 2)}
+
+
+@durable_execution
+def spin(event: dict, context: DurableContext) -> dict:
+    while True:
+        time.sleep(0.05)
