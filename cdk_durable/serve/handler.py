@@ -35,6 +35,7 @@ _CONTROL = re.compile(r"^/2025-12-01/durable-executions/([^/]+)(/pause|/resume)?
 _FUNCTION_ARN = re.compile(
     r"^(?:arn:aws[a-zA-Z-]*:lambda:[a-z0-9-]+:)?(?:\d{12}:)?(?:function:)?([a-zA-Z0-9_-]{1,64})(?::([a-zA-Z0-9$_-]+))?$"
 )
+_LIST = re.compile(r"^/2025-12-01/functions/([^/]+)/durable-executions/?$")
 _QUALIFIER = re.compile(r"^(\$LATEST|[0-9]+|[a-zA-Z0-9_-]{1,128})$")
 INVOCATION_MARKER_HEADER = "X-Dex-Handler-Invoke"
 _server_log = logging.getLogger("aws_durable_execution_sdk_python_testing.web.server")
@@ -46,6 +47,12 @@ class ApiError(Exception):
     def __init__(self, status: int, kind: str, message: str, **extra: Any) -> None:
         super().__init__(message)
         self.status, self.kind, self.message, self.extra = status, kind, message, extra
+
+
+def _timestamp(value: Any) -> Any:
+    if hasattr(value, "timestamp"):
+        return value.timestamp()
+    raise TypeError(f"not JSON: {value!r}")
 
 
 def parse_function_name(raw: str, qualifier: str | None) -> tuple[str, str | None]:
@@ -119,6 +126,10 @@ class ServeRequestHandler(RequestHandler):
         except Exception as e:  # a bug here: one line, an AWS ServiceException
             self.send_api_error(ApiError(500, "ServiceException", f"{type(e).__name__}: {e}"))
             return
+        if method == "GET" and _LIST.match(path) and "Statuses=" in self.path:
+            # botocore sends Statuses (repeatable); the emulator reads one StatusFilter
+            self._list_by_statuses(unquote(_LIST.match(path).group(1)))  # type: ignore[union-attr]
+            return
         level = _server_log.level
         _server_log.setLevel(logging.CRITICAL)  # the emulator logs a traceback per error response
         try:
@@ -183,6 +194,22 @@ class ServeRequestHandler(RequestHandler):
 
     def log_message(self, format_string: str, *args: Any) -> None:
         """No access log (errors get their own line)."""
+
+    def _list_by_statuses(self, function: str) -> None:
+        query = parse_qs(urlparse(self.path).query)
+        name, _ = parse_function_name(function, None)
+        items: list[dict[str, Any]] = []
+        for status in dict.fromkeys(query.get("Statuses", [])):
+            response = self.service.executor.list_executions_by_function(
+                function_name=name,
+                execution_name=(query.get("DurableExecutionName") or [None])[0],
+                status_filter=status,
+                max_items=1000,
+            )
+            items.extend(response.to_dict().get("DurableExecutions", []))
+        items.sort(key=lambda item: item.get("StartTimestamp") or 0)
+        body = json.dumps({"DurableExecutions": items}, default=_timestamp).encode("utf-8")
+        self.send_bytes(200, body)
 
     # --- Invoke -------------------------------------------------------------------------------------
 

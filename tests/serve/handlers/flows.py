@@ -14,9 +14,19 @@ def approval(event: dict, context: DurableContext) -> dict:
     return {"total": total, "verdict": verdict}
 
 
+def _mark(path: str | None, name: str) -> None:
+    if path:
+        with open(path, "a") as f:
+            f.write(name + "\n")
+
+
 @durable_execution
 def waits(event: dict, context: DurableContext) -> dict:
-    count = context.step(lambda _: event.get("n", 1) + 1, name="count")
+    def count(_: object) -> int:
+        _mark(event.get("marks"), "count")
+        return event.get("n", 1) + 1
+
+    count = context.step(count, name="count")
     context.wait(Duration.from_seconds(event.get("wait", 2)), name="pause")
     return {"count": count}
 
