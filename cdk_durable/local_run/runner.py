@@ -73,7 +73,7 @@ AskFunction = Callable[[Operation], CallbackAnswer | None]
 
 @dataclass(frozen=True)
 class Crash:
-    """An invocation whose process ended (Lambda's ``Runtime.ExitError``) or timed out (``Sandbox.Timedout``)."""
+    """An invocation whose process ended (``Runtime.ExitError``) or timed out (``Sandbox.Timedout``)."""
 
     function: str
     message: str
@@ -180,7 +180,7 @@ class _Functions:
             raise LocalRunError(str(e)) from None
 
     def timeout_of(self, spec: FunctionSpec) -> int:
-        """Seconds one invocation of ``spec`` may take: ``--timeout``, else its ``Timeout``, else Lambda's 3."""
+        """Seconds one invocation of ``spec`` may take (see :func:`invocation_timeout_of`)."""
         return invocation_timeout_of(spec, self.invocation_timeout)
 
     def durable(self, spec: FunctionSpec) -> Callable[..., Any]:
@@ -593,7 +593,8 @@ def run_handler(
     timeout; one without a timeout is a :class:`LocalRunError`. After the run, an answer name no
     callback used is an error too (a typo would otherwise go unnoticed). ``on_event(operation,
     builder)`` is called for each operation change as it is read; ``on_suspend(n)`` when
-    invocation ``n`` ends with the execution still running. ``wall_timeout`` bounds real time. Each invocation may take ``invocation_timeout_seconds``
+    invocation ``n`` ends with the execution still running. ``wall_timeout`` bounds real time.
+    Each invocation may take ``invocation_timeout_seconds``
     (else the function's ``Timeout``, else 3 s): past it the worker is killed and the invocation fails
     as Lambda's ``Sandbox.Timedout``.
     """

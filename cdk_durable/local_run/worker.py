@@ -245,10 +245,8 @@ class _Worker:
         if self.alive():
             with contextlib.suppress(OSError, BrokenPipeError):
                 _send(self._out, ("exit",))
-            try:
+            with contextlib.suppress(subprocess.TimeoutExpired):
                 self.process.wait(timeout=2)
-            except subprocess.TimeoutExpired:
-                pass
         self.kill()  # whatever it started goes with it
         self.process.wait()
         for stream in (self._in, self._out):

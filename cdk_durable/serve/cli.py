@@ -107,7 +107,8 @@ def command(
             log(f"Warning: {warning}")
         if host is not None and host != LOOPBACK:
             log(
-                f"Warning: listening on {host}: anyone who can reach it can start executions and answer callbacks"
+                f"Warning: listening on {host}: anyone who can reach it can start executions "
+                "and answer callbacks"
             )
         service = Service(
             specs,

@@ -202,7 +202,7 @@ class ServeRequestHandler(RequestHandler):
         for status in dict.fromkeys(query.get("Statuses", [])):
             response = self.service.executor.list_executions_by_function(
                 function_name=name,
-                execution_name=(query.get("DurableExecutionName") or [None])[0],
+                execution_name=next(iter(query.get("DurableExecutionName", [])), None),
                 status_filter=status,
                 max_items=1000,
             )
@@ -225,7 +225,7 @@ class ServeRequestHandler(RequestHandler):
 
     def _invoke(self, raw_name: str) -> None:
         query = parse_qs(urlparse(self.path).query)
-        name, qualifier = parse_function_name(raw_name, (query.get("Qualifier") or [None])[0])
+        name, qualifier = parse_function_name(raw_name, next(iter(query.get("Qualifier", [])), None))
         body = self._read_body()
         spec = self._spec(name)
         invoked_as = f"{name}:{qualifier}" if qualifier else name
