@@ -3,7 +3,6 @@
 - :mod:`.service` - AWS's emulator (the testing SDK's ``WebRunner``: routes, executor, stores) plus
   the Lambda side: each invocation in a worker process with Lambda's environment and timeout
 - :mod:`.handler` - HTTP: Lambda ``Invoke``, the calls the emulator lacks, then the emulator's routes
-- :mod:`.console` - the browser console at ``/``
 - :mod:`.cli` - the click :data:`command`
 """
 

@@ -94,7 +94,7 @@ def command(
     """Serve durable functions locally with AWS's Lambda and durable-execution API.
 
     Point AWS SDKs and the AWS CLI at it with --endpoint-url http://127.0.0.1:PORT or
-    AWS_ENDPOINT_URL_LAMBDA. The console is at the same address. Exit status: 0 when stopped
+    AWS_ENDPOINT_URL_LAMBDA. Exit status: 0 when stopped
     (Ctrl-C, SIGTERM), 1 for a bad input.
     """
 
@@ -122,13 +122,13 @@ def command(
         )
         with exit_on_signals():
             try:
-                service.check_handlers()
                 try:
                     service.start()
                 except OSError as e:
                     raise LocalRunError(
                         f"--port {port}: cannot listen on {host or LOOPBACK}:{port}: {e.strerror}"
                     ) from None
+                service.check_handlers()
                 for arn in service.resume():
                     log(f"resumed execution {arn}")
                 names = ", ".join(
@@ -136,7 +136,6 @@ def command(
                 )
                 log(f"cdk-durable serve: {service.url}  functions: {names}")
                 log(f"  aws lambda invoke --endpoint-url {service.url} --function-name NAME:$LATEST ...")
-                log(f"  console: {service.url}/")
                 service.serve_forever()
             finally:
                 service.close()

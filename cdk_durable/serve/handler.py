@@ -5,7 +5,6 @@
   idempotency, ``X-Amz-Durable-Execution-Arn`` in the answer) or runs a plain function; the
   emulator's own handler invocations (marked ``X-Dex-Handler-Invoke: true``) run the handler once.
 - Pause, resume and delete answer a clear error (the emulator has no such operations).
-- ``/`` and ``/console/...``: the console (:mod:`.console`).
 - Every other path: the emulator's router (durable API, checkpoint API, ``/health``).
 
 Errors are AWS's JSON error shape with ``X-Amzn-ErrorType``, so botocore raises the named exception;
@@ -110,16 +109,6 @@ class ServeRequestHandler(RequestHandler):
                     f"{action} is not supported by cdk-durable serve (AWS's local emulator has no "
                     "pause, resume or delete); use StopDurableExecution to end an execution",
                 )
-            if method == "GET" and (path == "/" or path.startswith("/console")):
-                from .console import handle_console
-
-                handle_console(self, method)
-                return
-            if method == "POST" and path.startswith("/console/"):
-                from .console import handle_console
-
-                handle_console(self, method)
-                return
         except ApiError as e:
             self.send_api_error(e)
             return

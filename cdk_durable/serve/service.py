@@ -44,7 +44,7 @@ class InvocationResult:
 
 
 class Service:
-    """One local endpoint: Lambda ``Invoke`` + the durable API + the checkpoint API (+ the console)."""
+    """One local endpoint: Lambda ``Invoke`` + the durable API + the checkpoint API ."""
 
     def __init__(
         self,
@@ -206,7 +206,7 @@ class Service:
     # --- invocations in worker processes -----------------------------------------------------------
 
     def _environment(self, spec: FunctionSpec) -> dict[str, str]:
-        day = time.strftime("%Y/%m/%d", time.gmtime())  # ok-clock: a log stream name, as Lambda forms it
+        day = _sdk.now(self._web).strftime("%Y/%m/%d")  # the log stream name, as Lambda forms it
         env = {
             **os.environ,
             **lambda_environment(spec, region=self.region, day=day, stream_id=uuid.uuid4().hex),
@@ -218,7 +218,8 @@ class Service:
         return env
 
     def check_handlers(self) -> None:
-        """Load every handler once now, so a bad one is reported at start and not at its first invoke."""
+        """Load every handler once (after :meth:`start`), so a bad one is reported at start and not
+        at its first invoke."""
         for spec in self.functions.values():
             try:
                 self.pool.start(self._key(spec), self._init(spec), self._environment(spec), self.cwd)

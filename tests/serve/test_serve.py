@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from botocore.exceptions import ClientError
 
-from .conftest import BOUND, FLOWS, wait_until
+from .conftest import BOUND, FLOWS, free_port, wait_until
 
 APPROVAL = f"approval={FLOWS}:approval"
 TAX = f"tax={FLOWS}:tax,plain"
@@ -322,3 +322,26 @@ def test_stop_ends_a_running_execution(serve: Any) -> None:
     _callback_id(client, arn)
     client.stop_durable_execution(DurableExecutionArn=arn)
     assert _finished(client, arn)["Status"] == "STOPPED"
+
+
+def test_a_handler_that_does_not_load_is_one_line_and_exit_1(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [
+            str(Path(sys.executable).parent / "cdk-durable"),
+            "serve",
+            "--port",
+            str(free_port()),
+            "--function",
+            "x=nope.py:handler",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=BOUND,
+        cwd=tmp_path,
+    )
+    assert result.returncode == 1
+    assert (
+        result.stderr.startswith("Error: ")
+        and "nope.py" in result.stderr
+        and "Traceback" not in result.stderr
+    )
