@@ -38,6 +38,8 @@ MAX_OPERATIONS_PER_EXECUTION: Final = 3_000
 MAX_STORAGE_WRITTEN_BYTES: Final = 100 * 1024 * 1024
 #: The SDK checkpoints larger step results through a different path above this size.
 CHECKPOINT_PAYLOAD_THRESHOLD_BYTES: Final = 256 * 1024
+#: The largest payload one operation update of a checkpoint may carry (botocore: OperationPayload max).
+OPERATION_PAYLOAD_MAX_BYTES: Final = 6 * 1024 * 1024
 #: Invocation payload limits (async ``Event`` invocation / synchronous).
 ASYNC_PAYLOAD_MAX_BYTES: Final = 1024 * 1024
 SYNC_PAYLOAD_MAX_BYTES: Final = 6 * 1024 * 1024

@@ -42,7 +42,11 @@ from .._history import (
     open_callbacks,
     parse_history,
 )
-from ..platform import INVOCATION_TIMEOUT_DEFAULT_SECONDS, INVOCATION_TIMEOUT_MAX_SECONDS
+from ..platform import (
+    INVOCATION_TIMEOUT_DEFAULT_SECONDS,
+    INVOCATION_TIMEOUT_MAX_SECONDS,
+    OPERATION_PAYLOAD_MAX_BYTES,
+)
 from . import _sdk
 from .answers import AnswerScript, CallbackAnswer
 from .inputs import (
@@ -134,6 +138,23 @@ def invocation_timeout_of(spec: FunctionSpec, override: int | None = None) -> in
     return min(seconds, INVOCATION_TIMEOUT_MAX_SECONDS)
 
 
+def check_checkpoint_size(updates: Sequence[tuple[str, str | None]]) -> None:
+    """Refuse a checkpoint as Lambda's API does when one update's payload is over its limit.
+
+    ``updates`` are (operation id, payload). The durable SDK then fails the invocation, as in Lambda.
+    """
+    from aws_durable_execution_sdk_python_testing.exceptions import InvalidParameterValueException
+
+    for operation_id, payload in updates:
+        size = len(payload.encode("utf-8")) if payload else 0
+        if size > OPERATION_PAYLOAD_MAX_BYTES:
+            raise InvalidParameterValueException(
+                f"1 validation error detected: Value at 'updates.{operation_id}.payload' failed to satisfy "
+                f"constraint: Member must have length less than or equal to {OPERATION_PAYLOAD_MAX_BYTES} "
+                f"(it is {size} bytes)"
+            )
+
+
 def _pool_key(spec: FunctionSpec) -> str:
     """Workers are per function *and* handler (two functions may share a name stem)."""
     return f"{spec.name}|{spec.handler}|{spec.code_dir or ''}"
@@ -200,6 +221,9 @@ class _Functions:
 
             def serve(method: str, args: tuple[Any, ...]) -> Any:
                 positional, keywords = args
+                if method == "checkpoint":
+                    updates = keywords.get("updates", positional[2] if len(positional) > 2 else [])
+                    check_checkpoint_size([(u.operation_id, u.payload) for u in updates])
                 return getattr(service, method)(*positional, **keywords)
 
             started = _sdk.now(runner)

@@ -111,3 +111,19 @@ def test_workers_and_their_children_never_outlive_run(tmp_path: Path, sig: int) 
         if process.poll() is None:
             process.kill()
             process.wait()
+
+
+@pytest.mark.slow  # a 6 MB step result, invoked until the executor gives up
+def test_a_step_result_over_the_checkpoint_limit_fails_the_execution_as_lambdas_api_refuses_it() -> None:
+    from cdk_durable.platform import OPERATION_PAYLOAD_MAX_BYTES
+
+    spec = FunctionSpec(name="big", handler=f"{HYGIENE}:big", timeout_seconds=60)
+    report = run_handler(spec, {"size": OPERATION_PAYLOAD_MAX_BYTES + 1}, wall_timeout=BOUND * 2)
+    assert report.status == "FAILED"
+    assert report.error is not None and "less than or equal to 6291456" in report.error["message"]
+
+
+def test_a_step_result_under_the_limit_is_checkpointed() -> None:
+    spec = FunctionSpec(name="big", handler=f"{HYGIENE}:big", timeout_seconds=60)
+    report = run_handler(spec, {"size": 300 * 1024}, wall_timeout=BOUND * 2)
+    assert report.status == "SUCCEEDED" and report.result == {"size": 300 * 1024}

@@ -21,3 +21,9 @@ def spawn(event: dict, context: DurableContext) -> dict:
         f.write(f"{os.getpid()} {child.pid}\n")
     while True:
         time.sleep(0.05)
+
+
+@durable_execution
+def big(event: dict, context: DurableContext) -> dict:
+    text = context.step(lambda _: "x" * event["size"], name="big")
+    return {"size": len(text)}
