@@ -135,6 +135,7 @@ def command(
                     f"{s.name} ({'durable' if s.durable else 'plain'})" for s in service.functions.values()
                 )
                 log(f"cdk-durable serve: {service.url}  functions: {names}")
+                log(f"  console: {service.url}/")
                 log(f"  aws lambda invoke --endpoint-url {service.url} --function-name NAME:$LATEST ...")
                 service.serve_forever()
             finally:

@@ -4,6 +4,7 @@
   invoke starts a durable execution (``Event``/``RequestResponse``, ``X-Amz-Durable-Execution-Name``
   idempotency, ``X-Amz-Durable-Execution-Arn`` in the answer) or runs a plain function; the
   emulator's own handler invocations (marked ``X-Dex-Handler-Invoke: true``) run the handler once.
+- ``/`` and ``/console/...``: the console (:mod:`.console`).
 - Pause, resume and delete answer a clear error (the emulator has no such operations).
 - Every other path: the emulator's router (durable API, checkpoint API, ``/health``).
 
@@ -118,6 +119,14 @@ class ServeRequestHandler(RequestHandler):
         if method == "GET" and _LIST.match(path) and "Statuses=" in self.path:
             # botocore sends Statuses (repeatable); the emulator reads one StatusFilter
             self._list_by_statuses(unquote(_LIST.match(path).group(1)))  # type: ignore[union-attr]
+            return
+        if path == "/" or path.startswith("/console/"):
+            from .console import handle_console
+
+            try:
+                handle_console(self, method)
+            except Exception as e:  # one line, never a traceback
+                self.send_api_error(ApiError(500, "ServiceException", f"console: {type(e).__name__}: {e}"))
             return
         level = _server_log.level
         _server_log.setLevel(logging.CRITICAL)  # the emulator logs a traceback per error response

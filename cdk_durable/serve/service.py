@@ -14,6 +14,7 @@ import dataclasses
 import json
 import logging
 import os
+import secrets
 import threading
 import time
 import uuid
@@ -69,6 +70,8 @@ class Service:
         self.cwd = Path.cwd()
         self.start_lock = threading.Lock()  # one execution per name: look up and start atomically
         self._web: Any = None
+        #: Every console form carries it: a page on another site cannot post to the console.
+        self.console_token = secrets.token_urlsafe(24)
         self._server: Any = None
 
     @property
@@ -150,6 +153,11 @@ class Service:
             self._web.stop()
 
     # --- executions --------------------------------------------------------------------------------
+
+    @property
+    def web_runner(self) -> Any:
+        """The testing SDK's ``WebRunner`` this service is built on."""
+        return self._web
 
     @property
     def executor(self) -> Any:
