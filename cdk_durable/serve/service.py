@@ -31,6 +31,8 @@ from ..platform import INVOCATION_TIMEOUT_MAX_SECONDS, SYNC_INVOCATION_MAX_SECON
 
 DEFAULT_PORT = 9014
 DEFAULT_EXECUTION_TIMEOUT_SECONDS = 86_400
+#: Seconds the emulator waits for an invocation beyond the function's timeout (a worker's start-up).
+EMULATOR_TIMEOUT_HEADROOM_SECONDS = 60
 #: The sqlite file under ``--state DIR``.
 STATE_FILE = "executions.db"
 _SDK_LOGGERS = ("aws_durable_execution_sdk_python", "aws_durable_execution_sdk_python_testing")
@@ -109,7 +111,10 @@ class Service:
             local_runner_region=self.region,
             store_type=store_type,
             store_path=store_path,
-            invocation_timeout_seconds=min(longest, INVOCATION_TIMEOUT_MAX_SECONDS),
+            # The worker enforces each function's own timeout from the moment its handler starts (as
+            # Lambda does, init excluded); the emulator's bound is only a safety net above it.
+            invocation_timeout_seconds=min(longest, INVOCATION_TIMEOUT_MAX_SECONDS)
+            + EMULATOR_TIMEOUT_HEADROOM_SECONDS,
             skip_time=self.skip_time,
             function_configs=FunctionConfigs.from_dict(configs),
         )

@@ -45,3 +45,11 @@ def tax(event: dict, context: object) -> dict:
 def spin(event: dict, context: DurableContext) -> dict:
     while True:
         time.sleep(0.05)
+
+
+@durable_execution
+def load(event: dict, context: DurableContext) -> dict:
+    """The load workflow (tests and bench/serve_load.py): a step, a callback, a step."""
+    doubled = context.step(lambda _: event["n"] * 2, name="double")
+    answer = context.wait_for_callback(lambda callback_id, _: None, name="approve")
+    return context.step(lambda _: {"n": event["n"], "doubled": doubled, "answer": answer}, name="finish")
