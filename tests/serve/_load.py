@@ -22,7 +22,9 @@ class LoadResult:
     seconds: float = 0.0
 
 
-def drive(client: Any, count: int, *, bound: float, clock: Callable[[], float], threads: int = 16) -> LoadResult:
+def drive(
+    client: Any, count: int, *, bound: float, clock: Callable[[], float], threads: int = 16
+) -> LoadResult:
     """Start ``count`` executions, answer each callback as it appears, wait for all of them."""
     out = LoadResult()
     started = time.monotonic()
@@ -47,11 +49,15 @@ def drive(client: Any, count: int, *, bound: float, clock: Callable[[], float], 
             if n not in sent:
                 events = client.get_durable_execution_history(DurableExecutionArn=arn)["Events"]
                 ids = [
-                    e["CallbackStartedDetails"]["CallbackId"] for e in events if e["EventType"] == "CallbackStarted"
+                    e["CallbackStartedDetails"]["CallbackId"]
+                    for e in events
+                    if e["EventType"] == "CallbackStarted"
                 ]
                 if ids:
                     sent[n] = clock()
-                    client.send_durable_execution_callback_success(CallbackId=ids[0], Result=json.dumps(f"ok-{n}"))
+                    client.send_durable_execution_callback_success(
+                        CallbackId=ids[0], Result=json.dumps(f"ok-{n}")
+                    )
                 continue
             execution = client.get_durable_execution(DurableExecutionArn=arn)
             if execution["Status"] != "RUNNING":
