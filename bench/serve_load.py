@@ -133,7 +133,7 @@ def bench_in_process(count: int) -> dict[str, Any]:
         arns = [runner.run_async(input=json.dumps({"n": n}), execution_timeout=3600) for n in range(count)]
         results = {}
         for n, arn in enumerate(arns):
-            callback_id = runner.wait_for_callback(arn, name="approve")
+            callback_id = runner.wait_for_callback(arn)
             sent = time.monotonic()
             runner.send_callback_success(callback_id, result=json.dumps(f"ok-{n}").encode())
             result = runner.wait_for_result(arn, timeout=300)
@@ -149,6 +149,8 @@ def main() -> None:
     parser.add_argument("--count", type=int, default=200)
     args = parser.parse_args()
     served = bench_serve(args.count)
+    p50 = statistics.median(served["resume"]) * 1000
+    print(f"serve: {args.count / served['seconds']:.1f}/s, p50 {p50:.0f} ms", flush=True)
     local = bench_in_process(args.count)
     print(f"{args.count} executions (step, callback answered through the API, step); all results checked")
     print(f"{'':<34} {'throughput/s':>12} {'p50 ms':>9} {'p95 ms':>9} {'total s':>8}")

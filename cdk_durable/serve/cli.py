@@ -37,7 +37,8 @@ def resolve_serve_functions(
         specs.extend(found.functions.values())
     specs.extend(parse_function_option(value) for value in functions)
     if not specs:
-        raise LocalRunError("nothing to serve: pass --template PATH or --function NAME=HANDLER")
+        why = "; ".join(warnings) if warnings else "pass --template PATH or --function NAME=HANDLER"
+        raise LocalRunError(f"nothing to serve: {why}")
     seen: set[str] = set()
     for spec in specs:
         if spec.name in seen:
