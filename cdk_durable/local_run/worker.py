@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import json
 import logging
 import os
 import pickle
@@ -254,6 +255,107 @@ class _Worker:
                 stream.close()
 
 
+class _NodeWorker(_Worker):
+    """A Node.js worker (``node_worker.mjs``): the same life as a Python worker, JSON lines on its pipes."""
+
+    MARK = b"\x1eCDKD "
+
+    def __init__(self, name: str, init: Mapping[str, Any], env: Mapping[str, str], cwd: Path) -> None:
+        self.name = name.split("|", 1)[0]
+        script = Path(__file__).with_name("node_worker.mjs")
+        self.process = subprocess.Popen(
+            [init["node"], str(script), init["module"], init["export"]],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            env=dict(env),
+            cwd=str(cwd),
+            start_new_session=True,
+        )
+        assert self.process.stdin is not None and self.process.stdout is not None
+        self._in = self.process.stdout
+        self._out = self.process.stdin
+        self._init_logs = []
+        while True:
+            reply = self._next(None)
+            if reply is None:
+                raise WorkerStartError(
+                    f"the Node.js worker for function {self.name!r} ended while loading its handler "
+                    f"({exit_description(self.process.wait())})"
+                )
+            if reply["kind"] == "log":
+                self._init_logs.append((reply["level"], reply["line"]))
+            elif reply["kind"] == "error":
+                self.process.wait()
+                raise WorkerStartError(reply["message"])
+            else:
+                return
+
+    def _next(self, on_log: Callable[[str, str], None] | None) -> Any:
+        """The next protocol message (other stdout lines go to ``on_log``); ``None`` at the end."""
+        while True:
+            line = self._in.readline()
+            if not line:
+                return None
+            if line.startswith(self.MARK):
+                return json.loads(line[len(self.MARK) :])
+            if on_log is not None:
+                on_log("stdout", line.decode("utf-8", "replace").rstrip("\n"))
+
+    def _exchange(
+        self,
+        message: Any,
+        serve: Callable[[str, tuple[Any, ...]], Any],
+        on_log: Callable[[str, str], None] | None,
+    ) -> Any:
+        _, _kind, event, context = message
+        fields = {
+            "functionName": getattr(context, "function_name", self.name),
+            "functionVersion": getattr(context, "function_version", "$LATEST"),
+            "invokedFunctionArn": getattr(context, "invoked_function_arn", ""),
+            "awsRequestId": getattr(context, "aws_request_id", str(uuid.uuid4())),
+            "memoryLimitInMB": os.environ.get("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "128"),
+            "logGroupName": f"/aws/lambda/{self.name}",
+            "logStreamName": "local",
+            "timeoutMillis": int(getattr(context, "timeout_millis", 900_000)),
+        }
+        try:
+            self._out.write(json.dumps({"event": event, "context": fields}).encode("utf-8") + b"\n")
+            self._out.flush()
+            while True:
+                reply = self._next(on_log)
+                if reply is None:
+                    raise EOFError
+                if reply["kind"] == "log":
+                    if on_log is not None:
+                        on_log(reply["level"], reply["line"])
+                elif reply["kind"] == "result":
+                    return reply["value"]
+                elif reply["kind"] == "raised":
+                    raise remote_error(reply["type"], reply["message"])
+        except (EOFError, BrokenPipeError, OSError):
+            returncode = self.process.wait()
+            raise RuntimeExitError(
+                f"RequestId: {uuid.uuid4()} Error: Runtime exited with error: {exit_description(returncode)}"
+            ) from None
+
+    def close(self) -> None:
+        with contextlib.suppress(OSError, BrokenPipeError):
+            self._out.close()  # the worker's loop ends with its stdin
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            self.process.wait(timeout=2)
+        self.kill()
+        self.process.wait()
+        with contextlib.suppress(OSError):
+            self._in.close()
+
+
+def _start_worker(name: str, init: Mapping[str, Any], env: Mapping[str, str], cwd: Path) -> _Worker:
+    """A Python worker, or a Node.js one when ``init["runtime"]`` is ``node``."""
+    if init.get("runtime") == "node":
+        return _NodeWorker(name, init, env, cwd)
+    return _Worker(name, init, env, cwd)
+
+
 def _picklable(error: Exception) -> Exception:
     try:
         pickle.loads(pickle.dumps(error))
@@ -272,7 +374,7 @@ class WorkerPool:
 
     def start(self, name: str, init: Mapping[str, Any], env: Mapping[str, str], cwd: Path) -> None:
         """Start a worker now (so a bad handler is reported before the run starts)."""
-        worker = _Worker(name, init, env, cwd)
+        worker = _start_worker(name, init, env, cwd)
         with self._lock:
             self._all.append(worker)
             self._idle.setdefault(name, []).append(worker)
@@ -294,7 +396,7 @@ class WorkerPool:
             if worker is not None:
                 idle.remove(worker)
         if worker is None:
-            worker = _Worker(name, init, env, cwd)
+            worker = _start_worker(name, init, env, cwd)
             with self._lock:
                 self._all.append(worker)
         try:

@@ -25,6 +25,7 @@ from typing import Any
 
 from ..local_run import _sdk
 from ..local_run.inputs import LOCAL_ACCOUNT_ID, FunctionSpec, LocalRunError, lambda_environment
+from ..local_run.node import is_node_handler, node_init
 from ..local_run.runner import invocation_timeout_of
 from ..local_run.worker import InvocationTimeoutError, RuntimeExitError, WorkerPool, WorkerStartError
 from ..platform import INVOCATION_TIMEOUT_MAX_SECONDS, SYNC_INVOCATION_MAX_SECONDS
@@ -72,6 +73,7 @@ class Service:
         self.cwd = Path.cwd()
         self.start_lock = threading.Lock()  # one execution per name: look up and start atomically
         self._web: Any = None
+        self._node_inits: dict[str, dict[str, Any]] = {}
         #: Every console form carries it: a page on another site cannot post to the console.
         self.console_token = secrets.token_urlsafe(24)
         self._server: Any = None
@@ -243,6 +245,11 @@ class Service:
         return f"{spec.name}|{spec.handler}|{spec.code_dir or ''}"
 
     def _init(self, spec: FunctionSpec) -> dict[str, Any]:
+        if is_node_handler(spec.handler):
+            found = self._node_inits.get(spec.name)
+            if found is None:
+                found = self._node_inits[spec.name] = node_init(spec, self.cwd)
+            return found
         return {
             "handler": spec.handler,
             "code_dir": str(spec.code_dir) if spec.code_dir else None,
