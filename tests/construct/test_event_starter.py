@@ -11,7 +11,7 @@ import pytest
 from aws_cdk import aws_events as events
 from aws_cdk import aws_eventsv2 as eventsv2
 from aws_cdk import aws_sqs as sqs
-from aws_cdk.assertions import Annotations, Match
+from aws_cdk.assertions import Annotations, Match, Template
 
 from cdk_durable import ApiStarter, DurableChecks, ExecutionName
 from cdk_durable._validation import DurableValidationError
@@ -110,6 +110,23 @@ def test_the_role_may_invoke_the_alias_and_send_to_the_dead_letter_queue_only(st
         "Service": "events.amazonaws.com"
     }
     assert _subscriber(template)["InvokeConfiguration"]["RoleArn"] == {"Fn::GetAtt": [role_id, "Arn"]}
+
+
+def test_it_adds_the_subscriber_a_role_and_its_policy() -> None:
+    def types(stack: cdk.Stack) -> list[str]:
+        return sorted(r["Type"] for r in Template.from_stack(stack).to_json()["Resources"].values())
+
+    base = new_stack()
+    durable(base)
+    with_starter = new_stack()
+    durable(with_starter).add_event_starter(
+        "OnOrder", bus=BUS_ARN, execution_name=ExecutionName.from_body_field("detail.orderId")
+    )
+    added = types(with_starter)
+    for t in types(base):
+        added.remove(t)
+
+    assert added == ["AWS::EventsV2::Subscriber", "AWS::IAM::Policy", "AWS::IAM::Role"]
 
 
 def test_an_event_pattern_struct_a_bus_arn_and_a_jsonata_name() -> None:
