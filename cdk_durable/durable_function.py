@@ -662,6 +662,8 @@ class DurableFunction(Construct):
             v.check_sync_event_source(seconds, source=f"event source {type(source).__name__}")
         self.alias.add_event_source(source)
 
+    # --- Events: named starts from an EventBridge Custom Event Bus, status-change rules ------------------
+
     def add_event_starter(self, id: str, **props: Any) -> Any:
         """Start a named execution per event on an EventBridge Custom Event Bus (an
         ``AWS::EventsV2::Subscriber`` on the alias): ``bus=`` (``aws_eventsv2.CfnEventBus`` or its ARN),
@@ -672,8 +674,6 @@ class DurableFunction(Construct):
         from .event_starter import EventStarter  # the module imports this one
 
         return EventStarter(self, id, target=self, **props)
-
-    # --- Status events -----------------------------------------------------------------------------------
 
     def on_status_change(
         self,

@@ -144,7 +144,7 @@ class EventStarter(Construct):
             description=description,
             invoke_configuration=eventsv2.CfnSubscriber.InvokeConfigurationProperty(
                 role_arn=self.role.role_arn,
-                target_arn=target.function_arn,
+                target_arn=target.function.function_arn,  # unqualified; Qualifier names the alias
                 lambda_parameters=eventsv2.CfnSubscriber.LambdaParametersProperty(
                     invocation_type="EVENT",
                     qualifier=target.alias.alias_name,

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+from pathlib import Path
 from typing import Any
 
 import airspeed
@@ -140,3 +141,18 @@ def test_a_template_that_fills_the_64_characters_exactly_is_accepted() -> None:
 
     assert evaluate_event(name, {"id": "y"}) == "x" * 63 + "y"
     assert name.json_schema_leaf()[0] == 1
+
+
+def test_every_example_in_the_docs_builds_a_name() -> None:
+    # docs/starters.md prints one ExecutionName per line: each must construct exactly as printed.
+    page = (Path(__file__).resolve().parents[2] / "docs" / "starters.md").read_text()
+    section = page.split("## Where the name comes from", 1)[1]
+    block = section.split("```python\n", 1)[1].split("```", 1)[0]
+    assert block.startswith("from cdk_durable import ExecutionName\n")
+
+    examples = [
+        line.split("#")[0].strip() for line in block.splitlines() if line.startswith("ExecutionName.")
+    ]
+    assert len(examples) == 6
+    for example in examples:
+        assert isinstance(eval(example, {"ExecutionName": ExecutionName}), ExecutionName)
