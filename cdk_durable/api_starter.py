@@ -116,6 +116,11 @@ class ApiStarter(Construct):
             raise v.DurableValidationError(
                 f"ApiStarter path must be a resource path like 'orders' or 'v1/orders', got {path!r}"
             )
+        if rest_api is not None and not isinstance(getattr(rest_api, "rest_api_id", None), str):
+            raise v.DurableValidationError(
+                f"ApiStarter rest_api must be an apigateway REST API (RestApi, SpecRestApi or "
+                f"RestApi.from_rest_api_attributes(...)), got {type(rest_api).__name__}"
+            )
         if authorization_type is not None and not isinstance(authorization_type, apigw.AuthorizationType):
             raise v.DurableValidationError(
                 "ApiStarter authorization_type must be an apigateway.AuthorizationType (IAM, NONE, COGNITO, "

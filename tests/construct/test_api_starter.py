@@ -68,7 +68,7 @@ def body_api() -> Any:
         target=fn,
         execution_name=ExecutionName.from_body_field("order.id"),
         rest_api=api,
-        path="v1/orders",
+        path="/v1/orders/",  # slashes around the path are ignored
     )
     return stack, fn, starter, synth_linted(stack)
 
@@ -368,6 +368,7 @@ def _bad(**props: Any) -> None:
         ({"path": ""}, r"path must be a resource path like 'orders'"),
         ({"path": "/"}, r"path must be a resource path"),
         ({"authorization_type": "NONE"}, r"authorization_type must be an apigateway.AuthorizationType"),
+        ({"rest_api": "abc123"}, r"rest_api must be an apigateway REST API .* got str$"),
     ],
 )
 def test_bad_props_are_refused_with_one_line(props: dict[str, Any], message: str) -> None:
