@@ -37,22 +37,25 @@ def node_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
             timeout=600,
         )
     work = tmp_path_factory.mktemp("node")
-    for source in FIXTURE.glob("*.*s"):
+    for source in [*FIXTURE.glob("*.*s"), FIXTURE / "template.yaml"]:
         shutil.copy(source, work / source.name)
     (work / "node_modules").symlink_to(project / "node_modules")
     return work
 
 
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["--function", "approval=approval.mjs:handler", "--function", "tax=tax.ts:handler"],
+        ["--template", "template.yaml"],  # SAM nodejs22.x functions (esbuild EntryPoints for the TS one)
+    ],
+    ids=["function-options", "template"],
+)
 def test_js_and_typescript_handlers_checkpoint_over_http(
-    node_project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    node_project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, args: list[str]
 ) -> None:
     port = free_port()
-    served = Served(
-        port,
-        tmp_path / "serve.log",
-        ["--skip-time", "--function", "approval=approval.mjs:handler", "--function", "tax=tax.ts:handler"],
-        cwd=node_project,
-    )
+    served = Served(port, tmp_path / "serve.log", ["--skip-time", *args], cwd=node_project)
     monkeypatch.setenv("PATH", f"{NODE_22}{os.pathsep}{os.environ['PATH']}")
     try:
         served.start()
