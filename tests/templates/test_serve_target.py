@@ -1,4 +1,4 @@
-"""A generated Python project's ``make serve``: its functions on ``cdk-durable serve``, driven by boto3."""
+"""A generated project's ``make serve``: its functions on ``cdk-durable serve``, driven by boto3."""
 
 from __future__ import annotations
 
@@ -17,9 +17,12 @@ from .conftest import PYTHON, bake, tool_env
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("iac", ["sam", "cloudformation", "cdk"])
-def test_make_serve_runs_the_projects_workflow(tmp_path: Path, iac: str) -> None:
-    project = bake(tmp_path, iac=iac, runtime="python3.13", blueprint="hello")
+@pytest.mark.parametrize(
+    ("iac", "runtime"),
+    [("sam", "python3.13"), ("cloudformation", "python3.13"), ("cdk", "python3.13"), ("sam", "nodejs22.x")],
+)
+def test_make_serve_runs_the_projects_workflow(tmp_path: Path, iac: str, runtime: str) -> None:
+    project = bake(tmp_path, iac=iac, runtime=runtime, blueprint="hello")
     port = free_port()
     log = tmp_path / "serve.log"
     with log.open("wb") as handle:
@@ -32,7 +35,7 @@ def test_make_serve_runs_the_projects_workflow(tmp_path: Path, iac: str) -> None
             start_new_session=True,  # make and the service: one process group, stopped together
         )
     try:
-        deadline = time.monotonic() + BOUND
+        deadline = time.monotonic() + BOUND * 5  # a TypeScript project runs npm ci first
         while "cdk-durable serve: http" not in log.read_text():
             assert process.poll() is None and time.monotonic() < deadline, log.read_text()
             time.sleep(0.05)
