@@ -222,6 +222,26 @@ def rearm_execution(web_runner: Any, execution_arn: str) -> None:
     _attr(ex, "_invoke_execution")(execution_arn)
 
 
+#: The emulator's request-handler methods ``serve``'s handler overrides: ``_handle_request(method)``
+#: (routing; ``serve`` handles Lambda's side first, then hands the request on) and
+#: ``_send_response(response)`` (``serve`` adds ``X-Amzn-ErrorType`` and one log line per error).
+REQUEST_HANDLER_HOOKS = ("_handle_request", "_send_response")
+
+
+def request_handler_base() -> type:
+    """The emulator's ``RequestHandler``, checked to still have the hooks ``serve`` overrides."""
+    from aws_durable_execution_sdk_python_testing.web.server import RequestHandler
+
+    for name in REQUEST_HANDLER_HOOKS:
+        _attr(RequestHandler, name)
+    return RequestHandler
+
+
+def emulator_handle(request_handler: Any, method: str) -> None:
+    """Let the emulator's router answer ``request_handler``'s request."""
+    _attr(request_handler_base(), "_handle_request")(request_handler, method)
+
+
 def completion_event(web_runner: Any, execution_arn: str) -> Any:
     """The event set when the execution completes (``None`` if the executor has none)."""
     return _attr(executor(web_runner), "_completion_events").get(execution_arn)

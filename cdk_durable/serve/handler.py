@@ -22,8 +22,7 @@ import uuid
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs, unquote, urlparse
 
-from aws_durable_execution_sdk_python_testing.web.server import RequestHandler
-
+from ..local_run import _sdk
 from ..platform import EXECUTION_NAME_PATTERN
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -78,7 +77,7 @@ def parse_function_name(raw: str, qualifier: str | None) -> tuple[str, str | Non
     return name, found
 
 
-class ServeRequestHandler(RequestHandler):
+class ServeRequestHandler(_sdk.request_handler_base()):  # type: ignore[misc]
     """The emulator's request handler with the Lambda side in front of it."""
 
     protocol_version = "HTTP/1.1"
@@ -131,7 +130,7 @@ class ServeRequestHandler(RequestHandler):
         level = _server_log.level
         _server_log.setLevel(logging.CRITICAL)  # the emulator logs a traceback per error response
         try:
-            super()._handle_request(method)
+            _sdk.emulator_handle(self, method)
         finally:
             _server_log.setLevel(level)
 

@@ -78,6 +78,11 @@ def test_handler_swap_retry_backoff_and_clock_wrap(runner: Any) -> None:
     assert _sdk.store(runner).list_all() == []
 
 
+def test_the_request_handler_hooks_serve_overrides_exist() -> None:
+    base = _sdk.request_handler_base()
+    assert all(callable(getattr(base, name)) for name in _sdk.REQUEST_HANDLER_HOOKS)
+
+
 def test_a_missing_internal_is_named() -> None:
     with pytest.raises(_sdk.SdkChangedError, match="'_executor'"):
         _sdk.executor(object())
