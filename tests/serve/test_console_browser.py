@@ -49,11 +49,13 @@ def test_console_lists_filters_answers_a_callback_and_stops(serve: Any) -> None:
         assert sorted(names) == ["review-1", "review-2", "w-1"]
         Select(browser.find_element(By.NAME, "function")).select_by_value("waits")
         browser.find_element(By.CSS_SELECTOR, "#filter button").click()
+        wait_until(lambda: "function=waits" in browser.current_url, "the function filter")
         rows = browser.find_elements(By.CSS_SELECTOR, "#executions tbody tr")
         assert [r.find_element(By.CSS_SELECTOR, "td").text for r in rows] == ["w-1"]
         Select(browser.find_element(By.NAME, "function")).select_by_value("")
         Select(browser.find_element(By.NAME, "status")).select_by_visible_text("RUNNING")
         browser.find_element(By.CSS_SELECTOR, "#filter button").click()
+        wait_until(lambda: "status=RUNNING" in browser.current_url, "the status filter")
         running = sorted(a.text for a in browser.find_elements(By.CSS_SELECTOR, "#executions tbody a"))
         assert running == ["review-1", "review-2"]
 
