@@ -15,6 +15,7 @@ import json
 import logging
 import os
 import secrets
+import tempfile
 import threading
 import time
 import uuid
@@ -74,6 +75,7 @@ class Service:
         self.start_lock = threading.Lock()  # one execution per name: look up and start atomically
         self._web: Any = None
         self._node_inits: dict[str, dict[str, Any]] = {}
+        self._bundles: tempfile.TemporaryDirectory[str] | None = None
         #: Every console form carries it: a page on another site cannot post to the console.
         self.console_token = secrets.token_urlsafe(24)
         self._server: Any = None
@@ -158,6 +160,8 @@ class Service:
         self.pool.close()
         if self._web is not None:
             self._web.stop()
+        if self._bundles is not None:
+            self._bundles.cleanup()
 
     # --- executions --------------------------------------------------------------------------------
 
@@ -248,7 +252,9 @@ class Service:
         if is_node_handler(spec.handler):
             found = self._node_inits.get(spec.name)
             if found is None:
-                found = self._node_inits[spec.name] = node_init(spec, self.cwd)
+                if self._bundles is None:  # TypeScript bundles live as long as the service
+                    self._bundles = tempfile.TemporaryDirectory(prefix="cdk-durable-serve-")
+                found = self._node_inits[spec.name] = node_init(spec, self.cwd, Path(self._bundles.name))
             return found
         return {
             "handler": spec.handler,
