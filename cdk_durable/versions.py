@@ -17,8 +17,6 @@ Dry run unless ``--yes``. Shape: collect (boto3) -> :func:`plan_prune` (pure) ->
 from __future__ import annotations
 
 import json
-import os
-import re
 import sys
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -26,6 +24,7 @@ from typing import Any
 
 import click
 
+from . import _aws
 from . import platform as p
 
 FORMATS = ("text", "json")
@@ -39,10 +38,11 @@ REQUIRED_ACTIONS: Mapping[str, tuple[str, str]] = {
     "DeleteFunction": ("lambda:DeleteFunction", "<function ARN>:* (--prune --yes only)"),
 }
 
-_FUNCTION_ARN = re.compile(
-    r"^(?P<name>arn:aws[a-zA-Z-]*:lambda:[a-z0-9-]+:\d{12}:function:[a-zA-Z0-9_-]{1,64})(?::(?P<alias>[^:]+))?$"
+_CLIENT_MESSAGES = _aws.ClientMessages(
+    no_boto3="cdk-durable versions needs boto3: pip install 'cdk-durable[local]'",
+    no_credentials="no AWS credentials found (set AWS_PROFILE or AWS_ACCESS_KEY_ID, or run `aws configure`)",
+    no_region="no AWS region: pass --region or set AWS_REGION (or AWS_DEFAULT_REGION)",
 )
-_FUNCTION_NAME = re.compile(r"^(?P<name>[a-zA-Z0-9_-]{1,64})(?::(?P<alias>[^:]+))?$")
 
 
 class VersionsError(Exception):
@@ -74,16 +74,15 @@ class PruneDecision:
 
 def split_target(target: str) -> tuple[str, str | None]:
     """``NAME[:ALIAS]`` or a function ARN (optionally with an alias) -> (FunctionName, alias)."""
-    for pattern in (_FUNCTION_ARN, _FUNCTION_NAME):
-        match = pattern.match(target)
-        if match:
-            alias = match["alias"]
-            if alias is not None and (alias.isdigit() or alias == "$LATEST"):
-                raise VersionsError(
-                    f"FUNCTION must be NAME, NAME:ALIAS or a function ARN (an alias, not a version), "
-                    f"got {target!r}"
-                )
-            return match["name"], alias
+    split = _aws.split_function(target)
+    if split is not None:
+        name, alias = split
+        if alias is not None and (alias.isdigit() or alias == "$LATEST"):
+            raise VersionsError(
+                f"FUNCTION must be NAME, NAME:ALIAS or a function ARN (an alias, not a version), "
+                f"got {target!r}"
+            )
+        return name, alias
     raise VersionsError(
         f"FUNCTION must be NAME, NAME:ALIAS or a function ARN (e.g. orders or orders:live), got {target!r}"
     )
@@ -317,26 +316,15 @@ def render_text(
 # --- command --------------------------------------------------------------------------------------
 
 
-def lambda_client(*, region: str | None, profile: str | None) -> Any:
-    """A boto3 ``lambda`` client, or one clear error when boto3, credentials or a region are missing."""
-    try:
-        import boto3
-        import botocore.exceptions
-    except ImportError:  # pragma: no cover - boto3 ships with the [local] extra
-        raise VersionsError("cdk-durable versions needs boto3: pip install 'cdk-durable[local]'") from None
-    try:
-        # AWS_REGION as well as botocore's AWS_DEFAULT_REGION (the SDKs and AWS CLI v2 read both).
-        region = region or os.environ.get("AWS_REGION") or None
-        session = boto3.Session(profile_name=profile, region_name=region)
-    except botocore.exceptions.ProfileNotFound as exc:
-        raise VersionsError(f"--profile: {exc}") from None
-    if session.get_credentials() is None:
-        raise VersionsError(
-            "no AWS credentials found (set AWS_PROFILE or AWS_ACCESS_KEY_ID, or run `aws configure`)"
-        )
-    if session.region_name is None:
-        raise VersionsError("no AWS region: pass --region or set AWS_REGION (or AWS_DEFAULT_REGION)")
-    return session.client("lambda")
+def lambda_client(*, region: str | None, profile: str | None, endpoint_url: str | None = None) -> Any:
+    """A boto3 ``lambda`` client (:func:`cdk_durable._aws.lambda_client`), or one clear error."""
+    return _aws.lambda_client(
+        region=region,
+        profile=profile,
+        endpoint_url=endpoint_url,
+        messages=_CLIENT_MESSAGES,
+        fail=VersionsError,
+    )
 
 
 @click.command(name="versions")
@@ -360,6 +348,9 @@ def lambda_client(*, region: str | None, profile: str | None) -> Any:
 )
 @click.option("--region", help="AWS region (default: from the environment/profile).")
 @click.option("--profile", help="AWS profile.")
+@click.option(
+    "--endpoint-url", metavar="URL", help="Send the Lambda API calls to URL (LocalStack, a VPC endpoint)."
+)
 def command(
     target: str,
     prune: bool,
@@ -368,6 +359,7 @@ def command(
     output_format: str,
     region: str | None,
     profile: str | None,
+    endpoint_url: str | None,
 ) -> None:
     """List a durable function's published versions; prune the ones nothing needs.
 
@@ -377,7 +369,7 @@ def command(
     unless --yes).
     """
     try:
-        _run(target, prune, keep_text, yes, output_format, region, profile)
+        _run(target, prune, keep_text, yes, output_format, region, profile, endpoint_url)
     except VersionsError as exc:
         click.echo(f"cdk-durable versions: {exc}", err=True)
         sys.exit(1)
@@ -391,6 +383,7 @@ def _run(
     output_format: str,
     region: str | None,
     profile: str | None,
+    endpoint_url: str | None = None,
 ) -> None:
     if output_format not in FORMATS:
         raise VersionsError(f"--format must be one of {', '.join(FORMATS)}, got {output_format!r}")
@@ -400,7 +393,8 @@ def _run(
     if yes and not prune:
         raise VersionsError("--yes only applies with --prune (listing never deletes anything)")
     function_name, alias = split_target(target)
-    client = lambda_client(region=region, profile=profile)
+    _aws.check_endpoint_url(endpoint_url, VersionsError)
+    client = lambda_client(region=region, profile=profile, endpoint_url=endpoint_url)
     versions = collect_versions(client, function_name, alias=alias)
     decisions = plan_prune(versions, keep=keep) if prune else None
     deleted: list[str] = []

@@ -10,6 +10,7 @@ from typing import Any
 
 import click
 
+from .._aws import check_endpoint_url
 from .._history import DiagnoseInputError, load_json, parse_timestamp
 from ._analysis import diagnose_history
 from ._html import write_html
@@ -48,6 +49,11 @@ def _read(path: str, label: str) -> Any:
 @click.option("--region", help="Live mode: AWS region (default: from the environment/profile).")
 @click.option("--profile", help="Live mode: AWS profile.")
 @click.option(
+    "--endpoint-url",
+    metavar="URL",
+    help="Live mode: send the Lambda API calls to URL (LocalStack, a VPC endpoint).",
+)
+@click.option(
     "--format",
     "output_format",
     default="text",
@@ -85,6 +91,7 @@ def command(
     execution_name: str | None,
     region: str | None,
     profile: str | None,
+    endpoint_url: str | None,
     output_format: str,
     now_text: str | None,
     callback_result: str | None,
@@ -113,6 +120,7 @@ def command(
             callback_result,
             timeline_limit_text,
             html_path,
+            endpoint_url,
         )
     except DiagnoseInputError as exc:
         click.echo(f"cdk-durable diagnose: {exc}", err=True)
@@ -132,6 +140,7 @@ def _run(
     callback_result: str | None,
     timeline_limit_text: str,
     html_path: str | None = None,
+    endpoint_url: str | None = None,
 ) -> None:
     if output_format not in FORMATS:
         raise DiagnoseInputError(f"--format must be one of {', '.join(FORMATS)}, got {output_format!r}")
@@ -141,6 +150,7 @@ def _run(
         )
     if html_path is not None:
         check_html_path(html_path)
+    check_endpoint_url(endpoint_url, DiagnoseInputError)
     now = parse_timestamp(now_text, where="--now") if now_text is not None else datetime.now(UTC)
     if callback_result is not None:
         try:
@@ -163,7 +173,7 @@ def _run(
             raise DiagnoseInputError("live mode needs --execution-arn, or --function with --execution-name")
         if function is not None:
             split_function(function)  # fail on a malformed --function before looking for credentials
-        client = lambda_client(region=region, profile=profile)
+        client = lambda_client(region=region, profile=profile, endpoint_url=endpoint_url)
         history, execution = fetch_execution(
             client, execution_arn=execution_arn, function=function, execution_name=execution_name
         )

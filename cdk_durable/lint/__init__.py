@@ -18,6 +18,7 @@ import os
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
+from ..rule_info import Severity
 from .analyzer import analyse
 from .finding import Finding
 from .rules import DEFAULT_CODES, RULES, RULES_BY_CODE, SYNTAX_ERROR_CODE, Rule
@@ -168,7 +169,7 @@ def lint_paths(
             source = file.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as exc:
             findings.append(
-                Finding(str(file), 1, 1, SYNTAX_ERROR_CODE, f"could not read file: {exc}", "error")
+                Finding(str(file), 1, 1, SYNTAX_ERROR_CODE, f"could not read file: {exc}", Severity.ERROR)
             )
             continue
         findings.extend(

@@ -94,7 +94,7 @@ class _Walker:
                 col=col,
                 code=code,
                 message=message,
-                severity=rule.severity.value,
+                severity=rule.severity,
                 end_line=getattr(node, "end_lineno", None),
                 end_col=None if end_col is None else end_col + 1,
             )
