@@ -16,6 +16,7 @@ Dry run unless ``--yes``. Shape: collect (boto3) -> :func:`plan_prune` (pure) ->
 
 from __future__ import annotations
 
+import functools
 import json
 import sys
 from collections.abc import Iterable, Mapping, Sequence
@@ -26,6 +27,7 @@ import click
 
 from . import _aws
 from . import platform as p
+from ._options import aws_client_options, format_option
 
 FORMATS = ("text", "json")
 DEFAULT_KEEP = 3
@@ -220,16 +222,28 @@ def delete_versions(client: Any, function_name: str, versions: Iterable[str]) ->
 # --- render ---------------------------------------------------------------------------------------
 
 
-def to_json_dict(
-    function_name: str,
-    alias: str | None,
-    versions: Sequence[VersionInfo],
-    decisions: Sequence[PruneDecision] | None,
-    *,
-    keep: int,
-    dry_run: bool,
-    deleted: Sequence[str] = (),
-) -> dict[str, Any]:
+@dataclass(frozen=True)
+class Listing:
+    """What a run found and did: the versions, the prune plan (``None`` without ``--prune``) and the
+    versions deleted."""
+
+    function_name: str
+    alias: str | None
+    versions: Sequence[VersionInfo]
+    decisions: Sequence[PruneDecision] | None
+    keep: int
+    dry_run: bool
+    deleted: Sequence[str] = ()
+
+
+def to_json_dict(listing: Listing) -> dict[str, Any]:
+    function_name, alias, versions, decisions = (
+        listing.function_name,
+        listing.alias,
+        listing.versions,
+        listing.decisions,
+    )
+    keep, dry_run, deleted = listing.keep, listing.dry_run, listing.deleted
     by_version = {d.version: d for d in decisions or ()}
     document: dict[str, Any] = {
         "function": function_name,
@@ -263,16 +277,14 @@ def to_json_dict(
     return document
 
 
-def render_text(
-    function_name: str,
-    alias: str | None,
-    versions: Sequence[VersionInfo],
-    decisions: Sequence[PruneDecision] | None,
-    *,
-    keep: int,
-    dry_run: bool,
-    deleted: Sequence[str] = (),
-) -> str:
+def render_text(listing: Listing) -> str:
+    function_name, alias, versions, decisions = (
+        listing.function_name,
+        listing.alias,
+        listing.versions,
+        listing.decisions,
+    )
+    keep, dry_run, deleted = listing.keep, listing.dry_run, listing.deleted
     if not versions:
         return f"{function_name}: no published versions\n"
     by_version = {d.version: d for d in decisions or ()}
@@ -316,15 +328,8 @@ def render_text(
 # --- command --------------------------------------------------------------------------------------
 
 
-def lambda_client(*, region: str | None, profile: str | None, endpoint_url: str | None = None) -> Any:
-    """A boto3 ``lambda`` client (:func:`cdk_durable._aws.lambda_client`), or one clear error."""
-    return _aws.lambda_client(
-        region=region,
-        profile=profile,
-        endpoint_url=endpoint_url,
-        messages=_CLIENT_MESSAGES,
-        fail=VersionsError,
-    )
+#: A boto3 ``lambda`` client (:func:`cdk_durable._aws.lambda_client`), or one clear error.
+lambda_client = functools.partial(_aws.lambda_client, messages=_CLIENT_MESSAGES, fail=VersionsError)
 
 
 @click.command(name="versions")
@@ -339,28 +344,9 @@ def lambda_client(*, region: str | None, profile: str | None, endpoint_url: str 
     help="With --prune: never delete the newest K versions.",
 )
 @click.option("--yes", is_flag=True, help="With --prune: really delete (default: dry run).")
-@click.option(
-    "--format",
-    "output_format",
-    default="text",
-    show_default=True,
-    help=f"Output format: {', '.join(FORMATS)}.",
-)
-@click.option("--region", help="AWS region (default: from the environment/profile).")
-@click.option("--profile", help="AWS profile.")
-@click.option(
-    "--endpoint-url", metavar="URL", help="Send the Lambda API calls to URL (LocalStack, a VPC endpoint)."
-)
-def command(
-    target: str,
-    prune: bool,
-    keep_text: str,
-    yes: bool,
-    output_format: str,
-    region: str | None,
-    profile: str | None,
-    endpoint_url: str | None,
-) -> None:
+@format_option(FORMATS)
+@aws_client_options()
+def command(**options: Any) -> None:
     """List a durable function's published versions; prune the ones nothing needs.
 
     FUNCTION is a function name or ARN; with :ALIAS that alias is marked (and must exist). Each
@@ -369,13 +355,14 @@ def command(
     unless --yes).
     """
     try:
-        _run(target, prune, keep_text, yes, output_format, region, profile, endpoint_url)
+        _run(**options)
     except VersionsError as exc:
         click.echo(f"cdk-durable versions: {exc}", err=True)
         sys.exit(1)
 
 
 def _run(
+    *,
     target: str,
     prune: bool,
     keep_text: str,
@@ -383,7 +370,7 @@ def _run(
     output_format: str,
     region: str | None,
     profile: str | None,
-    endpoint_url: str | None = None,
+    endpoint_url: str | None,
 ) -> None:
     if output_format not in FORMATS:
         raise VersionsError(f"--format must be one of {', '.join(FORMATS)}, got {output_format!r}")
@@ -400,9 +387,8 @@ def _run(
     deleted: list[str] = []
     if decisions is not None and yes:
         deleted = delete_versions(client, function_name, [d.version for d in decisions if d.delete])
-    args = (function_name, alias, versions, decisions)
+    listing = Listing(function_name, alias, versions, decisions, keep=keep, dry_run=not yes, deleted=deleted)
     if output_format == "json":
-        document = to_json_dict(*args, keep=keep, dry_run=not yes, deleted=deleted)
-        click.echo(json.dumps(document, indent=2))
+        click.echo(json.dumps(to_json_dict(listing), indent=2))
     else:
-        click.echo(render_text(*args, keep=keep, dry_run=not yes, deleted=deleted), nl=False)
+        click.echo(render_text(listing), nl=False)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from .. import _aws
@@ -31,15 +32,8 @@ def split_function(function: str) -> tuple[str, str | None]:
     return split
 
 
-def lambda_client(*, region: str | None, profile: str | None, endpoint_url: str | None = None) -> Any:
-    """A boto3 ``lambda`` client (:func:`cdk_durable._aws.lambda_client`), or one clear error."""
-    return _aws.lambda_client(
-        region=region,
-        profile=profile,
-        endpoint_url=endpoint_url,
-        messages=_CLIENT_MESSAGES,
-        fail=DiagnoseInputError,
-    )
+#: A boto3 ``lambda`` client (:func:`cdk_durable._aws.lambda_client`), or one clear error.
+lambda_client = functools.partial(_aws.lambda_client, messages=_CLIENT_MESSAGES, fail=DiagnoseInputError)
 
 
 def fetch_execution(

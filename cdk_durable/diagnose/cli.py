@@ -12,6 +12,7 @@ import click
 
 from .._aws import check_endpoint_url
 from .._history import DiagnoseInputError, load_json, parse_timestamp
+from .._options import aws_client_options, format_option
 from ._analysis import diagnose_history
 from ._html import write_html
 from ._live import fetch_execution, lambda_client, split_function
@@ -46,20 +47,8 @@ def _read(path: str, label: str) -> Any:
 @click.option(
     "--execution-name", help="Live mode with --function: the execution's name (latest run is used)."
 )
-@click.option("--region", help="Live mode: AWS region (default: from the environment/profile).")
-@click.option("--profile", help="Live mode: AWS profile.")
-@click.option(
-    "--endpoint-url",
-    metavar="URL",
-    help="Live mode: send the Lambda API calls to URL (LocalStack, a VPC endpoint).",
-)
-@click.option(
-    "--format",
-    "output_format",
-    default="text",
-    show_default=True,
-    help=f"Output format: {', '.join(FORMATS)}.",
-)
+@aws_client_options("Live mode: ")
+@format_option(FORMATS)
 @click.option(
     "--now", "now_text", metavar="ISO8601", help="Evaluate ages and time left at this instant (default: now)."
 )
@@ -83,21 +72,7 @@ def _read(path: str, label: str) -> Any:
     help="Result to put in the printed send-durable-execution-callback-success commands (default: "
     "a placeholder).",
 )
-def command(
-    history: str | None,
-    execution_path: str | None,
-    execution_arn: str | None,
-    function: str | None,
-    execution_name: str | None,
-    region: str | None,
-    profile: str | None,
-    endpoint_url: str | None,
-    output_format: str,
-    now_text: str | None,
-    callback_result: str | None,
-    timeline_limit_text: str,
-    html_path: str | None,
-) -> None:
+def command(**options: Any) -> None:
     """Explain why a durable execution is stuck or failed.
 
     Reads the JSON of `aws lambda get-durable-execution-history --include-execution-data` from
@@ -107,27 +82,14 @@ def command(
     With --html OUT.html it also writes the same diagnosis as a timeline page.
     """
     try:
-        _run(
-            history,
-            execution_path,
-            execution_arn,
-            function,
-            execution_name,
-            region,
-            profile,
-            output_format,
-            now_text,
-            callback_result,
-            timeline_limit_text,
-            html_path,
-            endpoint_url,
-        )
+        _run(history_path=options.pop("history"), **options)
     except DiagnoseInputError as exc:
         click.echo(f"cdk-durable diagnose: {exc}", err=True)
         sys.exit(1)
 
 
 def _run(
+    *,
     history_path: str | None,
     execution_path: str | None,
     execution_arn: str | None,
@@ -139,8 +101,8 @@ def _run(
     now_text: str | None,
     callback_result: str | None,
     timeline_limit_text: str,
-    html_path: str | None = None,
-    endpoint_url: str | None = None,
+    html_path: str | None,
+    endpoint_url: str | None,
 ) -> None:
     if output_format not in FORMATS:
         raise DiagnoseInputError(f"--format must be one of {', '.join(FORMATS)}, got {output_format!r}")
