@@ -235,19 +235,15 @@ class Listing:
     dry_run: bool
     deleted: Sequence[str] = ()
 
+    @property
+    def by_version(self) -> dict[str, PruneDecision]:
+        return {d.version: d for d in self.decisions or ()}
+
 
 def to_json_dict(listing: Listing) -> dict[str, Any]:
-    function_name, alias, versions, decisions = (
-        listing.function_name,
-        listing.alias,
-        listing.versions,
-        listing.decisions,
-    )
-    keep, dry_run, deleted = listing.keep, listing.dry_run, listing.deleted
-    by_version = {d.version: d for d in decisions or ()}
     document: dict[str, Any] = {
-        "function": function_name,
-        "alias": alias,
+        "function": listing.function_name,
+        "alias": listing.alias,
         "versions": [
             {
                 "version": v.version,
@@ -259,41 +255,36 @@ def to_json_dict(listing: Listing) -> dict[str, Any]:
                 "description": v.description,
                 "code_size": v.code_size,
                 **(
-                    {"prune": by_version[v.version].delete, "reason": by_version[v.version].reason}
-                    if v.version in by_version
+                    {
+                        "prune": listing.by_version[v.version].delete,
+                        "reason": listing.by_version[v.version].reason,
+                    }
+                    if v.version in listing.by_version
                     else {}
                 ),
             }
-            for v in versions
+            for v in listing.versions
         ],
     }
-    if decisions is not None:
+    if listing.decisions is not None:
         document["prune"] = {
-            "keep": keep,
-            "dry_run": dry_run,
-            "candidates": [d.version for d in decisions if d.delete],
-            "deleted": list(deleted),
+            "keep": listing.keep,
+            "dry_run": listing.dry_run,
+            "candidates": [d.version for d in listing.decisions if d.delete],
+            "deleted": list(listing.deleted),
         }
     return document
 
 
 def render_text(listing: Listing) -> str:
-    function_name, alias, versions, decisions = (
-        listing.function_name,
-        listing.alias,
-        listing.versions,
-        listing.decisions,
-    )
-    keep, dry_run, deleted = listing.keep, listing.dry_run, listing.deleted
-    if not versions:
-        return f"{function_name}: no published versions\n"
-    by_version = {d.version: d for d in decisions or ()}
+    if not listing.versions:
+        return f"{listing.function_name}: no published versions\n"
     header = ["VERSION", "ALIASES", "RUNNING", "PAUSING", "PAUSED", "LAST MODIFIED", "DESCRIPTION"]
-    if decisions is not None:
+    if listing.decisions is not None:
         header.append("PRUNE")
     rows = [header]
-    for v in versions:
-        names = [f"{a}*" if a == alias else a for a in v.aliases]
+    for v in listing.versions:
+        names = [f"{a}*" if a == listing.alias else a for a in v.aliases]
         row = [
             v.version,
             ",".join(names) or "-",
@@ -301,25 +292,30 @@ def render_text(listing: Listing) -> str:
             v.last_modified or "-",
             v.description or "-",
         ]
-        if decisions is not None:
-            d = by_version[v.version]
-            verb = ("deleted" if v.version in deleted else "delete") if d.delete else "keep"
+        if listing.decisions is not None:
+            d = listing.by_version[v.version]
+            verb = ("deleted" if v.version in listing.deleted else "delete") if d.delete else "keep"
             row.append(verb if d.delete else f"keep ({d.reason})")
         rows.append(row)
     widths = [max(len(r[i]) for r in rows) for i in range(len(header) - 1)]
     lines = ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=False)) + "  " + r[-1] for r in rows]
-    out = [f"{function_name}: {len(versions)} published version(s)", *[ln.rstrip() for ln in lines]]
-    if alias is not None:
-        out.append(f"(* = {alias})")
-    if decisions is not None:
-        candidates = [d.version for d in decisions if d.delete]
+    out = [
+        f"{listing.function_name}: {len(listing.versions)} published version(s)",
+        *[ln.rstrip() for ln in lines],
+    ]
+    if listing.alias is not None:
+        out.append(f"(* = {listing.alias})")
+    if listing.decisions is not None:
+        candidates = [d.version for d in listing.decisions if d.delete]
         if not candidates:
-            out.append(f"nothing to prune (kept: aliased, with live executions, or among the newest {keep})")
-        elif dry_run:
+            out.append(
+                f"nothing to prune (kept: aliased, with live executions, or among the newest {listing.keep})"
+            )
+        elif listing.dry_run:
             out.append(f"dry run: would delete version(s) {', '.join(candidates)}; pass --yes to delete")
         else:
-            skipped = [c for c in candidates if c not in deleted]
-            out.append(f"deleted version(s) {', '.join(deleted) or 'none'}")
+            skipped = [c for c in candidates if c not in listing.deleted]
+            out.append(f"deleted version(s) {', '.join(listing.deleted) or 'none'}")
             if skipped:
                 out.append(f"kept {', '.join(skipped)}: an execution started on it since the listing")
     return "\n".join(out) + "\n"

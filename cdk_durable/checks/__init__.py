@@ -15,9 +15,9 @@ when first used, so the cfn-lint plugin imports this package without them.
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from .._lazy import lazy_getattr
 from ._template import Compliance, FunctionTarget, Resource, StackTemplate
 from .registry import PACK_NAME, RULES, RULES_BY_CFN_LINT_ID, RULES_BY_ID, DurableRule, cfn_lint_id
 from .rules import (
@@ -80,10 +80,4 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> Any:
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module 'cdk_durable.checks' has no attribute {name!r}")
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value
-    return value
+__getattr__ = lazy_getattr(__name__, _LAZY, globals())
