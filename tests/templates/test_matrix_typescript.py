@@ -150,6 +150,7 @@ def esbuild_target(runtime: str) -> str:
     return runtime.replace("nodejs", "node").removesuffix(".x")
 
 
+@pytest.mark.slow  # bakes projects (the `projects` fixture)
 @pytest.mark.parametrize("combo", TS_COMBOS, ids=combo_id)
 def test_renders_completely(projects: Projects, combo: Combo) -> None:
     iac, runtime, _ = combo
@@ -173,6 +174,7 @@ def test_renders_completely(projects: Projects, combo: Combo) -> None:
     assert f"--target={esbuild_target(runtime)}" in build_script
 
 
+@pytest.mark.slow  # bakes projects (the `projects` fixture)
 @pytest.mark.parametrize("pair", PAIRS, ids=pair_id)
 def test_handler_and_tooling_are_the_same_for_every_iac(projects: Projects, pair: tuple[str, str]) -> None:
     runtime, blueprint = pair
