@@ -12,7 +12,7 @@ from .. import platform as p
 from .._history import ErrorInfo, ExecutionRecord, History, Operation, format_duration, parse_history
 from ..platform import ExecutionStatus, OperationStatus
 from ..rule_info import RuleInfo, Severity
-from . import codes as C
+from . import codes
 
 #: A quantity at or above this share of its limit is "near" the limit.
 NEAR_LIMIT_RATIO = 0.8
@@ -34,7 +34,7 @@ class Finding:
     next_steps: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
-        if self.code not in C.CODES_BY_NAME:  # every code is registered (cdk_durable.diagnose.codes)
+        if self.code not in codes.CODES_BY_NAME:  # every code is registered (cdk_durable.diagnose.codes)
             raise ValueError(f"unregistered diagnosis code {self.code!r}")
 
     @classmethod
@@ -378,7 +378,7 @@ def find_problems(diagnosis: Diagnosis, history: History) -> list[Finding]:
         if op.kind == "Step" and op.status == OperationStatus.RETRYING and status == ExecutionStatus.RUNNING:
             findings.append(
                 Finding.of(
-                    C.STEP_RETRYING,
+                    codes.STEP_RETRYING,
                     f"step {op.label!r} failed attempt {op.attempts} ({op.error}); next attempt in "
                     f"{format_duration(op.retry_delay_seconds)}",
                     (
@@ -401,7 +401,7 @@ def find_problems(diagnosis: Diagnosis, history: History) -> list[Finding]:
         kinds = sorted({str(e.type or e.message or "unknown error") for e in errors})
         findings.append(
             Finding.of(
-                C.INVOCATION_FAILED,
+                codes.INVOCATION_FAILED,
                 f"{plural(len(errors), 'invocation')} ended with an error and the execution was invoked "
                 f"again ({', '.join(kinds)}); last: {errors[-1]}",
                 (
@@ -417,7 +417,7 @@ def find_problems(diagnosis: Diagnosis, history: History) -> list[Finding]:
         what = f"; still open: {', '.join(repr(w) for w in waiting)}" if waiting else ""
         findings.append(
             Finding.of(
-                C.EXECUTION_TIMED_OUT,
+                codes.EXECUTION_TIMED_OUT,
                 f"the execution hit its ExecutionTimeout of {timeout_text} after "
                 f"{format_duration(diagnosis.duration)}{what}",
                 (
@@ -436,7 +436,7 @@ def find_problems(diagnosis: Diagnosis, history: History) -> list[Finding]:
     ):
         findings.append(
             Finding.of(
-                C.EXECUTION_FAILED,
+                codes.EXECUTION_FAILED,
                 f"the handler failed outside any step: {execution.error}",
                 (
                     "Code between durable operations raised: read the error above and the function's logs.",
@@ -447,7 +447,7 @@ def find_problems(diagnosis: Diagnosis, history: History) -> list[Finding]:
     elif status == ExecutionStatus.STOPPED:
         findings.append(
             Finding.of(
-                C.EXECUTION_STOPPED,
+                codes.EXECUTION_STOPPED,
                 "the execution was stopped (StopDurableExecution) after "
                 f"{format_duration(diagnosis.duration)}: "
                 f"{execution.error}",
@@ -457,7 +457,7 @@ def find_problems(diagnosis: Diagnosis, history: History) -> list[Finding]:
     elif status == ExecutionStatus.SUCCEEDED:
         findings.append(
             Finding.of(
-                C.SUCCEEDED,
+                codes.SUCCEEDED,
                 f"the execution succeeded in {format_duration(diagnosis.duration)} "
                 f"({plural(len(history.operations), 'operation')}, "
                 f"{plural(diagnosis.invocations, 'invocation')})",
@@ -473,7 +473,7 @@ def find_problems(diagnosis: Diagnosis, history: History) -> list[Finding]:
         )
         findings.append(
             Finding.of(
-                C.EXECUTION_PAUSED,
+                codes.EXECUTION_PAUSED,
                 f"the execution is {status}{since}: no invocation runs until it is resumed; {clock}",
                 ("Resume the execution when ready.",),
             )
@@ -488,7 +488,7 @@ def find_problems(diagnosis: Diagnosis, history: History) -> list[Finding]:
 def _failed_step(op: Operation) -> Finding:
     if op.attempts > 1:
         return Finding.of(
-            C.RETRIES_EXHAUSTED,
+            codes.RETRIES_EXHAUSTED,
             f"step {op.label!r} failed after {op.attempts} attempts: {op.error}",
             (
                 "Fix the cause of the error above (it repeated on every attempt).",
@@ -500,7 +500,7 @@ def _failed_step(op: Operation) -> Finding:
             ),
         )
     return Finding.of(
-        C.STEP_FAILED,
+        codes.STEP_FAILED,
         f"step {op.label!r} failed on its first attempt and was not retried: {op.error}",
         (
             "Fix the cause of the error above.",
@@ -518,7 +518,7 @@ def _failed_invoke(op: Operation) -> Finding:
     else:
         steps = (f"Read the errors and logs of {target} (the invoked function raised or timed out).",)
     return Finding.of(
-        C.INVOKE_FAILED,
+        codes.INVOKE_FAILED,
         f"chained invoke {op.label!r} of {target} ended {op.status}: {op.error}",
         steps,
     )
@@ -527,7 +527,7 @@ def _failed_invoke(op: Operation) -> Finding:
 def _failed_callback(op: Operation) -> Finding:
     if op.status == OperationStatus.TIMED_OUT:
         return Finding.of(
-            C.CALLBACK_TIMED_OUT,
+            codes.CALLBACK_TIMED_OUT,
             f"callback {op.label!r} timed out before anyone answered it: {op.error}",
             (
                 "Check that the system you sent the callback id to received it and can call "
@@ -537,7 +537,7 @@ def _failed_callback(op: Operation) -> Finding:
             ),
         )
     return Finding.of(
-        C.CALLBACK_FAILED,
+        codes.CALLBACK_FAILED,
         f"callback {op.label!r} was answered with a failure: {op.error}",
         (
             "The external system reported a failure (send-durable-execution-callback-failure): "
@@ -569,7 +569,7 @@ def _running_findings(diagnosis: Diagnosis, timeout_text: str) -> list[Finding]:
             steps.append("Check that the system meant to answer received the callback id.")
         findings.append(
             Finding.of(
-                C.STUCK_IN_CALLBACK,
+                codes.STUCK_IN_CALLBACK,
                 f"waiting on callback {callback.operation.label!r} for "
                 f"{format_duration(callback.age)}; {left}",
                 tuple(s for s in steps if s),
@@ -580,7 +580,7 @@ def _running_findings(diagnosis: Diagnosis, timeout_text: str) -> list[Finding]:
         if diagnosis.time_left <= timedelta(0):
             findings.append(
                 Finding.of(
-                    C.EXECUTION_TIMEOUT_OVER,
+                    codes.EXECUTION_TIMEOUT_OVER,
                     f"the ExecutionTimeout ({timeout_text}) passed "
                     f"{format_duration(-diagnosis.time_left)} ago "
                     "but the execution is still reported RUNNING",
@@ -590,7 +590,7 @@ def _running_findings(diagnosis: Diagnosis, timeout_text: str) -> list[Finding]:
         elif diagnosis.time_left.total_seconds() <= TIMEOUT_NEAR_RATIO * total:
             findings.append(
                 Finding.of(
-                    C.EXECUTION_TIMEOUT_NEAR,
+                    codes.EXECUTION_TIMEOUT_NEAR,
                     f"{format_duration(diagnosis.time_left)} left of the ExecutionTimeout ({timeout_text})",
                     (
                         "Answer pending callbacks now, or the execution ends TIMED_OUT.",
@@ -603,7 +603,7 @@ def _running_findings(diagnosis: Diagnosis, timeout_text: str) -> list[Finding]:
         if wait.after_execution_deadline:
             findings.append(
                 Finding.of(
-                    C.WAIT_OUTLIVES_EXECUTION,
+                    codes.WAIT_OUTLIVES_EXECUTION,
                     f"wait {wait.operation.label!r} ends {_at(wait.until)}, after the execution times out "
                     f"({_at(execution.deadline)}): the execution will end TIMED_OUT",
                     ("Shorten the wait or raise DurableConfig.ExecutionTimeout for new executions.",),
@@ -612,7 +612,7 @@ def _running_findings(diagnosis: Diagnosis, timeout_text: str) -> list[Finding]:
         else:
             findings.append(
                 Finding.of(
-                    C.WAIT_PENDING,
+                    codes.WAIT_PENDING,
                     f"wait {wait.operation.label!r} resumes the execution {_at(wait.until)} "
                     f"(in {format_duration(wait.time_left)})",
                     ("Nothing to do: the execution is suspended and uses no compute while it waits.",),
@@ -623,12 +623,12 @@ def _running_findings(diagnosis: Diagnosis, timeout_text: str) -> list[Finding]:
         execution.status == ExecutionStatus.RUNNING
         and not diagnosis.pending_callbacks
         and not diagnosis.pending_waits
-        and not any(f.code == C.STEP_RETRYING.code for f in findings)
+        and not any(f.code == codes.STEP_RETRYING.code for f in findings)
     ):
         running = f" (open: {', '.join(repr(op.label) for op in open_steps)})" if open_steps else ""
         findings.append(
             Finding.of(
-                C.RUNNING,
+                codes.RUNNING,
                 f"the execution is running and not waiting on a callback or a wait{running}",
                 (
                     "An invocation is probably in progress: check the function's logs and fetch "
@@ -653,7 +653,7 @@ def _limit_findings(diagnosis: Diagnosis, history: History) -> list[Finding]:
         over = check.ratio > 1
         findings.append(
             Finding.of(
-                C.PAYLOAD_OVER_LIMIT if over else C.PAYLOAD_NEAR_LIMIT,
+                codes.PAYLOAD_OVER_LIMIT if over else codes.PAYLOAD_NEAR_LIMIT,
                 f"{check.what} is {format_bytes(check.size_bytes)}, {check.ratio:.0%} of the "
                 f"{format_bytes(check.limit_bytes)} {check.limit_name} limit",
                 (
@@ -666,7 +666,7 @@ def _limit_findings(diagnosis: Diagnosis, history: History) -> list[Finding]:
     if count >= NEAR_LIMIT_RATIO * p.MAX_OPERATIONS_PER_EXECUTION:
         findings.append(
             Finding.of(
-                C.OPERATIONS_NEAR_LIMIT,
+                codes.OPERATIONS_NEAR_LIMIT,
                 f"{count} operations, {count / p.MAX_OPERATIONS_PER_EXECUTION:.0%} of the "
                 f"{p.MAX_OPERATIONS_PER_EXECUTION:,} per execution",
                 ("Batch work into fewer steps, or continue in a new execution (chained invoke).",),

@@ -8,7 +8,7 @@ Python API::
         print(finding.path, finding.line, finding.code, finding.message)
 
 Only files that use the durable SDK (import ``aws_durable_execution_sdk_python``, or mention
-``durable_execution`` / ``DurableContext``) are analysed. Importing this package loads only the
+``durable_execution`` / ``DurableContext``) are analyzed. Importing this package loads only the
 standard library (never aws-cdk-lib), so the construct can call it at synth time.
 """
 
@@ -19,7 +19,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
 from ..rule_info import Severity
-from .analyzer import analyse
+from .analyzer import analyze
 from .finding import Finding
 from .rules import DEFAULT_CODES, RULES, RULES_BY_CODE, SYNTAX_ERROR_CODE, Rule
 from .suppressions import ALL_CODES, suppressions
@@ -87,7 +87,7 @@ def lint_source(
     ignored = resolve_codes(ignore, option="ignore") or frozenset()
     suppressed = suppressions(source) if "#" in source else {}
     out = []
-    for finding in analyse(source, path):
+    for finding in analyze(source, path):
         if finding.code != SYNTAX_ERROR_CODE:
             if finding.code not in selected:
                 continue
