@@ -53,11 +53,11 @@ synth: setup
 ## builds, synthesizes with a CLI nor opens a browser. `make test` before pushing.
 FAST_TESTS := not slow and not browser
 check: lint typecheck
-	$(BIN)/pytest -q -m '$(FAST_TESTS)' -n auto
+	$(BIN)/pytest -q -m '$(FAST_TESTS)' -n auto --dist worksteal
 
 ## The whole test suite (what CI runs).
 test: setup tools-sam lint typecheck
-	$(BIN)/pytest -n auto
+	$(BIN)/pytest -n auto --dist worksteal
 
 lint: setup
 	$(BIN)/ruff check .
