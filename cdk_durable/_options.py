@@ -22,6 +22,11 @@ def format_option(formats: Sequence[str]) -> Callable[[F], F]:
     )
 
 
+def count_option(flag: str, dest: str, default: int, metavar: str, help: str) -> Callable[[F], F]:
+    """A whole-number option read as text (``dest``), so the tool checks it and says what it wants."""
+    return click.option(flag, dest, default=str(default), show_default=True, metavar=metavar, help=help)
+
+
 def aws_client_options(help_prefix: str = "") -> Callable[[F], F]:
     """``--region``, ``--profile`` and ``--endpoint-url``; ``help_prefix`` says when they apply."""
 

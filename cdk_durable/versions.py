@@ -27,7 +27,7 @@ import click
 
 from . import _aws
 from . import platform as p
-from ._options import aws_client_options, format_option
+from ._options import aws_client_options, count_option, format_option
 
 FORMATS = ("text", "json")
 DEFAULT_KEEP = 3
@@ -331,14 +331,7 @@ lambda_client = functools.partial(_aws.lambda_client, messages=_CLIENT_MESSAGES,
 @click.command(name="versions")
 @click.argument("target", metavar="FUNCTION[:ALIAS]")
 @click.option("--prune", is_flag=True, help="Delete versions no alias points at, with no live execution.")
-@click.option(
-    "--keep",
-    "keep_text",
-    default=str(DEFAULT_KEEP),
-    show_default=True,
-    metavar="K",
-    help="With --prune: never delete the newest K versions.",
-)
+@count_option("--keep", "keep_text", DEFAULT_KEEP, "K", "With --prune: never delete the newest K versions.")
 @click.option("--yes", is_flag=True, help="With --prune: really delete (default: dry run).")
 @format_option(FORMATS)
 @aws_client_options()

@@ -12,7 +12,7 @@ import click
 
 from .._aws import check_endpoint_url
 from .._history import DiagnoseInputError, load_json, parse_timestamp
-from .._options import aws_client_options, format_option
+from .._options import aws_client_options, count_option, format_option
 from ._analysis import diagnose_history
 from ._html import write_html
 from ._live import fetch_execution, lambda_client, split_function
@@ -52,13 +52,12 @@ def _read(path: str, label: str) -> Any:
 @click.option(
     "--now", "now_text", metavar="ISO8601", help="Evaluate ages and time left at this instant (default: now)."
 )
-@click.option(
+@count_option(
     "--timeline-limit",
     "timeline_limit_text",
-    default=str(DEFAULT_TIMELINE_LIMIT),
-    show_default=True,
-    metavar="N",
-    help="Text format: timeline rows before the middle is summarised (0: all rows).",
+    DEFAULT_TIMELINE_LIMIT,
+    "N",
+    "Text format: timeline rows before the middle is summarised (0: all rows).",
 )
 @click.option(
     "--html",
