@@ -52,7 +52,7 @@ synth: setup
 ## The fast loop, after each change (CONTRIBUTING.md): ruff, mypy and every test that neither bakes,
 ## builds, synthesizes with a CLI nor opens a browser. `make test` before pushing.
 FAST_TESTS := not slow and not browser
-check: lint typecheck
+check: tools-sam lint typecheck
 	$(BIN)/pytest -q -m '$(FAST_TESTS)' -n auto --dist worksteal
 
 ## The whole test suite (what CI runs).
