@@ -43,6 +43,7 @@ def node_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return work
 
 
+@pytest.mark.slow  # the first run installs the fixture's npm packages
 @pytest.mark.parametrize(
     "args",
     [
