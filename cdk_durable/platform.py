@@ -24,6 +24,8 @@ RETENTION_MAX_DAYS: Final = 90
 RETENTION_DEFAULT_DAYS: Final = 14
 #: A single Lambda invocation (the per-invocation ``Timeout``) never exceeds 15 minutes.
 INVOCATION_TIMEOUT_MAX_SECONDS: Final = 15 * 60
+#: A function's ``Timeout`` when its template gives none (seconds per invocation).
+INVOCATION_TIMEOUT_DEFAULT_SECONDS: Final = 3
 #: Event source mappings invoke synchronously: the whole execution must fit in 15 minutes.
 SYNC_INVOCATION_MAX_SECONDS: Final = 15 * 60
 #: Waits and retry delays.
@@ -36,6 +38,8 @@ MAX_OPERATIONS_PER_EXECUTION: Final = 3_000
 MAX_STORAGE_WRITTEN_BYTES: Final = 100 * 1024 * 1024
 #: The SDK checkpoints larger step results through a different path above this size.
 CHECKPOINT_PAYLOAD_THRESHOLD_BYTES: Final = 256 * 1024
+#: The largest payload one operation update of a checkpoint may carry (botocore: OperationPayload max).
+OPERATION_PAYLOAD_MAX_BYTES: Final = 6 * 1024 * 1024
 #: Invocation payload limits (async ``Event`` invocation / synchronous).
 ASYNC_PAYLOAD_MAX_BYTES: Final = 1024 * 1024
 SYNC_PAYLOAD_MAX_BYTES: Final = 6 * 1024 * 1024

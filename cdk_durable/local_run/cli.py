@@ -13,7 +13,7 @@ from typing import Any
 
 import click
 
-from ..platform import ExecutionStatus
+from ..platform import INVOCATION_TIMEOUT_MAX_SECONDS, ExecutionStatus
 from .answers import collect_answers, load_presets, make_prompt
 from .inputs import (
     DEFAULT_REGION,
@@ -27,6 +27,7 @@ from .inputs import (
 from .render import format_answer, format_change, format_crash, format_log, format_suspend, render_history
 from .runner import RunReport, run_handler
 from .template import load_template_functions
+from .worker import Terminated, exit_on_signals
 
 #: Exit status of ``cdk-durable run`` when the execution ended FAILED, TIMED_OUT or STOPPED
 #: (1 is a bad input, 2 is click's usage error).
@@ -144,6 +145,7 @@ def run_from_options(
     history_file: str | None = None,
     html_file: str | None = None,
     real_time: bool = False,
+    invocation_timeout: int | None = None,
     interactive: bool = False,
     show_logs: bool = True,
     echo: Callable[[str], None] = click.echo,
@@ -181,6 +183,7 @@ def run_from_options(
         on_crash=lambda crash: echo(format_crash(crash)),
         real_time=real_time,
         region=region,
+        invocation_timeout_seconds=invocation_timeout,
     )
     echo("")
     echo(f"Status: {report.status}")
@@ -252,6 +255,13 @@ def run_from_options(
     default=None,
     help="Ask for unanswered callbacks (default: only when stdin is a terminal).",
 )
+@click.option(
+    "--timeout",
+    "invocation_timeout",
+    type=click.IntRange(1, INVOCATION_TIMEOUT_MAX_SECONDS),
+    metavar="SECONDS",
+    help="Seconds one invocation may run (default: the function's Timeout, else Lambda's 3).",
+)
 @click.option("--show-logs/--no-logs", default=True, help="Show the handler's context.logger output.")
 def command(
     target: str,
@@ -269,6 +279,7 @@ def command(
     history_file: str | None,
     html_file: str | None,
     real_time: bool,
+    invocation_timeout: int | None,
     interactive: bool | None,
     show_logs: bool,
 ) -> None:
@@ -280,28 +291,33 @@ def command(
     STOPPED, 1 for a bad input (2: click's own usage errors).
     """
     try:
-        report = run_from_options(
-            target,
-            event_value,
-            template=template,
-            functions=functions,
-            env=env,
-            env_file=env_file,
-            region=region,
-            callbacks=callbacks,
-            fail=fail,
-            timeout=timeout,
-            answers_file=answers_file,
-            presets_file=presets_file,
-            history_file=history_file,
-            html_file=html_file,
-            real_time=real_time,
-            interactive=sys.stdin.isatty() if interactive is None else interactive,
-            show_logs=show_logs,
-        )
+        with exit_on_signals():
+            report = run_from_options(
+                target,
+                event_value,
+                template=template,
+                functions=functions,
+                env=env,
+                env_file=env_file,
+                region=region,
+                callbacks=callbacks,
+                fail=fail,
+                timeout=timeout,
+                answers_file=answers_file,
+                presets_file=presets_file,
+                history_file=history_file,
+                html_file=html_file,
+                real_time=real_time,
+                invocation_timeout=invocation_timeout,
+                interactive=sys.stdin.isatty() if interactive is None else interactive,
+                show_logs=show_logs,
+            )
     except LocalRunError as e:
         click.echo(f"Error: {e}", err=True)
         sys.exit(1)
+    except Terminated as e:
+        click.echo(f"Error: stopped by {e.signal_name}", err=True)
+        sys.exit(128 + e.signum)
     except (KeyboardInterrupt, click.Abort):
         click.echo("Error: interrupted (no answer)", err=True)
         sys.exit(130)
