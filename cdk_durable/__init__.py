@@ -7,6 +7,7 @@ Public names (imported lazily, so the command-line tools start without loading a
 - :class:`AsyncStarter` - queue -> durable alias starter (``cdk_durable.starter``)
 - :class:`DurableChecks` - synth-time rule pack (``cdk_durable.checks``)
 - :func:`lint_paths` - the replay-model linter (``cdk_durable.lint``)
+- :class:`DurableTracing`, :class:`DurableTelemetry` - the ``tracing=`` / ``telemetry=`` props
 """
 
 from __future__ import annotations
@@ -28,6 +29,8 @@ _LAZY: dict[str, str] = {
     "DurableMetric": "cdk_durable.platform",
     "DurableValidationError": "cdk_durable._validation",
     "ReplayLint": "cdk_durable.durable_function",
+    "DurableTracing": "cdk_durable.tracing",
+    "DurableTelemetry": "cdk_durable.telemetry",
 }
 
 __all__ = sorted(_LAZY)
@@ -43,6 +46,8 @@ if TYPE_CHECKING:  # pragma: no cover
     from .platform import DurableExecutionStatus as DurableExecutionStatus
     from .platform import DurableMetric as DurableMetric
     from .starter import AsyncStarter as AsyncStarter
+    from .telemetry import DurableTelemetry as DurableTelemetry
+    from .tracing import DurableTracing as DurableTracing
 
 
 def __getattr__(name: str) -> Any:
