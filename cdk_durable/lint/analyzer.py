@@ -479,4 +479,5 @@ def analyse(source: str, path: str) -> list[Finding]:
         ]
     walker = _Walker(path, _Module(tree))
     walker.walk_module(tree)
+    C.check_plugin_registrations(walker, tree)
     return sorted(walker.findings.values())
