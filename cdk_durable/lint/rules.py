@@ -143,6 +143,15 @@ RULES: Final[tuple[Rule, ...]] = (
         "Use its successor aws-durable-execution-sdk-python-telemetry-exporter: "
         "`plugins=[durable_execution_telemetry(DurableExecutionTelemetryConfig(exporters=[...]))]`.",
     ),
+    _rule(
+        "DUR012",
+        "bundled-boto3-too-old",
+        "The bundle pins or vendors a boto3 older than the durable SDK's minimum (1.43.114) and the "
+        "code uses chained invokes.",
+        "SDK 3: chained invokes send a trace header older botocore models reject; a bundled boto3 "
+        "shadows the runtime's.",
+        "Require `boto3>=1.43.114` in the function's requirements (or drop the pin and use the runtime's).",
+    ),
 )
 
 (
@@ -157,6 +166,7 @@ RULES: Final[tuple[Rule, ...]] = (
     ENVIRONMENT_READ,
     PLUGIN_NOT_FACTORY,
     INSIGHT_PLUGIN_SDK3,
+    BUNDLED_BOTO3_TOO_OLD,
 ) = RULES
 
 RULES_BY_CODE: Final = {rule.code: rule for rule in RULES}
@@ -177,5 +187,12 @@ SYNTAX_ERROR_CODE: Final = SYNTAX_ERROR.code
 REPLAY_CODES: Final = frozenset(
     rule.code
     for rule in RULES
-    if rule not in (DURABLE_OP_IN_STEP, CAPTURED_WRITE_IN_STEP, PLUGIN_NOT_FACTORY, INSIGHT_PLUGIN_SDK3)
+    if rule
+    not in (
+        DURABLE_OP_IN_STEP,
+        CAPTURED_WRITE_IN_STEP,
+        PLUGIN_NOT_FACTORY,
+        INSIGHT_PLUGIN_SDK3,
+        BUNDLED_BOTO3_TOO_OLD,
+    )
 )
