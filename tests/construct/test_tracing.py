@@ -19,7 +19,7 @@ from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_secretsmanager as secretsmanager
 from aws_cdk.assertions import Annotations, Match, Template
 
-from cdk_durable import DurableChecks, DurableTelemetry, DurableTracing, DurableValidationError
+from cdk_durable import DurableChecks, DurableTelemetry, DurableTracing, DurableValidationError, ReplayLint
 
 from .conftest import durable, new_stack, synth
 
@@ -363,3 +363,21 @@ def test_event_bus_is_created_and_granted_put_events() -> None:
         },
     )
     assert "DURABLE_TELEMETRY_EVENT_BUS_NAME" in function_props(template)["Environment"]["Variables"]
+
+
+def test_plugin_instances_in_the_asset_are_reported_at_synth(tmp_path: Any) -> None:
+    (tmp_path / "app.py").write_text(
+        "from aws_durable_execution_sdk_python import DurableContext, durable_execution\n"
+        "from aws_durable_execution_sdk_python_otel import InvocationOtelPlugin\n\n\n"
+        "@durable_execution(plugins=[InvocationOtelPlugin()])\n"
+        "def handler(event: dict, context: DurableContext) -> int:\n"
+        '    return context.step(lambda _: 1, name="one")\n'
+    )
+    stack = new_stack()
+    durable(
+        stack, code=lambda_.Code.from_asset(str(tmp_path)), handler="app.handler", replay_lint=ReplayLint.WARN
+    )
+
+    found = Annotations.from_stack(stack).find_warning("*", Match.string_like_regexp("DUR010"))
+
+    assert len(found) == 1 and "app.py:5:29 DUR010" in str(found[0].entry.data)

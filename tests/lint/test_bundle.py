@@ -98,3 +98,7 @@ def test_durable_function_reports_an_old_bundled_boto3_at_synth(tmp_path: Path) 
 
 def test_durable_function_with_a_current_boto3_has_no_finding(tmp_path: Path) -> None:
     assert _annotations(bundle(tmp_path, INVOKES, "boto3>=1.43.114\n")) == []
+
+
+def test_select_without_dur012_leaves_it_out(tmp_path: Path) -> None:
+    assert codes(bundle(tmp_path, INVOKES, "boto3==1.34.0\n"), select=["DUR001"]) == []
