@@ -241,9 +241,17 @@ def validate_tracing(tracing: Any, *, runtime_name: str, environment: Any) -> No
             f"{type(tracing).__name__} {tracing!r}"
         )
     tracing.check_runtime(runtime_name)
-    existing = (environment or {}).get(p.PLUGINS_ENV)
+    given = dict(environment or {})
+    existing = given.get(p.PLUGINS_ENV)
     if isinstance(existing, str) and not _is_token(existing):
         plugins_value(existing, tracing.view)
+    owned = tracing.environment(runtime_name=runtime_name, service_name="-", existing_plugins=None)
+    clash = sorted(set(given) & set(owned) - {p.PLUGINS_ENV})
+    if clash:
+        raise DurableValidationError(
+            f"environment {clash[0]} is set by tracing too: drop it from environment (DurableTracing takes "
+            "service_name= and layer_arn=)"
+        )
 
 
 def apply_tracing(

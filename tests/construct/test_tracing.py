@@ -269,6 +269,10 @@ def test_bad_factory_arguments_are_one_line_errors(make: Any, message: str) -> N
             },
             "the SDK refuses both OTel views",
         ),
+        (
+            {"environment": {"AWS_LAMBDA_EXEC_WRAPPER": "/var/task/wrap"}, "tracing": DurableTracing.xray()},
+            "environment AWS_LAMBDA_EXEC_WRAPPER is set by tracing too",
+        ),
     ],
 )
 def test_bad_props_fail_at_construction(props: dict[str, Any], message: str) -> None:
