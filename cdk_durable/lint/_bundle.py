@@ -18,7 +18,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from .. import platform as p
-from . import rules as R
+from . import rules
 from ._scope import is_durable_source
 from .finding import Finding
 
@@ -72,10 +72,10 @@ def _finding(path: Path, line: int, version: str, how: str) -> Finding:
         str(path),
         line,
         1,
-        R.BUNDLED_BOTO3_TOO_OLD.code,
+        rules.BUNDLED_BOTO3_TOO_OLD.code,
         f"{how} boto3 {version}, older than the durable SDK's minimum {_MINIMUM}, and the code uses "
         "chained invokes: the bundled boto3 shadows the runtime's and rejects the invoke's trace header",
-        R.BUNDLED_BOTO3_TOO_OLD.severity.value,
+        rules.BUNDLED_BOTO3_TOO_OLD.severity,
     )
 
 
