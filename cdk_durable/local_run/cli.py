@@ -14,6 +14,7 @@ from typing import Any
 import click
 
 from ..platform import INVOCATION_TIMEOUT_MAX_SECONDS, ExecutionStatus
+from . import traces as _traces
 from .answers import collect_answers, load_presets, make_prompt
 from .inputs import (
     DEFAULT_REGION,
@@ -144,6 +145,7 @@ def run_from_options(
     presets_file: str | None = None,
     history_file: str | None = None,
     html_file: str | None = None,
+    traces_file: str | None = None,
     real_time: bool = False,
     invocation_timeout: int | None = None,
     interactive: bool = False,
@@ -160,6 +162,9 @@ def run_from_options(
     spec, targets = resolve_functions(
         target, template=template, functions=functions, env=env, env_file=env_file, region=region, warn=warn
     )
+    span_dir = _traces.start(traces_file) if traces_file else None
+    if span_dir is not None:
+        spec, targets = _traces.with_span_dir(spec, targets, span_dir)
     mode = "real time" if real_time else "skipping waits (--real-time to honour them)"
     names = [t.name + "".join(f" (alias {a})" for a in t.aliases) for t in targets]
     invokable = f"; invoke targets: {', '.join(names)}" if targets else ""
@@ -199,6 +204,9 @@ def run_from_options(
     if html_file:
         write_timeline(html_file, report)
         echo(f"Timeline page: {html_file}")
+    if traces_file and span_dir is not None:
+        spans = _traces.write_otlp_json(span_dir, traces_file)
+        echo(f"Traces written to {traces_file} ({spans} spans, OTLP JSON)")
     return report
 
 
@@ -245,6 +253,12 @@ def run_from_options(
 @click.option("--presets", "presets_file", metavar="FILE", help="Prompt choices: JSON of name -> payload.")
 @click.option("--history", "history_file", metavar="FILE", help="Write the execution history (JSON) here.")
 @click.option(
+    "--traces",
+    "traces_file",
+    metavar="FILE",
+    help="Write the OpenTelemetry spans (OTLP JSON) here; plugins come from DURABLE_EXECUTION_PLUGINS.",
+)
+@click.option(
     "--html", "html_file", metavar="OUT.html", help="Write the timeline page (as diagnose --html) here."
 )
 @click.option(
@@ -278,6 +292,7 @@ def command(
     presets_file: str | None,
     history_file: str | None,
     html_file: str | None,
+    traces_file: str | None,
     real_time: bool,
     invocation_timeout: int | None,
     interactive: bool | None,
@@ -307,6 +322,7 @@ def command(
                 presets_file=presets_file,
                 history_file=history_file,
                 html_file=html_file,
+                traces_file=traces_file,
                 real_time=real_time,
                 invocation_timeout=invocation_timeout,
                 interactive=sys.stdin.isatty() if interactive is None else interactive,

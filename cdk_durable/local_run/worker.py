@@ -527,7 +527,9 @@ def main() -> None:
     root.setLevel(logging.INFO)
 
     from .inputs import LocalRunError, load_handler
+    from .traces import install_in_worker
 
+    install_in_worker()  # --traces: a TracerProvider before the handler loads, as Lambda's OTel layer does
     _, init = _recv(inp)
     for entry in reversed(init.get("sys_path", [])):
         if entry not in sys.path:
