@@ -7,6 +7,7 @@ An SDK release that renames or reshapes one of them fails here, by name, and not
 from __future__ import annotations
 
 import json
+import time
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -31,12 +32,13 @@ def runner() -> Any:
 
 
 def _callback_started(runner: Any, arn: str) -> dict[str, Any]:
-    for _ in range(2000):
+    for _ in range(3000):  # bounded: at most ~30 s of 10 ms pauses, enough on a loaded machine
         events, _marker = _sdk.history_page(runner, arn, None, 1000)
         started = [e for e in events if e["EventType"] == "CallbackStarted"]
         if started:
             return started[0]
         _sdk.probe(runner, arn)
+        time.sleep(0.01)
     raise AssertionError("no callback started")
 
 
