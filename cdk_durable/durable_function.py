@@ -20,7 +20,6 @@ from typing import Any, TypedDict
 
 import aws_cdk as cdk
 import jsii
-from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_events as events
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
@@ -31,7 +30,8 @@ from constructs import Construct
 
 from . import _validation as v
 from . import platform as p
-from .observability import DurableAlarms, durable_metric
+from ._args import require_duration, require_int, require_optional
+from ._facade import DurableFunctionFacade
 
 __all__ = ["DeadLetterQueueMode", "DurableFunction", "DurableFunctionProps", "ReplayLint"]
 
@@ -222,6 +222,58 @@ def _require(value: Any, kind: type | tuple[type, ...], name: str, example: str)
         raise v.DurableValidationError(f"{name} must be {example}, got {type(value).__name__} {value!r}")
 
 
+def _check_prop_types(
+    *,
+    role: Any,
+    kms_key: Any,
+    memory_size: Any,
+    environment: Any,
+    function_name: Any,
+    description: Any,
+    dead_letter_queue: Any,
+    max_event_age: Any,
+    retry_attempts: Any,
+    provisioned_concurrent_executions: Any,
+    allow_custom_runtime: Any,
+) -> None:
+    """Types and bounds of the props the construct passes on, checked before CDK sees them (one line
+    instead of a jsii traceback or a CDK RuntimeError)."""
+    require_optional(
+        role, iam.IRole, "role", "an iam.IRole (e.g. iam.Role(...) or iam.Role.from_role_arn(...))"
+    )
+    require_optional(kms_key, kms.IKey, "kms_key", "a kms.IKey (e.g. kms.Key(...))")
+    require_optional(dead_letter_queue, sqs.IQueue, "dead_letter_queue", "an sqs.IQueue")
+    if memory_size is not None:
+        require_int(memory_size, "memory_size", p.MEMORY_MIN_MB, p.MEMORY_MAX_MB)
+    if environment is not None and not (
+        isinstance(environment, Mapping)
+        and all(isinstance(k, str) and isinstance(val, str) for k, val in environment.items())
+    ):
+        raise v.DurableValidationError(
+            f"environment must be a mapping of strings to strings, got {environment!r}"
+        )
+    for name, text in (("function_name", function_name), ("description", description)):
+        if text is not None and not isinstance(text, str):
+            raise v.DurableValidationError(f"{name} must be a string, got {type(text).__name__} {text!r}")
+    if max_event_age is not None:
+        require_duration(
+            max_event_age,
+            "max_event_age",
+            low_seconds=p.MAX_EVENT_AGE_MIN_SECONDS,
+            high_seconds=p.MAX_EVENT_AGE_MAX_SECONDS,
+            bound="between 1 minute and 6 hours",
+        )
+    if retry_attempts is not None:
+        require_int(retry_attempts, "retry_attempts", 0, p.ASYNC_RETRY_ATTEMPTS_MAX)
+    if provisioned_concurrent_executions is not None:
+        require_int(provisioned_concurrent_executions, "provisioned_concurrent_executions", 0)
+    if not isinstance(allow_custom_runtime, bool):
+        raise v.DurableValidationError(
+            f"allow_custom_runtime must be True or False, got {type(allow_custom_runtime).__name__} "
+            f"{allow_custom_runtime!r}"
+        )
+
+
 @dataclass(frozen=True)
 class _CheckedProps:
     """What validation derived from the props, for the construction steps."""
@@ -235,8 +287,8 @@ class _CheckedProps:
     version_removal_policy: cdk.RemovalPolicy
 
 
-@jsii.implements(iam.IGrantable)
-class DurableFunction(Construct):
+@jsii.implements(lambda_.IFunction)
+class DurableFunction(DurableFunctionFacade, Construct):
     """An AWS Lambda durable function with a version and an alias that everything uses.
 
     Children (construct ids are a contract): ``Function`` (``lambda_.Function``), its current version
@@ -306,6 +358,19 @@ class DurableFunction(Construct):
             (``current_version_options=`` is honoured; its ``removal_policy`` counts as this prop.)
         """
         super().__init__(scope, id)
+        _check_prop_types(
+            role=role,
+            kms_key=kms_key,
+            memory_size=memory_size,
+            environment=environment,
+            function_name=function_name,
+            description=description,
+            dead_letter_queue=dead_letter_queue,
+            max_event_age=max_event_age,
+            retry_attempts=retry_attempts,
+            provisioned_concurrent_executions=provisioned_concurrent_executions,
+            allow_custom_runtime=allow_custom_runtime,
+        )
         checked = self._validate(
             code=code,
             handler=handler,
@@ -341,7 +406,7 @@ class DurableFunction(Construct):
             description=description,
             function_props=function_props,
         )
-        self.role: iam.IRole = self._configure_role(role)
+        self._configure_role(role)
         if kms_key is not None:
             self._configure_kms(kms_key, cdk.Stack.of(self))
         self.version, self.alias = self._create_version_and_alias(
@@ -567,100 +632,30 @@ class DurableFunction(Construct):
                 "and prune unused versions with `cdk-durable versions FUNCTION --prune`.",
             )
 
-    # --- IGrantable ------------------------------------------------------------------------------
+    # --- Facade hooks (IFunction members and durable grants are in DurableFunctionFacade) -------------
 
     @property
-    def grant_principal(self) -> iam.IPrincipal:
-        """The execution role: ``other.grant_invoke(durable_fn)`` lets this handler call ``other``."""
-        return self.function.grant_principal
-
-    # --- Derived values ----------------------------------------------------------------------------
+    def _function(self) -> lambda_.IFunction:
+        return self.function
 
     @property
-    def function_arn(self) -> str:
-        """The unqualified function ARN (for policies on execution ARNs; not invokable)."""
-        return self.function.function_arn
+    def _execution_seconds(self) -> float | None:
+        return _seconds(self.execution_timeout)
 
     @property
-    def alias_arn(self) -> str:
-        """The qualified ARN to invoke: ``<function ARN>:<alias_name>``."""
-        return self.alias.function_arn
-
-    @property
-    def function_name(self) -> str:
+    def metric_function_name(self) -> str:
+        """The unqualified function name: the ``FunctionName`` dimension of the durable metrics."""
         return self.function.function_name
 
-    # --- Grants ----------------------------------------------------------------------------------------
+    @property
+    def unqualified_function_arn(self) -> str:
+        """The unqualified function ARN, for policies on execution ARNs (``<arn>:*``); never invoke it."""
+        return self.function.function_arn
 
-    def grant_invoke(self, grantee: iam.IGrantable) -> iam.Grant:
-        """``lambda:InvokeFunction`` on the alias only (service principals get a permission on the alias)."""
-        return self.alias.grant_invoke(grantee)
-
-    def grant_send_callback(self, grantee: iam.IGrantable) -> iam.Grant:
-        """``SendDurableExecutionCallbackSuccess/Failure/Heartbeat`` on this function's executions."""
-        return self._grant_on_executions(grantee, p.CALLBACK_ACTIONS)
-
-    def grant_read_executions(self, grantee: iam.IGrantable) -> iam.Grant:
-        """``GetDurableExecution``, ``GetDurableExecutionHistory`` on executions and
-        ``ListDurableExecutionsByFunction`` on the function."""
-        get_actions = tuple(a for a in p.READ_EXECUTION_ACTIONS if a != p.LIST_EXECUTIONS_ACTION)
-        grant = self._grant_on_executions(grantee, get_actions)
-        listing = iam.Grant.add_to_principal(
-            grantee=grantee,
-            actions=[p.LIST_EXECUTIONS_ACTION],
-            resource_arns=[self._arn_for(grantee), self._execution_arns(grantee)],
-        )
-        return grant.combine(listing)
-
-    def grant_stop_execution(self, grantee: iam.IGrantable) -> iam.Grant:
-        """``StopDurableExecution`` on this function's executions."""
-        return self._grant_on_executions(grantee, p.STOP_EXECUTION_ACTIONS)
-
-    def grant_pause_execution(self, grantee: iam.IGrantable) -> iam.Grant:
-        """``PauseDurableExecution`` and ``ResumeDurableExecution`` on this function's executions.
-
-        No ``kms:Decrypt`` with ``kms_key``: AWS lists the callers that read execution data (get, history,
-        callbacks, stop) as needing it, and pausing is not among them.
-        """
-        return self._grant_on_executions(grantee, p.PAUSE_EXECUTION_ACTIONS, decrypt=False)
-
-    def grant_delete_execution(self, grantee: iam.IGrantable) -> iam.Grant:
-        """``DeleteDurableExecution`` on this function's executions (Lambda deletes terminal ones only).
-
-        No ``kms:Decrypt`` with ``kms_key`` (deleting does not read execution data).
-        """
-        return self._grant_on_executions(grantee, p.DELETE_EXECUTION_ACTIONS, decrypt=False)
-
-    def _arn_for(self, grantee: iam.IGrantable) -> str:
+    def _unqualified_arn(self, grantee: iam.IGrantable | None) -> str:
         """The function ARN for a grant. This function's own role cannot reference its function (the
         function depends on the role's policy: a cycle), so it gets the reference-free form."""
-        return self._own_arn_pattern() if grantee is self else self.function_arn
-
-    def _execution_arns(self, grantee: iam.IGrantable) -> str:
-        return f"{self._arn_for(grantee)}{p.EXECUTION_ARN_SUFFIX}"
-
-    def _grant_on_executions(
-        self, grantee: iam.IGrantable, actions: Sequence[str], *, decrypt: bool = True
-    ) -> iam.Grant:
-        grant = iam.Grant.add_to_principal(
-            grantee=grantee, actions=list(actions), resource_arns=[self._execution_arns(grantee)]
-        )
-        if decrypt and self.kms_key is not None:  # readers/senders of execution data decrypt it
-            grant = grant.combine(self.kms_key.grant(grantee, *p.KMS_READER_ACTIONS))
-        return grant
-
-    # --- Event sources ---------------------------------------------------------------------------------
-
-    def add_event_source(self, source: lambda_.IEventSource) -> None:
-        """Attach an event source mapping to the alias.
-
-        Raises when ``execution_timeout`` exceeds 15 minutes (mappings invoke synchronously): use
-        :class:`cdk_durable.AsyncStarter` for those.
-        """
-        seconds = _seconds(self.execution_timeout)
-        if seconds is not None:
-            v.check_sync_event_source(seconds, source=f"event source {type(source).__name__}")
-        self.alias.add_event_source(source)
+        return self._own_arn_pattern() if grantee is self else self.function.function_arn
 
     # --- Status events -----------------------------------------------------------------------------------
 
@@ -681,7 +676,7 @@ class DurableFunction(Construct):
         detail: dict[str, Any] = {
             # The event's functionArn is qualified (``...:function:NAME:2``); the trailing colon keeps
             # ``orders`` from matching ``orders-v2``.
-            "functionArn": [{"prefix": f"{self.function_arn}:"}],
+            "functionArn": [{"prefix": f"{self.function.function_arn}:"}],
         }
         if statuses is not None:
             statuses = list(statuses)
@@ -709,46 +704,6 @@ class DurableFunction(Construct):
             rule.add_target(target)
         return rule
 
-    # --- Observability -------------------------------------------------------------------------------------
-
-    def metric(self, metric: p.DurableMetric, **props: Any) -> cloudwatch.Metric:
-        """Any durable metric (``props``: ``cloudwatch.MetricOptions`` such as ``period``, ``statistic``)."""
-        return durable_metric(self.function.function_name, metric, **props)
-
-    def metric_started(self, **props: Any) -> cloudwatch.Metric:
-        return self.metric(p.DurableMetric.STARTED, **props)
-
-    def metric_succeeded(self, **props: Any) -> cloudwatch.Metric:
-        return self.metric(p.DurableMetric.SUCCEEDED, **props)
-
-    def metric_failed(self, **props: Any) -> cloudwatch.Metric:
-        return self.metric(p.DurableMetric.FAILED, **props)
-
-    def metric_timed_out(self, **props: Any) -> cloudwatch.Metric:
-        return self.metric(p.DurableMetric.TIMED_OUT, **props)
-
-    def metric_stopped(self, **props: Any) -> cloudwatch.Metric:
-        return self.metric(p.DurableMetric.STOPPED, **props)
-
-    def metric_duration(self, **props: Any) -> cloudwatch.Metric:
-        return self.metric(p.DurableMetric.DURATION, **props)
-
-    def metric_operations(self, **props: Any) -> cloudwatch.Metric:
-        return self.metric(p.DurableMetric.OPERATIONS, **props)
-
-    def metric_storage_written_bytes(self, **props: Any) -> cloudwatch.Metric:
-        return self.metric(p.DurableMetric.STORAGE_WRITTEN_BYTES, **props)
-
-    def metric_running(self, **props: Any) -> cloudwatch.Metric:
-        return self.metric(p.DurableMetric.RUNNING, **props)
-
-    def metric_running_utilization(self, **props: Any) -> cloudwatch.Metric:
-        return self.metric(p.DurableMetric.RUNNING_UTILIZATION, **props)
-
-    def add_recommended_alarms(self, id: str = "Alarms", **props: Any) -> DurableAlarms:
-        """Create :class:`DurableAlarms` for this function (``props``: topic, alarm_actions, thresholds)."""
-        return DurableAlarms(self, id, target=self, **props)
-
     # --- Outputs ---
 
     def add_outputs(self, *, export_prefix: str | None = None) -> tuple[cdk.CfnOutput, cdk.CfnOutput]:
@@ -767,7 +722,7 @@ class DurableFunction(Construct):
         name = cdk.CfnOutput(
             self,
             "OutputsFunctionName",
-            value=self.function_name,
+            value=self.function.function_name,
             description="Durable function name (use with --qualifier / the alias name)",
             export_name=f"{export_prefix}-FunctionName" if export_prefix else None,
         )
@@ -842,7 +797,7 @@ class DurableFunction(Construct):
                 f"{p.KMS_ENCRYPTION_CONTEXT_KEY} conditions (see docs/construct.md)",
             )
         # The execution role decrypts execution data through Lambda only.
-        self.role.add_to_principal_policy(
+        self._configure_role(None).add_to_principal_policy(
             iam.PolicyStatement(
                 actions=list(p.KMS_ROLE_ACTIONS),
                 resources=[key.key_arn],

@@ -26,6 +26,13 @@ RETENTION_DEFAULT_DAYS: Final = 14
 INVOCATION_TIMEOUT_MAX_SECONDS: Final = 15 * 60
 #: Event source mappings invoke synchronously: the whole execution must fit in 15 minutes.
 SYNC_INVOCATION_MAX_SECONDS: Final = 15 * 60
+#: Lambda function memory, MB (``MemorySize``).
+MEMORY_MIN_MB: Final = 128
+MEMORY_MAX_MB: Final = 10_240
+#: Asynchronous invocation settings (``EventInvokeConfig``): event age 60 s - 6 h, retries 0 - 2.
+MAX_EVENT_AGE_MIN_SECONDS: Final = 60
+MAX_EVENT_AGE_MAX_SECONDS: Final = 6 * 60 * 60
+ASYNC_RETRY_ATTEMPTS_MAX: Final = 2
 #: Waits and retry delays.
 WAIT_MIN_SECONDS: Final = 1
 WAIT_MAX_SECONDS: Final = EXECUTION_TIMEOUT_MAX_SECONDS
@@ -220,3 +227,10 @@ PYTHON_CONTEXT_OPERATIONS: Final = (
 #: maximum running durable executions quota"). The page lists no dimensions; cdk-durable emits these
 #: without dimensions and the others with ``FunctionName`` (Lambda's per-function dimension).
 ACCOUNT_LEVEL_METRICS: Final = frozenset({DurableMetric.RUNNING_UTILIZATION})
+
+# --- Alarm notifications -----------------------------------------------------------------------
+
+#: CloudWatch publishes alarm notifications as this service principal; an SNS topic encrypted with a
+#: customer managed key must let it use the key (AWS: "Amazon SNS - encrypting topics for alarms").
+CLOUDWATCH_SERVICE_PRINCIPAL: Final = "cloudwatch.amazonaws.com"
+ALARM_TOPIC_KMS_ACTIONS: Final = ("kms:Decrypt", "kms:GenerateDataKey*")

@@ -129,7 +129,7 @@ BAD_INPUTS: list[tuple[str, Callable[[cdk.Stack], object], str]] = [
     ("statuses-empty", _status([]), r"statuses must list at least one status \(RUNNING, SUCCEEDED, FAILED, TIMED_OUT, STOPPED\)"),
     ("statuses-string", _status(["FAILED"]), r"statuses must contain DurableExecutionStatus values .*got 'FAILED'"),
     # metrics and alarms
-    ("metric-string", lambda s: durable(s).metric("DurableExecutionFailed"), r"metric must be a DurableMetric \(STARTED, .*got 'DurableExecutionFailed'"),
+    ("metric-number", lambda s: durable(s).metric(42), r"metric must be a DurableMetric \(STARTED, .*got 42"),
     ("alarm-threshold-0", _alarms(failures_threshold=0), r"failures_threshold must be a whole number >= 1 \(or None to skip\), got 0"),
     ("alarm-utilization-101", _alarms(running_utilization_percent=101), r"running_utilization_percent must be above 0 and at most 100 .*got 101"),
     ("alarm-storage-0", _alarms(storage_written_percent=0), r"storage_written_percent must be above 0 and at most 100 .*got 0"),
