@@ -32,6 +32,7 @@ from . import _validation as v
 from . import platform as p
 from ._args import require_duration, require_int, require_optional
 from ._facade import DurableFunctionFacade
+from .checks.suppressions import acknowledge, mark_reported
 
 __all__ = ["DeadLetterQueueMode", "DurableFunction", "DurableFunctionProps", "ReplayLint"]
 
@@ -44,6 +45,16 @@ ANN_REPLAY_LINT = "cdk-durable:replay-lint"
 ANN_KMS_POLICY = "cdk-durable:kms-key-policy"
 ANN_ROLE_POLICY = "cdk-durable:role-policy"
 ANN_VERSION_DESTROY = "cdk-durable:version-removal-destroy"
+
+#: DurableChecks rule id -> the construct warnings that report the same finding (one acknowledgment,
+#: :meth:`DurableFunction.acknowledge`, silences both).
+RULE_VERSION_DELETED = "DUR-W3"
+_ANNOTATIONS_BY_RULE: Mapping[str, tuple[str, ...]] = {
+    RULE_VERSION_DELETED: (ANN_VERSION_DESTROY,),
+    "DUR-E7": (ANN_PINNED_NAME,),
+    "DUR-E8": (ANN_KMS_POLICY,),
+    "DUR-E6": (ANN_ROLE_POLICY,),
+}
 
 #: ``version_removal_policy`` values that a Lambda version supports (SNAPSHOT does not apply to it).
 VERSION_REMOVAL_POLICIES: tuple[cdk.RemovalPolicy, ...] = (
@@ -624,6 +635,11 @@ class DurableFunction(DurableFunctionFacade, Construct):
                 "function to durable.",
             )
         if checked.version_removal_policy is cdk.RemovalPolicy.DESTROY:
+            # One finding, one warning: DurableChecks does not repeat it as DUR-W3 (cfn-lint, which
+            # sees only the template, reports it as WD3003). acknowledge("DUR-W3", ...) silences all.
+            version_resource = self.version.node.default_child
+            assert version_resource is not None
+            mark_reported(version_resource, RULE_VERSION_DELETED)
             cdk.Annotations.of(self).add_warning_v2(
                 ANN_VERSION_DESTROY,
                 "version_removal_policy is DESTROY: every deploy that publishes a new version deletes the "
@@ -631,6 +647,18 @@ class DurableFunction(DurableFunctionFacade, Construct):
                 "a callback) cannot replay there any more - they are stranded. Keep the default RETAIN "
                 "and prune unused versions with `cdk-durable versions FUNCTION --prune`.",
             )
+
+    # --- Acknowledgments ---------------------------------------------------------------------------
+
+    def acknowledge(self, rule_id: str, reason: str) -> None:
+        """Accept a finding, once, for every tool: the construct's own warning, DurableChecks (both
+        modes) and the cfn-lint pack (``Metadata.cfn-lint.config.ignore_checks`` on this construct's
+        resources). ``rule_id`` is a DurableChecks id (``DUR-W3``); unknown ids are refused."""
+        acknowledge(self, rule_id, reason)
+
+    def annotation_ids_for_rule(self, rule_id: str) -> tuple[str, ...]:
+        """The construct warnings that report the same finding as DurableChecks rule ``rule_id``."""
+        return _ANNOTATIONS_BY_RULE.get(rule_id, ())
 
     # --- Facade hooks (IFunction members and durable grants are in DurableFunctionFacade) -------------
 

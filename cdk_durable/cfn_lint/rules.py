@@ -42,16 +42,20 @@ class KmsKeyPolicy(DurableLintRule):
     spec = RULES_BY_ID["DUR-E8"]
 
 
-class VersionDeletedOnUpdate(DurableLintRule):
-    spec = RULES_BY_ID["DUR-E9"]
-
-
 class AsyncWithoutDlq(DurableLintRule):
     spec = RULES_BY_ID["DUR-W1"]
 
 
 class FailureMonitoring(DurableLintRule):
     spec = RULES_BY_ID["DUR-W2"]
+
+
+class VersionDeletedOnUpdate(DurableLintRule):
+    spec = RULES_BY_ID["DUR-W3"]
+
+
+class SyncInvocationTimeout(DurableLintRule):
+    spec = RULES_BY_ID["DUR-E10"]
 
 
 #: Every rule class, in registry order.
@@ -64,7 +68,8 @@ RULE_CLASSES: tuple[type[DurableLintRule], ...] = (
     ExecutionRoleCheckpoint,
     PinnedFunctionName,
     KmsKeyPolicy,
-    VersionDeletedOnUpdate,
     AsyncWithoutDlq,
     FailureMonitoring,
+    VersionDeletedOnUpdate,
+    SyncInvocationTimeout,
 )

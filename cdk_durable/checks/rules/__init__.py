@@ -17,6 +17,7 @@ from .failure_monitoring import failure_monitoring
 from .kms_key_policy import kms_key_policy
 from .no_version_or_alias import no_version_or_alias
 from .pinned_function_name import pinned_function_name
+from .sync_invocation_timeout import sync_invocation_timeout
 from .unqualified_env_reference import unqualified_env_reference
 from .unqualified_invocation import unqualified_invocation
 from .version_deleted_on_update import version_deleted_on_update
@@ -32,6 +33,7 @@ __all__ = [
     "kms_key_policy",
     "no_version_or_alias",
     "pinned_function_name",
+    "sync_invocation_timeout",
     "unqualified_env_reference",
     "unqualified_invocation",
     "version_deleted_on_update",
