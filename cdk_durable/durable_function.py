@@ -228,6 +228,22 @@ def _version_options(
     return lambda_.VersionOptions(**{**given, "removal_policy": policy}), policy
 
 
+def _handler_files(module: str, family: str) -> list[str]:
+    """Files that provide a handler module, relative to the asset root."""
+    if family == "python":
+        path = module.replace(".", "/")
+        return [f"{path}.py", f"{path}/__init__.py", f"{path}.pyc"]
+    return [f"{module}.js", f"{module}.mjs", f"{module}.cjs"]
+
+
+def _staged_path(function: lambda_.Function) -> Path | None:
+    """Where the function's asset was staged (the bundle's output for bundled code), if it was."""
+    asset = function.node.try_find_child("Code")
+    staging = asset.node.try_find_child("Stage") if asset is not None else None
+    staged = getattr(staging, "absolute_staged_path", None)
+    return Path(staged).resolve() if isinstance(staged, str) else None
+
+
 def _require(value: Any, kind: type | tuple[type, ...], name: str, example: str) -> None:
     if not isinstance(value, kind):
         raise v.DurableValidationError(f"{name} must be {example}, got {type(value).__name__} {value!r}")
@@ -428,6 +444,7 @@ class DurableFunction(DurableFunctionFacade, Construct):
             provisioned_concurrent_executions=provisioned_concurrent_executions,
         )
         self._annotate(checked, function_name=function_name)
+        self._check_handler_exists(code, handler, checked.runtime_name)
         if replay_lint is not ReplayLint.OFF:
             self._replay_lint(code, checked.runtime_name, replay_lint)
 
@@ -852,6 +869,41 @@ class DurableFunction(DurableFunctionFacade, Construct):
             resource="function",
             resource_name=literal or "*",
             arn_format=cdk.ArnFormat.COLON_RESOURCE_NAME,
+        )
+
+    def _check_handler_exists(self, code: lambda_.Code, handler: str, runtime_name: str) -> None:
+        """The handler's module must be in the asset directory (Python and Node layouts), or every
+        invocation fails with ``Runtime.ImportModuleError``. Skipped for code that is not a directory
+        asset (inline, S3, a zip, an image), and for bundled code when bundling is skipped (the
+        bundle's output is what Lambda gets, and it is only there when bundling runs)."""
+        family = (
+            "python"
+            if runtime_name.startswith("python")
+            else "nodejs"
+            if runtime_name.startswith("nodejs")
+            else None
+        )
+        if family is None or not isinstance(code, lambda_.AssetCode) or _is_token(handler):
+            return
+        source = Path(code.path).resolve()
+        if not source.is_dir():
+            return
+        module, _, function = handler.rpartition(".")
+        if not module or not function:
+            raise v.DurableValidationError(
+                f"handler must be 'module.function' (e.g. 'app.handler'), got {handler!r}"
+            )
+        candidates = _handler_files(module, family)
+        if any((source / c).exists() for c in candidates):
+            return
+        if not cdk.Stack.of(self).bundling_required:
+            return  # bundling skipped for this stack: code that is bundled cannot be told apart
+        staged = _staged_path(self.function)
+        if staged is not None and staged != source and any((staged / c).exists() for c in candidates):
+            return  # bundled: the handler is in the bundle's output
+        raise v.DurableValidationError(
+            f"handler {handler!r} names module {module!r}, but the asset directory {code.path} has no "
+            f"{' or '.join(candidates)}: every invocation would fail with Runtime.ImportModuleError"
         )
 
     def _replay_lint(self, code: lambda_.Code, runtime_name: str, mode: ReplayLint) -> None:
