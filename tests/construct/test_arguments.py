@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (the bad-argument table keeps each expected message readable as one string)
 """Wrong arguments are one ``DurableValidationError`` line at synth, never a jsii traceback; a missing
 handler module is found at synth, not at the first invocation; alarms on a KMS-encrypted topic can
 publish."""
