@@ -21,6 +21,7 @@ _LAZY: dict[str, str] = {
     "DurableFunctionProps": "cdk_durable.durable_function",
     "DeadLetterQueueMode": "cdk_durable.durable_function",
     "DurableAlarms": "cdk_durable.observability",
+    "ImportedDurableFunction": "cdk_durable.imported",
     "AsyncStarter": "cdk_durable.starter",
     "DurableChecks": "cdk_durable.checks",
     "lint_paths": "cdk_durable.lint",
@@ -38,6 +39,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from .durable_function import DeadLetterQueueMode as DeadLetterQueueMode
     from .durable_function import DurableFunction as DurableFunction
     from .durable_function import ReplayLint as ReplayLint
+    from .imported import ImportedDurableFunction as ImportedDurableFunction
     from .lint import lint_paths as lint_paths
     from .observability import DurableAlarms as DurableAlarms
     from .platform import DurableExecutionStatus as DurableExecutionStatus

@@ -16,7 +16,7 @@ import inspect
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypedDict
+from typing import TYPE_CHECKING, Any, TypedDict
 
 import aws_cdk as cdk
 import jsii
@@ -33,6 +33,9 @@ from . import platform as p
 from ._args import require_duration, require_int, require_optional
 from ._facade import DurableFunctionFacade
 from .checks.suppressions import acknowledge, mark_reported
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .imported import ImportedDurableFunction
 
 __all__ = ["DeadLetterQueueMode", "DurableFunction", "DurableFunctionProps", "ReplayLint"]
 
@@ -664,6 +667,33 @@ class DurableFunction(DurableFunctionFacade, Construct):
                 "a callback) cannot replay there any more - they are stranded. Keep the default RETAIN "
                 "and prune unused versions with `cdk-durable versions FUNCTION --prune`.",
             )
+
+    # --- Imports -------------------------------------------------------------------------------------
+
+    @staticmethod
+    def from_alias_arn(
+        scope: Construct, id: str, alias_arn: str, *, kms_key: kms.IKey | None = None
+    ) -> ImportedDurableFunction:
+        """A durable function defined in another stack or app, by its alias ARN
+        (``arn:aws:lambda:<region>:<account>:function:<name>:<alias>``, or a token such as
+        ``Fn.import_value(...)``). An ``IFunction`` standing for that alias, with the durable grants
+        (on ``<function ARN>:*``) and metrics. ``kms_key``: the key of its execution data, if any (the
+        read and callback grants then include ``kms:Decrypt``)."""
+        from .imported import ImportedDurableFunction, check_alias_arn
+
+        return ImportedDurableFunction(scope, id, alias_arn=check_alias_arn(alias_arn), kms_key=kms_key)
+
+    @staticmethod
+    def from_function_name(
+        scope: Construct, id: str, function_name: str, *, alias: str = "live", kms_key: kms.IKey | None = None
+    ) -> ImportedDurableFunction:
+        """Like :meth:`from_alias_arn`, for a function in the scope's account and region, by name and
+        alias (default ``live``, the ``DurableFunction`` default)."""
+        from .imported import ImportedDurableFunction, alias_arn_for
+
+        return ImportedDurableFunction(
+            scope, id, alias_arn=alias_arn_for(scope, function_name, alias), kms_key=kms_key
+        )
 
     # --- Acknowledgments ---------------------------------------------------------------------------
 

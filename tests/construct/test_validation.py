@@ -137,7 +137,7 @@ BAD_INPUTS: list[tuple[str, Callable[[cdk.Stack], object], str]] = [
     ("starter-field-and-template", _starter(execution_name_field="id", execution_name_template="x-{id}"), r"execution_name_field cannot be combined with execution_name_template"),
     ("starter-bad-field", _starter(execution_name_field="order id"), r"execution_name_field must be a dotted path of JSON keys .*got 'order id'"),
     ("starter-template-no-placeholder", _starter(execution_name_template="fixed"), r"execution_name_template must contain at least one \{field\} placeholder .*got 'fixed'"),
-    ("starter-target-l2", lambda s: AsyncStarter(s, "S", target=lambda_.Function(s, "F", code=lambda_.Code.from_inline("x"), handler="index.h", runtime=lambda_.Runtime.PYTHON_3_13), queue=_queue(s)), r"target must be a cdk_durable.DurableFunction, got Function"),
+    ("starter-target-l2", lambda s: AsyncStarter(s, "S", target=lambda_.Function(s, "F", code=lambda_.Code.from_inline("x"), handler="index.h", runtime=lambda_.Runtime.PYTHON_3_13), queue=_queue(s)), r"target must be a cdk_durable.DurableFunction .*got Function"),
     ("starter-visibility-below-timeout", _starter(timeout=D.seconds(31)), r"queue visibility timeout \(30 seconds\) must be at least the starter's timeout \(31 seconds\)"),
     ("starter-node-runtime", _starter(runtime=lambda_.Runtime.NODEJS_22_X), r"runtime must be a Python runtime \(the starter is Python\), got 'nodejs22.x'"),
 ]  # fmt: skip
