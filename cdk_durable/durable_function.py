@@ -714,6 +714,13 @@ class DurableFunction(DurableFunctionFacade, Construct):
         return self.function
 
     @property
+    def role(self) -> iam.IRole:
+        """The execution role (created, or the one given)."""
+        role = self.function.role
+        assert role is not None  # the L2 always has one
+        return role
+
+    @property
     def _execution_seconds(self) -> float | None:
         return _seconds(self.execution_timeout)
 
