@@ -321,6 +321,10 @@ class _CheckedProps:
 class DurableFunction(DurableFunctionFacade, Construct):
     """An AWS Lambda durable function with a version and an alias that everything uses.
 
+    It is an ``aws_lambda.IFunction`` that stands for its alias (:mod:`cdk_durable._facade`): pass it to
+    any CDK integration and it is wired to the alias ARN. ``function`` is the unqualified function, for
+    what must not invoke (policies on execution ARNs, L2 options).
+
     Children (construct ids are a contract): ``Function`` (``lambda_.Function``), its current version
     (``Function/CurrentVersion``, retained by default),
     ``Alias``, ``DeadLetterQueue`` (unless disabled or brought), ``Outputs*`` on :meth:`add_outputs`.
@@ -328,6 +332,9 @@ class DurableFunction(DurableFunctionFacade, Construct):
     ``**function_props`` accepts any other ``lambda_.Function`` option (``vpc``, ``layers``,
     ``tracing``, ``architecture``, ...). ``events=`` is routed to :meth:`add_event_source`.
     """
+
+    alias: lambda_.Alias
+    version: lambda_.Version
 
     def __init__(
         self,
@@ -739,7 +746,18 @@ class DurableFunction(DurableFunctionFacade, Construct):
         function depends on the role's policy: a cycle), so it gets the reference-free form."""
         return self._own_arn_pattern() if grantee is self else self.function.function_arn
 
-    # --- Status events -----------------------------------------------------------------------------------
+    # --- Events: named starts from an EventBridge Custom Event Bus, status-change rules ------------------
+
+    def add_event_starter(self, id: str, **props: Any) -> Any:
+        """Start a named execution per event on an EventBridge Custom Event Bus (an
+        ``AWS::EventsV2::Subscriber`` on the alias): ``bus=`` (``aws_eventsv2.CfnEventBus`` or its ARN),
+        ``execution_name=`` (``ExecutionName.from_body_field("detail.orderId")``, ``from_template``,
+        ``from_jsonata``), ``event_pattern=``, ``dead_letter_queue=``, ``retry_attempts=``,
+        ``max_event_age=``, ``subscriber_name=``.
+        Returns the :class:`cdk_durable.event_starter.EventStarter`."""
+        from .event_starter import EventStarter  # the module imports this one
+
+        return EventStarter(self, id, target=self, **props)
 
     def on_status_change(
         self,
