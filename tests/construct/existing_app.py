@@ -1,7 +1,8 @@
 """An existing two-stack app adopting durable workflows, as docs/existing-app.md describes it.
 
 ``Workflows`` owns the durable functions and wires them to an EventBridge rule, an SNS topic, a queue
-(``AsyncStarter``), a REST API and a Step Functions state machine, all by passing the durable function
+(``AsyncStarter``), a REST API (``ApiStarter`` for the long workflow, a proxy integration for the short
+one) and a Step Functions state machine, all by passing the durable function
 where CDK expects a function. ``Frontend`` uses the workflow across stacks (an environment variable and
 an invoke grant through CDK's automatic exports) and imports it by its exported alias ARN, as a second
 app would (``DurableFunction.from_alias_arn`` / ``from_function_name``).
@@ -28,7 +29,14 @@ from aws_cdk import aws_stepfunctions as sfn
 from aws_cdk import aws_stepfunctions_tasks as tasks
 from constructs import Construct
 
-from cdk_durable import AsyncStarter, DurableChecks, DurableExecutionStatus, DurableFunction
+from cdk_durable import (
+    ApiStarter,
+    AsyncStarter,
+    DurableChecks,
+    DurableExecutionStatus,
+    DurableFunction,
+    ExecutionName,
+)
 
 HANDLER_DIR = Path(__file__).resolve().parent / "fixtures" / "handler"
 ENV = cdk.Environment(account="123456789012", region="us-east-1")
@@ -81,6 +89,16 @@ class Workflows(cdk.Stack):
             queue=sqs.Queue(self, "Orders Queue"),
             execution_name_field="orderId",
         )
+        # API -> workflow: API Gateway invokes the alias asynchronously, the execution named by the order
+        self.api = apigw.RestApi(self, "Api")
+        ApiStarter(
+            self,
+            "StartOrderFromApi",
+            target=self.orders,
+            execution_name=ExecutionName.from_body_field("orderId"),
+            rest_api=self.api,
+            path="orders",
+        )
         # Step Functions -> workflow (asynchronous task)
         start = tasks.LambdaInvoke(
             self, "StartOrder", lambda_function=self.orders, invocation_type=tasks.LambdaInvocationType.EVENT
@@ -97,8 +115,7 @@ class Workflows(cdk.Stack):
         )
         self.quote.acknowledge("DUR-W3", "Quotes finish in minutes; no execution outlives a deploy.")
         self.quote.add_recommended_alarms(topic=oncall, running_utilization_percent=None)
-        api = apigw.RestApi(self, "Api")
-        api.root.add_resource("quote").add_method(
+        self.api.root.add_resource("quote").add_method(
             "POST", apigw.LambdaIntegration(self.quote), authorization_type=apigw.AuthorizationType.IAM
         )
         quote = tasks.LambdaInvoke(self, "Quote Task", lambda_function=self.quote)
