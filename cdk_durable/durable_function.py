@@ -51,7 +51,7 @@ ANN_VERSION_DESTROY = "cdk-durable:version-removal-destroy"
 
 #: DurableChecks rule id -> the construct warnings that report the same finding (one acknowledgment,
 #: :meth:`DurableFunction.acknowledge`, silences both).
-RULE_VERSION_DELETED = "DUR-W3"
+RULE_VERSION_DELETED = "DUR-W4"
 _ANNOTATIONS_BY_RULE: Mapping[str, tuple[str, ...]] = {
     RULE_VERSION_DELETED: (ANN_VERSION_DESTROY,),
     "DUR-E7": (ANN_PINNED_NAME,),
@@ -662,8 +662,8 @@ class DurableFunction(DurableFunctionFacade, Construct):
                 "function to durable.",
             )
         if checked.version_removal_policy is cdk.RemovalPolicy.DESTROY:
-            # One finding, one warning: DurableChecks does not repeat it as DUR-W3 (cfn-lint, which
-            # sees only the template, reports it as WD3003). acknowledge("DUR-W3", ...) silences all.
+            # One finding, one warning: DurableChecks does not repeat it as DUR-W4 (cfn-lint, which
+            # sees only the template, reports it as WD3004). acknowledge("DUR-W4", ...) silences all.
             version_resource = self.version.node.default_child
             assert version_resource is not None
             mark_reported(version_resource, RULE_VERSION_DELETED)
@@ -707,7 +707,7 @@ class DurableFunction(DurableFunctionFacade, Construct):
     def acknowledge(self, rule_id: str, reason: str) -> None:
         """Accept a finding, once, for every tool: the construct's own warning, DurableChecks (both
         modes) and the cfn-lint pack (``Metadata.cfn-lint.config.ignore_checks`` on this construct's
-        resources). ``rule_id`` is a DurableChecks id (``DUR-W3``); unknown ids are refused."""
+        resources). ``rule_id`` is a DurableChecks id (``DUR-W4``); unknown ids are refused."""
         acknowledge(self, rule_id, reason)
 
     def annotation_ids_for_rule(self, rule_id: str) -> tuple[str, ...]:

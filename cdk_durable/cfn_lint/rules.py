@@ -51,11 +51,11 @@ class FailureMonitoring(DurableLintRule):
 
 
 class VersionDeletedOnUpdate(DurableLintRule):
-    spec = RULES_BY_ID["DUR-W3"]
+    spec = RULES_BY_ID["DUR-W4"]
 
 
 class SyncInvocationTimeout(DurableLintRule):
-    spec = RULES_BY_ID["DUR-E10"]
+    spec = RULES_BY_ID["DUR-E14"]
 
 
 #: Every rule class, in registry order.

@@ -182,7 +182,7 @@ RULES: Final[tuple[DurableRule, ...]] = (
         r.failure_monitoring,
     ),
     _rule(
-        "W3",
+        "W4",
         WARNING,
         "A published version of the durable function would be deleted on update.",
         "An execution replays on the version it started on. Without DeletionPolicy Retain (or "
@@ -197,7 +197,7 @@ RULES: Final[tuple[DurableRule, ...]] = (
         r.version_deleted_on_update,
     ),
     _rule(
-        "E10",
+        "E14",
         ERROR,
         "A synchronous invoker targets a durable function whose ExecutionTimeout is over 15 minutes.",
         "API Gateway Lambda integrations (proxy, or non-proxy without `X-Amz-Invocation-Type: 'Event'`), "

@@ -6,7 +6,7 @@ synthesized template. :func:`acknowledge` silences all three with one call, with
 
 - a CDK acknowledgment (``Validations.of(construct).acknowledge``), which ``DurableChecks`` honours in
   both modes for the construct and everything under it;
-- cfn-lint's own resource metadata, ``Metadata: {cfn-lint: {config: {ignore_checks: [WD3003]}}}``, on
+- cfn-lint's own resource metadata, ``Metadata: {cfn-lint: {config: {ignore_checks: [WD3004]}}}``, on
   every CloudFormation resource under the construct (written at synthesis by an Aspect, so resources
   added later are covered too);
 - the construct warning that reports the same thing (``DurableFunction`` maps rule ids to its

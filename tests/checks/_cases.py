@@ -42,7 +42,7 @@ def durable_fn(
 def durable_with_alias(
     scope: Construct, id: str = "Fn", **kwargs: object
 ) -> tuple[lambda_.Function, lambda_.Alias]:
-    """A durable function wired right: versions retained (DUR-W3) and an alias (DUR-E3)."""
+    """A durable function wired right: versions retained (DUR-W4) and an alias (DUR-E3)."""
     kwargs.setdefault(
         "current_version_options", lambda_.VersionOptions(removal_policy=cdk.RemovalPolicy.RETAIN)
     )
@@ -218,15 +218,15 @@ def e8_bad(stack: cdk.Stack) -> str:
     return resource_path(_with_key(stack, kms.Key(stack, "Key")))
 
 
-# --- DUR-W3 version deleted on update -----------------------------------------------------------
+# --- DUR-W4 version deleted on update -----------------------------------------------------------
 
 
-def w3_good(stack: cdk.Stack) -> None:
+def w4_good(stack: cdk.Stack) -> None:
     durable_with_alias(stack)  # current_version_options removal_policy=RETAIN
     return None
 
 
-def w3_bad(stack: cdk.Stack) -> str:
+def w4_bad(stack: cdk.Stack) -> str:
     fn = durable_fn(stack)  # plain lambda_.Function.current_version: RemovalPolicy.DESTROY by default
     lambda_.Alias(stack, "FnLive", alias_name="live", version=fn.current_version)
     return resource_path(fn.current_version)
@@ -269,7 +269,7 @@ def w2_bad(stack: cdk.Stack) -> str:
     return resource_path(fn)
 
 
-# --- DUR-E10 synchronous invoker of a long execution ------------------------------------------------
+# --- DUR-E14 synchronous invoker of a long execution ------------------------------------------------
 
 
 def _api(stack: cdk.Stack, alias: lambda_.IFunction, **options: object) -> apigw.Method:
@@ -277,7 +277,7 @@ def _api(stack: cdk.Stack, alias: lambda_.IFunction, **options: object) -> apigw
     return api.root.add_method("POST", apigw.LambdaIntegration(alias, **options))  # type: ignore[arg-type]
 
 
-def e10_good(stack: cdk.Stack) -> None:
+def e14_good(stack: cdk.Stack) -> None:
     # a 10-minute workflow behind a proxy integration, and a 2-hour one behind an asynchronous
     # (X-Amz-Invocation-Type: Event) non-proxy integration
     _, short = durable_with_alias(stack, "Short")
@@ -297,7 +297,7 @@ def e10_good(stack: cdk.Stack) -> None:
     return None
 
 
-def e10_bad(stack: cdk.Stack) -> str:
+def e14_bad(stack: cdk.Stack) -> str:
     _, long = durable_with_alias(stack, timeout=cdk.Duration.hours(2), dead_letter_queue_enabled=True)
     return resource_path(_api(stack, long))
 
@@ -313,6 +313,6 @@ CASES: dict[str, tuple[Builder, Builder]] = {
     "DUR-E8": (e8_good, e8_bad),
     "DUR-W1": (w1_good, w1_bad),
     "DUR-W2": (w2_good, w2_bad),
-    "DUR-W3": (w3_good, w3_bad),
-    "DUR-E10": (e10_good, e10_bad),
+    "DUR-W4": (w4_good, w4_bad),
+    "DUR-E14": (e14_good, e14_bad),
 }

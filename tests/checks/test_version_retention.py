@@ -1,4 +1,4 @@
-"""DUR-W3 (a published version of a durable function would be deleted on update) across the ways a
+"""DUR-W4 (a published version of a durable function would be deleted on update) across the ways a
 CDK app publishes versions: the L3, plain ``lambda_.Function.current_version``, an L1 ``CfnVersion``."""
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from cdk_durable.checks import RULES_BY_ID, DurableChecks
 from ._cases import durable_fn
 
 CODE = lambda_.Code.from_inline("def handler(event, context):\n    return event\n")
-W3 = Match.string_like_regexp("^DUR-W3: ")
+W4 = Match.string_like_regexp("^DUR-W4: ")
 
 
 def _app() -> tuple[cdk.App, cdk.Stack]:
@@ -25,8 +25,8 @@ def _app() -> tuple[cdk.App, cdk.Stack]:
 def _findings(stack: cdk.Stack, *, verbose: bool = False) -> list[str]:
     cdk.Aspects.of(stack.node.scope).add(DurableChecks(verbose=verbose))  # type: ignore[arg-type]
     annotations = Annotations.from_stack(stack)
-    assert annotations.find_error("*", W3) == []  # a warning, never an error
-    return [m.id for m in annotations.find_warning("*", W3)]
+    assert annotations.find_error("*", W4) == []  # a warning, never an error
+    return [m.id for m in annotations.find_warning("*", W4)]
 
 
 def _l3(stack: cdk.Stack, **kwargs: object) -> DurableFunction:
@@ -77,7 +77,7 @@ def test_one_acknowledgment_silences_the_warning_and_durable_checks() -> None:
     _, stack = _app()
     fn = _l3(stack, version_removal_policy=cdk.RemovalPolicy.DESTROY, replay_lint=ReplayLint.OFF)
     fn.add_recommended_alarms()
-    fn.acknowledge("DUR-W3", "Executions finish within minutes; old versions are not needed.")
+    fn.acknowledge("DUR-W4", "Executions finish within minutes; old versions are not needed.")
 
     assert _findings(stack) == []
     assert Annotations.from_stack(stack).find_warning("*", Match.any_value()) == []
@@ -89,11 +89,11 @@ def test_plain_current_version_is_a_warning_that_explains_in_flight_executions()
     lambda_.Alias(stack, "Live", alias_name="live", version=fn.current_version)
 
     (path,) = _findings(stack, verbose=True)
-    message = Annotations.from_stack(stack).find_warning(path, W3)[0].entry.data
+    message = Annotations.from_stack(stack).find_warning(path, W4)[0].entry.data
 
     assert path.endswith("/Fn/CurrentVersion/Resource")
     assert "every execution suspended on it" in str(message)
-    assert RULES_BY_ID["DUR-W3"].info.explanation in str(message)
+    assert RULES_BY_ID["DUR-W4"].info.explanation in str(message)
 
 
 def test_l1_version_without_policies_is_a_warning_and_retained_is_not() -> None:
@@ -132,7 +132,7 @@ def test_acknowledged_like_the_others() -> None:
     lambda_.Alias(stack, "Live", alias_name="live", version=fn.current_version)
     cdk.Validations.of(fn).acknowledge(
         cdk.Acknowledgment(
-            id="DUR-W3", reason="Executions finish within minutes; old versions are not needed."
+            id="DUR-W4", reason="Executions finish within minutes; old versions are not needed."
         )
     )
 

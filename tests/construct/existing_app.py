@@ -113,7 +113,7 @@ class Workflows(cdk.Stack):
             execution_timeout=cdk.Duration.minutes(10),
             version_removal_policy=cdk.RemovalPolicy.DESTROY,
         )
-        self.quote.acknowledge("DUR-W3", "Quotes finish in minutes; no execution outlives a deploy.")
+        self.quote.acknowledge("DUR-W4", "Quotes finish in minutes; no execution outlives a deploy.")
         self.quote.add_recommended_alarms(topic=oncall, running_utilization_percent=None)
         self.api.root.add_resource("quote").add_method(
             "POST", apigw.LambdaIntegration(self.quote), authorization_type=apigw.AuthorizationType.IAM

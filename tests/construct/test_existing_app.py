@@ -197,7 +197,7 @@ def test_mistake_1_reaching_for_the_unqualified_function_is_one_line() -> None:
 
 def test_mistake_2_retain_on_update_or_delete_and_an_unknown_acknowledgment() -> None:
     app, producer, _, fn = _two_stacks(version_removal_policy=cdk.RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE)
-    assert _one_line_errors(producer, "DUR-W3") == []
+    assert _one_line_errors(producer, "DUR-W4") == []
     assert durable_findings(Template.from_stack(producer).to_json()) == set()
     for acknowledge in (
         lambda: fn.acknowledge("DUR-E77", REASON),
@@ -205,7 +205,7 @@ def test_mistake_2_retain_on_update_or_delete_and_an_unknown_acknowledgment() ->
     ):
         with pytest.raises(
             DurableValidationError,
-            match=r"^rule id 'DUR-E77' is not a DUR rule: valid ids are DUR-E1, .*DUR-W3",
+            match=r"^rule id 'DUR-E77' is not a DUR rule: valid ids are DUR-E1, .*DUR-W4",
         ) as caught:
             acknowledge()
         assert "\n" not in str(caught.value)
@@ -214,14 +214,14 @@ def test_mistake_2_retain_on_update_or_delete_and_an_unknown_acknowledgment() ->
 def test_mistake_2_one_acknowledgment_reaches_cfn_lint() -> None:
     app, producer, _, fn = _two_stacks(version_removal_policy=cdk.RemovalPolicy.DESTROY)
     unacknowledged = durable_findings(Template.from_stack(producer).to_json())
-    assert {rule for rule, _ in unacknowledged} == {"DUR-W3"}  # one warning in cfn-lint as well
+    assert {rule for rule, _ in unacknowledged} == {"DUR-W4"}  # one warning in cfn-lint as well
 
     app, producer, _, fn = _two_stacks(version_removal_policy=cdk.RemovalPolicy.DESTROY)
-    fn.acknowledge("DUR-W3", REASON)
+    fn.acknowledge("DUR-W4", REASON)
     template = Template.from_stack(producer)
     template.has_resource(
         "AWS::Lambda::Version",
-        {"Metadata": {"cfn-lint": {"config": {"ignore_checks": Match.array_with(["WD3003"])}}}},
+        {"Metadata": {"cfn-lint": {"config": {"ignore_checks": Match.array_with(["WD3004"])}}}},
     )
     assert durable_findings(template.to_json()) == set()
 
@@ -287,16 +287,16 @@ def test_mistake_4_a_synchronous_api_or_task_on_a_long_workflow_is_one_line() ->
             tasks.LambdaInvoke(producer, "Call", lambda_function=fn)
         ),
     )
-    errors = _one_line_errors(producer, "DUR-E10")
+    errors = _one_line_errors(producer, "DUR-E14")
     assert (
         errors
         == [
-            "DUR-E10: A synchronous invoker targets a durable function whose ExecutionTimeout is over 15 minutes."
+            "DUR-E14: A synchronous invoker targets a durable function whose ExecutionTimeout is over 15 minutes."
         ]
         * 2
     )
     paths = {
-        m.id for m in Annotations.from_stack(producer).find_error("*", Match.string_like_regexp("^DUR-E10"))
+        m.id for m in Annotations.from_stack(producer).find_error("*", Match.string_like_regexp("^DUR-E14"))
     }
     assert paths == {"/Producer/Api/Default/POST/Resource", "/Producer/Machine/Resource"}
 
@@ -305,7 +305,7 @@ def test_mistake_4_the_same_rule_in_cfn_lint() -> None:
     app, producer, _, fn = _two_stacks()
     apigw.RestApi(producer, "Api").root.add_method("POST", apigw.LambdaIntegration(fn))
     findings = durable_findings(Template.from_stack(producer).to_json())
-    assert {rule for rule, _ in findings} == {"DUR-E10"}
+    assert {rule for rule, _ in findings} == {"DUR-E14"}
 
 
 def test_mistake_5_another_app_imports_the_workflow_with_its_grants() -> None:

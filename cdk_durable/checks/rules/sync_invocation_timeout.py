@@ -1,4 +1,4 @@
-"""DUR-E10: a synchronous invoker targets a durable function whose ExecutionTimeout is over 15 minutes.
+"""DUR-E14: a synchronous invoker targets a durable function whose ExecutionTimeout is over 15 minutes.
 
 A synchronous (``RequestResponse``) invocation of a durable function is limited to 15 minutes. These
 invokers are synchronous:

@@ -1,4 +1,4 @@
-"""DUR-W3: a published version of a durable function would be deleted on update.
+"""DUR-W4: a published version of a durable function would be deleted on update.
 
 An execution replays on the version it started on. An ``AWS::Lambda::Version`` is deleted when a
 deploy drops it from the template (CDK's ``current_version`` and SAM's ``AutoPublishAlias`` name each
