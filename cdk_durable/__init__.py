@@ -25,6 +25,7 @@ _LAZY: dict[str, str] = {
     "DurableFunctionProps": "cdk_durable.durable_function",
     "DeadLetterQueueMode": "cdk_durable.durable_function",
     "DurableAlarms": "cdk_durable.observability",
+    "ImportedDurableFunction": "cdk_durable.imported",
     "AsyncStarter": "cdk_durable.starter",
     "ApiStarter": "cdk_durable.api_starter",
     "ExecutionName": "cdk_durable.execution_name",
@@ -48,6 +49,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from .durable_function import DurableFunction as DurableFunction
     from .durable_function import ReplayLint as ReplayLint
     from .execution_name import ExecutionName as ExecutionName
+    from .imported import ImportedDurableFunction as ImportedDurableFunction
     from .lint import lint_paths as lint_paths
     from .observability import DurableAlarms as DurableAlarms
     from .platform import DurableExecutionStatus as DurableExecutionStatus

@@ -28,6 +28,13 @@ INVOCATION_TIMEOUT_MAX_SECONDS: Final = 15 * 60
 INVOCATION_TIMEOUT_DEFAULT_SECONDS: Final = 3
 #: Event source mappings invoke synchronously: the whole execution must fit in 15 minutes.
 SYNC_INVOCATION_MAX_SECONDS: Final = 15 * 60
+#: Lambda function memory, MB (``MemorySize``).
+MEMORY_MIN_MB: Final = 128
+MEMORY_MAX_MB: Final = 10_240
+#: Asynchronous invocation settings (``EventInvokeConfig``): event age 60 s - 6 h, retries 0 - 2.
+MAX_EVENT_AGE_MIN_SECONDS: Final = 60
+MAX_EVENT_AGE_MAX_SECONDS: Final = 6 * 60 * 60
+ASYNC_RETRY_ATTEMPTS_MAX: Final = 2
 #: Waits and retry delays.
 WAIT_MIN_SECONDS: Final = 1
 WAIT_MAX_SECONDS: Final = EXECUTION_TIMEOUT_MAX_SECONDS
@@ -338,3 +345,9 @@ OTEL_LAYER_MARKS: Final = (ADOT_LAYER_MARK, ":layer:opentelemetry-")
 #: the otel README asks for AWSXRayDaemonWriteAccess "or equivalent").
 XRAY_WRITE_ACTIONS: Final = ("xray:PutTraceSegments", "xray:PutTelemetryRecords")
 XRAY_MANAGED_POLICIES: Final = ("AWSXRayDaemonWriteAccess", "AWSXrayWriteOnlyAccess")
+# --- Alarm notifications -----------------------------------------------------------------------
+
+#: CloudWatch publishes alarm notifications as this service principal; an SNS topic encrypted with a
+#: customer managed key must let it use the key (AWS: "Amazon SNS - encrypting topics for alarms").
+CLOUDWATCH_SERVICE_PRINCIPAL: Final = "cloudwatch.amazonaws.com"
+ALARM_TOPIC_KMS_ACTIONS: Final = ("kms:Decrypt", "kms:GenerateDataKey*")

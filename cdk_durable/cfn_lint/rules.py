@@ -42,10 +42,6 @@ class KmsKeyPolicy(DurableLintRule):
     spec = RULES_BY_ID["DUR-E8"]
 
 
-class VersionDeletedOnUpdate(DurableLintRule):
-    spec = RULES_BY_ID["DUR-E9"]
-
-
 class AsyncWithoutDlq(DurableLintRule):
     spec = RULES_BY_ID["DUR-W1"]
 
@@ -74,6 +70,14 @@ class OtelLayerWithoutWrapper(DurableLintRule):
     spec = RULES_BY_ID["DUR-W3"]
 
 
+class VersionDeletedOnUpdate(DurableLintRule):
+    spec = RULES_BY_ID["DUR-W4"]
+
+
+class SyncInvocationTimeout(DurableLintRule):
+    spec = RULES_BY_ID["DUR-E14"]
+
+
 #: Every rule class, in registry order.
 RULE_CLASSES: tuple[type[DurableLintRule], ...] = (
     UnqualifiedInvocation,
@@ -84,7 +88,6 @@ RULE_CLASSES: tuple[type[DurableLintRule], ...] = (
     ExecutionRoleCheckpoint,
     PinnedFunctionName,
     KmsKeyPolicy,
-    VersionDeletedOnUpdate,
     AsyncWithoutDlq,
     FailureMonitoring,
     OtelBothViews,
@@ -92,4 +95,6 @@ RULE_CLASSES: tuple[type[DurableLintRule], ...] = (
     XrayTracingWithoutPermission,
     OtlpHeadersPlaintext,
     OtelLayerWithoutWrapper,
+    VersionDeletedOnUpdate,
+    SyncInvocationTimeout,
 )

@@ -23,7 +23,7 @@ from __future__ import annotations
 import fnmatch
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import Enum
 from typing import Any
 
@@ -45,6 +45,7 @@ _SUB_REF = re.compile(r"\$\{([A-Za-z0-9]+)(?:\.([A-Za-z0-9.]+))?\}")
 
 
 RETAIN = "Retain"
+RETAIN_EXCEPT_ON_CREATE = "RetainExceptOnCreate"
 
 
 class Compliance(Enum):
@@ -90,6 +91,9 @@ class FunctionTarget:
 
     function_id: str
     qualifier: str | None
+    #: The view of the stack the function is in, when it is another stack of the app (a reference
+    #: across stacks); ``None`` for the stack being checked.
+    stack: StackTemplate | None = field(default=None, compare=False, repr=False)
 
     @property
     def is_unqualified_or_latest(self) -> bool:
@@ -99,28 +103,50 @@ class FunctionTarget:
 class StackTemplate:
     """The resources of one stack, by logical id, with the lookups the rules share."""
 
-    def __init__(self, resources: Iterable[Resource]) -> None:
+    def __init__(self, resources: Iterable[Resource], exports: Mapping[str, Any] | None = None) -> None:
         self.resources: dict[str, Resource] = {r.logical_id: r for r in resources}
+        #: ``Outputs`` exported by this stack: export name -> value (for ``Fn::ImportValue``).
+        self.exports: dict[str, Any] = dict(exports or {})
+        #: Every stack of the app (this one included), for references across stacks; see :meth:`link`.
+        self.app: list[StackTemplate] = [self]
         self._names: dict[str, str] = {}
         for r in self.resources.values():
             name = r.properties.get("FunctionName") if r.type == FUNCTION else None
             if isinstance(name, str):
                 self._names[name] = r.logical_id
 
+    @staticmethod
+    def link(views: Iterable[StackTemplate]) -> None:
+        """Let each view resolve references into the others: ``Fn::ImportValue`` of another stack's
+        export (CDK's automatic exports and explicit ``CfnOutput`` exports) and, before CDK has
+        turned them into exports, ``Ref`` / ``Fn::GetAtt`` of another stack's logical id."""
+        linked = list(views)
+        for view in linked:
+            view.app = linked
+
     @classmethod
     def from_template(cls, template: Mapping[str, Any]) -> StackTemplate:
-        """From a synthesized template (``{"Resources": {...}}``)."""
+        """From a synthesized template (``{"Resources": {...}, "Outputs": {...}}``)."""
         resources = template.get("Resources") or {}
+        exports: dict[str, Any] = {}
+        for output in (template.get("Outputs") or {}).values():
+            export = output.get("Export") if isinstance(output, Mapping) else None
+            name = export.get("Name") if isinstance(export, Mapping) else None
+            if isinstance(name, str):
+                exports[name] = output.get("Value")
         return cls(
-            Resource(
-                lid,
-                str(body.get("Type", "")),
-                props if isinstance(props := body.get("Properties"), Mapping) else {},
-                deletion_policy=_policy(body.get("DeletionPolicy")),
-                update_replace_policy=_policy(body.get("UpdateReplacePolicy")),
-            )
-            for lid, body in resources.items()
-            if isinstance(body, Mapping)
+            (
+                Resource(
+                    lid,
+                    str(body.get("Type", "")),
+                    props if isinstance(props := body.get("Properties"), Mapping) else {},
+                    deletion_policy=_policy(body.get("DeletionPolicy")),
+                    update_replace_policy=_policy(body.get("UpdateReplacePolicy")),
+                )
+                for lid, body in resources.items()
+                if isinstance(body, Mapping)
+            ),
+            exports,
         )
 
     # --- lookups ----------------------------------------------------------------------------------
@@ -142,12 +168,35 @@ class StackTemplate:
         return found
 
     def durable_targets(self, value: Any) -> list[FunctionTarget]:
-        """Like :meth:`function_targets`, restricted to durable functions of this stack."""
+        """Like :meth:`function_targets`, restricted to durable functions (of this stack, or of another
+        stack of the app when the reference crosses stacks)."""
         return [
             t
             for t in self.function_targets(value)
-            if (r := self.get(t.function_id)) is not None and r.is_durable_function
+            if (r := self.resource_of(t)) is not None and r.is_durable_function
         ]
+
+    def resource_of(self, target: FunctionTarget) -> Resource | None:
+        """The function resource a target designates, in whichever stack of the app it is."""
+        return (target.stack or self).get(target.function_id)
+
+    # --- across stacks ------------------------------------------------------------------------------
+
+    def _imported(self, name: Any) -> tuple[StackTemplate, Any] | None:
+        """The stack exporting ``name`` and the exported value."""
+        if not isinstance(name, str):
+            return None
+        for view in self.app:
+            if view is not self and name in view.exports:
+                return view, view.exports[name]
+        return None
+
+    def _foreign(self, logical_id: str) -> tuple[StackTemplate, Resource] | None:
+        """A resource of another stack of the app (a cross-stack reference before CDK exported it)."""
+        for view in self.app:
+            if view is not self and (r := view.get(logical_id)) is not None:
+                return view, r
+        return None
 
     def references(self, value: Any, logical_id: str) -> bool:
         """True if ``value`` refers to the resource ``logical_id`` (``Ref`` or ``Fn::GetAtt``)."""
@@ -180,6 +229,12 @@ class StackTemplate:
         if not isinstance(value, Mapping) or len(value) != 1:
             return None
         ((key, arg),) = value.items()
+        if key == "Fn::ImportValue":
+            imported = self._imported(arg)
+            if imported is None:
+                return None
+            owner, exported = imported
+            return _rehome(owner._direct(exported), owner)
         if key == "Ref" and isinstance(arg, str):
             lid, attr = arg, "Ref"
         elif key == "Fn::GetAtt":
@@ -187,9 +242,13 @@ class StackTemplate:
         else:
             return None
         r = self.get(lid)
-        if r is None:
+        if r is not None:
+            return self._target_of(r, attr)
+        foreign = self._foreign(lid)
+        if foreign is None:
             return None
-        return self._target_of(r, attr)
+        owner, r = foreign
+        return _rehome(owner._target_of(r, attr), owner)
 
     def _target_of(self, r: Resource, attr: str) -> FunctionTarget | None:
         if r.type == FUNCTION and attr in ("Ref", "Arn"):
@@ -213,6 +272,12 @@ class StackTemplate:
         direct = self._direct(value)
         if direct is not None:
             found.append(direct)
+            return
+        if isinstance(value, Mapping) and len(value) == 1 and "Fn::ImportValue" in value:
+            imported = self._imported(value["Fn::ImportValue"])
+            if imported is not None:  # an export that is not a plain reference (a Join, a Sub)
+                owner, exported = imported
+                found += [t for t in (_rehome(t, owner) for t in owner.function_targets(exported)) if t]
             return
         if isinstance(value, str):
             self._walk_text(value, found)
@@ -299,6 +364,13 @@ class StackTemplate:
             if managed is not None and managed.type == "AWS::IAM::ManagedPolicy":
                 statements += _statements(managed.properties.get("PolicyDocument"))
         return statements
+
+
+def _rehome(target: FunctionTarget | None, owner: StackTemplate) -> FunctionTarget | None:
+    """A target found in ``owner``'s view, as seen from another stack."""
+    if target is None or target.stack is not None:
+        return target
+    return replace(target, stack=owner)
 
 
 def _policy(value: Any) -> str | None:

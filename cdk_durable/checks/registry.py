@@ -164,19 +164,6 @@ RULES: Final[tuple[DurableRule, ...]] = (
         r.kms_key_policy,
     ),
     _rule(
-        "E9",
-        ERROR,
-        "A published version of the durable function would be deleted on update.",
-        "An execution replays on the version it started on. Without DeletionPolicy and "
-        "UpdateReplacePolicy Retain, the deploy that drops or replaces this AWS::Lambda::Version "
-        "deletes it, and every execution suspended on it (a wait, a callback) fails when it resumes.",
-        "Retain the version: `current_version_options=lambda_.VersionOptions(removal_policy="
-        "cdk.RemovalPolicy.RETAIN)` on the function (`cdk_durable.DurableFunction` does it), "
-        "`version.apply_removal_policy(cdk.RemovalPolicy.RETAIN)`, or `DeletionPolicy: Retain` and "
-        "`UpdateReplacePolicy: Retain` on the template's version.",
-        r.version_deleted_on_update,
-    ),
-    _rule(
         "W1",
         WARNING,
         "The durable function is invoked asynchronously but has no dead-letter queue.",
@@ -243,6 +230,34 @@ RULES: Final[tuple[DurableRule, ...]] = (
         "Set AWS_LAMBDA_EXEC_WRAPPER=/opt/otel-instrument (ADOT; community Python) or /opt/otel-handler "
         "(community Node.js), or use `DurableTracing`.",
         r.otel_layer_without_wrapper,
+    ),
+    _rule(
+        "W4",
+        WARNING,
+        "A published version of the durable function would be deleted on update.",
+        "An execution replays on the version it started on. Without DeletionPolicy Retain (or "
+        "RetainExceptOnCreate) and UpdateReplacePolicy Retain, the deploy that drops or replaces this "
+        "AWS::Lambda::Version deletes it, and every execution suspended on it (a wait, a callback) fails "
+        "when it resumes. A warning, not an error: deleting old versions is a valid choice for workflows "
+        "that never outlive a deploy.",
+        "Retain the version: `cdk_durable.DurableFunction` does by default (`version_removal_policy`), "
+        "`current_version_options=lambda_.VersionOptions(removal_policy=cdk.RemovalPolicy.RETAIN)` on a "
+        "plain function, `version.apply_removal_policy(cdk.RemovalPolicy.RETAIN)`, or `DeletionPolicy: "
+        "Retain` and `UpdateReplacePolicy: Retain` on the template's version.",
+        r.version_deleted_on_update,
+    ),
+    _rule(
+        "E14",
+        ERROR,
+        "A synchronous invoker targets a durable function whose ExecutionTimeout is over 15 minutes.",
+        "API Gateway Lambda integrations (proxy, or non-proxy without `X-Amz-Invocation-Type: 'Event'`), "
+        "HTTP API integrations, function URLs and Step Functions `lambda:invoke` tasks with the default "
+        "RequestResponse invocation type invoke synchronously, and a synchronous invocation of a durable "
+        "function is limited to 15 minutes: a longer execution fails the caller.",
+        "Start the execution asynchronously: `cdk_durable.ApiStarter` for an API, "
+        "`tasks.LambdaInvoke(..., invocation_type=LambdaInvocationType.EVENT)` (or a `.waitForTaskToken` "
+        "task) in Step Functions, an EventBridge target; or lower ExecutionTimeout to 15 minutes or less.",
+        r.sync_invocation_timeout,
     ),
 )
 

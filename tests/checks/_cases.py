@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import aws_cdk as cdk
+from aws_cdk import aws_apigateway as apigw
 from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_events as events
 from aws_cdk import aws_events_targets as targets
@@ -41,7 +42,7 @@ def durable_fn(
 def durable_with_alias(
     scope: Construct, id: str = "Fn", **kwargs: object
 ) -> tuple[lambda_.Function, lambda_.Alias]:
-    """A durable function wired right: versions retained (DUR-E9) and an alias (DUR-E3)."""
+    """A durable function wired right: versions retained (DUR-W4) and an alias (DUR-E3)."""
     kwargs.setdefault(
         "current_version_options", lambda_.VersionOptions(removal_policy=cdk.RemovalPolicy.RETAIN)
     )
@@ -217,15 +218,15 @@ def e8_bad(stack: cdk.Stack) -> str:
     return resource_path(_with_key(stack, kms.Key(stack, "Key")))
 
 
-# --- DUR-E9 version deleted on update -----------------------------------------------------------
+# --- DUR-W4 version deleted on update -----------------------------------------------------------
 
 
-def e9_good(stack: cdk.Stack) -> None:
+def w4_good(stack: cdk.Stack) -> None:
     durable_with_alias(stack)  # current_version_options removal_policy=RETAIN
     return None
 
 
-def e9_bad(stack: cdk.Stack) -> str:
+def w4_bad(stack: cdk.Stack) -> str:
     fn = durable_fn(stack)  # plain lambda_.Function.current_version: RemovalPolicy.DESTROY by default
     lambda_.Alias(stack, "FnLive", alias_name="live", version=fn.current_version)
     return resource_path(fn.current_version)
@@ -334,6 +335,39 @@ def w3_bad(stack: cdk.Stack) -> str:
     return resource_path(_otel_fn(stack, {}, tracing=lambda_.Tracing.ACTIVE))
 
 
+# --- DUR-E14 synchronous invoker of a long execution ------------------------------------------------
+
+
+def _api(stack: cdk.Stack, alias: lambda_.IFunction, **options: object) -> apigw.Method:
+    api = apigw.RestApi(stack, "Api", deploy=False)
+    return api.root.add_method("POST", apigw.LambdaIntegration(alias, **options))  # type: ignore[arg-type]
+
+
+def e14_good(stack: cdk.Stack) -> None:
+    # a 10-minute workflow behind a proxy integration, and a 2-hour one behind an asynchronous
+    # (X-Amz-Invocation-Type: Event) non-proxy integration
+    _, short = durable_with_alias(stack, "Short")
+    _api(stack, short)
+    _, long = durable_with_alias(stack, "Long", timeout=cdk.Duration.hours(2), dead_letter_queue_enabled=True)
+    api = apigw.RestApi(stack, "AsyncApi", deploy=False)
+    api.root.add_method(
+        "POST",
+        apigw.LambdaIntegration(
+            long,
+            proxy=False,
+            request_parameters={"integration.request.header.X-Amz-Invocation-Type": "'Event'"},
+            integration_responses=[apigw.IntegrationResponse(status_code="202")],
+        ),
+        method_responses=[apigw.MethodResponse(status_code="202")],
+    )
+    return None
+
+
+def e14_bad(stack: cdk.Stack) -> str:
+    _, long = durable_with_alias(stack, timeout=cdk.Duration.hours(2), dead_letter_queue_enabled=True)
+    return resource_path(_api(stack, long))
+
+
 CASES: dict[str, tuple[Builder, Builder]] = {
     "DUR-E1": (e1_good, e1_bad),
     "DUR-E2": (e2_good, e2_bad),
@@ -343,7 +377,6 @@ CASES: dict[str, tuple[Builder, Builder]] = {
     "DUR-E6": (e6_good, e6_bad),
     "DUR-E7": (e7_good, e7_bad),
     "DUR-E8": (e8_good, e8_bad),
-    "DUR-E9": (e9_good, e9_bad),
     "DUR-W1": (w1_good, w1_bad),
     "DUR-W2": (w2_good, w2_bad),
     "DUR-E10": (e10_good, e10_bad),
@@ -351,4 +384,6 @@ CASES: dict[str, tuple[Builder, Builder]] = {
     "DUR-E12": (e12_good, e12_bad),
     "DUR-E13": (e13_good, e13_bad),
     "DUR-W3": (w3_good, w3_bad),
+    "DUR-W4": (w4_good, w4_bad),
+    "DUR-E14": (e14_good, e14_bad),
 }

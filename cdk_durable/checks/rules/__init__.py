@@ -21,6 +21,7 @@ from .otel_layer_without_wrapper import otel_layer_without_wrapper
 from .otel_wrapper_without_layer import otel_wrapper_without_layer
 from .otlp_headers_plaintext import otlp_headers_plaintext
 from .pinned_function_name import pinned_function_name
+from .sync_invocation_timeout import sync_invocation_timeout
 from .unqualified_env_reference import unqualified_env_reference
 from .unqualified_invocation import unqualified_invocation
 from .version_deleted_on_update import version_deleted_on_update
@@ -41,6 +42,7 @@ __all__ = [
     "otel_wrapper_without_layer",
     "otlp_headers_plaintext",
     "pinned_function_name",
+    "sync_invocation_timeout",
     "unqualified_env_reference",
     "unqualified_invocation",
     "version_deleted_on_update",

@@ -15,9 +15,7 @@ def esm_execution_timeout(resource: Resource, stack: StackTemplate) -> Complianc
         return Compliance.NOT_APPLICABLE
     targets = stack.durable_targets(resource.properties.get("FunctionName"))
     timeouts = [
-        fn.get("DurableConfig.ExecutionTimeout")
-        for t in targets
-        if (fn := stack.get(t.function_id)) is not None
+        fn.get("DurableConfig.ExecutionTimeout") for t in targets if (fn := stack.resource_of(t)) is not None
     ]
     known = [t for t in timeouts if isinstance(t, int | float)]
     if not known:
