@@ -16,9 +16,13 @@ from tests.cfn_lint._lint import durable_matches
 from ._cases import durable_fn
 
 #: What only a CDK app can write: construct classes and props, grant/add methods, Python keywords.
-CDK_WORDS = re.compile(r"lambda_\.|cdk\.|iam\.|\w+_\w+=|\.add_\w+\(|\.grant_\w*\(|\.on_status_change|on_success")
+CDK_WORDS = re.compile(
+    r"lambda_\.|cdk\.|iam\.|\w+_\w+=|\.add_\w+\(|\.grant_\w*\(|\.on_status_change|on_success"
+)
 #: What only a template can write: intrinsic functions, resource types, template attributes.
-TEMPLATE_WORDS = re.compile(r"!Ref|!GetAtt|AWS::|DeletionPolicy|UpdateReplacePolicy|AutoPublishAlias|\$\{AWS::")
+TEMPLATE_WORDS = re.compile(
+    r"!Ref|!GetAtt|AWS::|DeletionPolicy|UpdateReplacePolicy|AutoPublishAlias|\$\{AWS::"
+)
 #: A SAM template whose function publishes no version or alias (DUR-E3) and is invoked through its
 #: unqualified ARN by an EventBridge rule (DUR-E1).
 SAM_TEMPLATE = """
