@@ -133,6 +133,8 @@ def _callback_statements(template: dict) -> list[dict]:
         ]
         for doc in filter(None, documents):
             for statement in doc["Statement"]:
+                if "Fn::If" in statement:  # a conditional statement (triage's Bedrock): its true branch
+                    statement = statement["Fn::If"][1]
                 actions = (
                     statement["Action"] if isinstance(statement["Action"], list) else [statement["Action"]]
                 )

@@ -147,7 +147,9 @@ class WorkflowStack(cdk.Stack):
                             resource="foundation-model",
                             resource_name=model_id,
                         ),
-                        self.format_arn(service="bedrock", resource="inference-profile", resource_name=profile_id),
+                        self.format_arn(
+                            service="bedrock", resource="inference-profile", resource_name=profile_id
+                        ),
                     ],
                 )
             )
