@@ -77,7 +77,6 @@ def handler_code() -> lambda_.Code:
     )
 
 
-
 class WorkflowStack(cdk.Stack):
 {%- if bedrock %}
     def __init__(
