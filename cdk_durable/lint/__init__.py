@@ -8,7 +8,7 @@ Python API::
         print(finding.path, finding.line, finding.code, finding.message)
 
 Only files that use the durable SDK (import ``aws_durable_execution_sdk_python``, or mention
-``durable_execution`` / ``DurableContext``) are analysed. Importing this package loads only the
+``durable_execution`` / ``DurableContext``) are analyzed. Importing this package loads only the
 standard library (never aws-cdk-lib), so the construct can call it at synth time.
 """
 
@@ -18,7 +18,8 @@ import os
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
-from .analyzer import analyse
+from ..rule_info import Severity
+from .analyzer import analyze
 from .finding import Finding
 from .rules import DEFAULT_CODES, RULES, RULES_BY_CODE, SYNTAX_ERROR_CODE, Rule
 from .suppressions import ALL_CODES, suppressions
@@ -99,7 +100,7 @@ def lint_source(
     ignored = resolve_codes(ignore, option="ignore") or frozenset()
     suppressed = suppressions(source) if "#" in source else {}
     out = []
-    for finding in analyse(source, path):
+    for finding in analyze(source, path):
         if finding.code != SYNTAX_ERROR_CODE:
             if finding.code not in selected:
                 continue
@@ -197,7 +198,7 @@ def lint_paths(
             source = file.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as exc:
             findings.append(
-                Finding(str(file), 1, 1, SYNTAX_ERROR_CODE, f"could not read file: {exc}", "error")
+                Finding(str(file), 1, 1, SYNTAX_ERROR_CODE, f"could not read file: {exc}", Severity.ERROR)
             )
             continue
         findings.extend(

@@ -13,6 +13,7 @@ from typing import Any
 
 import click
 
+from ..platform import ExecutionStatus
 from .answers import collect_answers, load_presets, make_prompt
 from .inputs import (
     DEFAULT_REGION,
@@ -307,4 +308,4 @@ def command(
     except Exception as e:  # run never dies without a line saying why
         click.echo(f"Error: cdk-durable run stopped: {type(e).__name__}: {e}", err=True)
         sys.exit(1)
-    sys.exit(0 if report.status == "SUCCEEDED" else EXIT_EXECUTION_NOT_SUCCEEDED)
+    sys.exit(0 if report.status == ExecutionStatus.SUCCEEDED else EXIT_EXECUTION_NOT_SUCCEEDED)

@@ -114,6 +114,7 @@ class Projects:
         return self._modules.link(self.get(combo))
 
 
+
 @pytest.fixture(scope="session")
 def projects(tmp_path_factory: pytest.TempPathFactory, node_modules: NodeModules) -> Projects:
     return Projects(tmp_path_factory, node_modules)
@@ -136,6 +137,7 @@ def esbuild_target(runtime: str) -> str:
     return runtime.replace("nodejs", "node").removesuffix(".x")
 
 
+@pytest.mark.slow  # bakes projects (the `projects` fixture)
 @pytest.mark.parametrize("combo", TS_COMBOS, ids=combo_id)
 def test_renders_completely(projects: Projects, combo: Combo) -> None:
     iac, runtime, _ = combo
@@ -160,6 +162,7 @@ def test_renders_completely(projects: Projects, combo: Combo) -> None:
     assert f"--target={esbuild_target(runtime)}" in build_script
 
 
+@pytest.mark.slow  # bakes projects (the `projects` fixture)
 @pytest.mark.parametrize("pair", PAIRS, ids=pair_id)
 def test_handler_and_tooling_are_the_same_for_every_iac(projects: Projects, pair: tuple[str, str]) -> None:
     runtime, blueprint = pair
