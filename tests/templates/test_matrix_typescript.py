@@ -114,7 +114,6 @@ class Projects:
         return self._modules.link(self.get(combo))
 
 
-
 @pytest.fixture(scope="session")
 def projects(tmp_path_factory: pytest.TempPathFactory, node_modules: NodeModules) -> Projects:
     return Projects(tmp_path_factory, node_modules)
