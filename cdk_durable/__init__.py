@@ -9,6 +9,7 @@ Public names (imported lazily, so the command-line tools start without loading a
 - :class:`ExecutionName` - where a starter takes the execution name from (``cdk_durable.execution_name``)
 - :class:`DurableChecks` - synth-time rule pack (``cdk_durable.checks``)
 - :func:`lint_paths` - the replay-model linter (``cdk_durable.lint``)
+- :class:`DurableTracing`, :class:`DurableTelemetry` - the ``tracing=`` / ``telemetry=`` props
 """
 
 from __future__ import annotations
@@ -33,6 +34,8 @@ _LAZY: dict[str, str] = {
     "DurableMetric": "cdk_durable.platform",
     "DurableValidationError": "cdk_durable._validation",
     "ReplayLint": "cdk_durable.durable_function",
+    "DurableTracing": "cdk_durable.tracing",
+    "DurableTelemetry": "cdk_durable.telemetry",
 }
 
 __all__ = sorted(_LAZY)
@@ -50,6 +53,8 @@ if TYPE_CHECKING:  # pragma: no cover
     from .platform import DurableExecutionStatus as DurableExecutionStatus
     from .platform import DurableMetric as DurableMetric
     from .starter import AsyncStarter as AsyncStarter
+    from .telemetry import DurableTelemetry as DurableTelemetry
+    from .tracing import DurableTracing as DurableTracing
 
 
 __getattr__ = lazy_getattr(__name__, _LAZY, globals())

@@ -32,6 +32,8 @@ from constructs import Construct
 from . import _validation as v
 from . import platform as p
 from .observability import DurableAlarms, durable_metric
+from .telemetry import DurableTelemetry, validate_observability, wire_observability
+from .tracing import DurableTracing
 
 __all__ = ["DeadLetterQueueMode", "DurableFunction", "DurableFunctionProps", "ReplayLint"]
 
@@ -101,6 +103,8 @@ class DurableFunctionProps(TypedDict, total=False):
     allow_custom_runtime: bool
     replay_lint: ReplayLint
     version_removal_policy: cdk.RemovalPolicy
+    tracing: DurableTracing | lambda_.Tracing
+    telemetry: DurableTelemetry
 
 
 # Function options the construct owns (error when passed through), with the reason.
@@ -273,6 +277,8 @@ class DurableFunction(Construct):
         allow_custom_runtime: bool = False,
         replay_lint: ReplayLint = ReplayLint.WARN,
         version_removal_policy: cdk.RemovalPolicy | None = None,
+        tracing: DurableTracing | lambda_.Tracing | None = None,
+        telemetry: DurableTelemetry | None = None,
         **function_props: Any,
     ) -> None:
         """Create the durable function.
@@ -304,6 +310,13 @@ class DurableFunction(Construct):
             can resume after the next deploy; prune with ``cdk-durable versions --prune``. ``DESTROY``
             deletes the previous version on each deploy and adds a warning saying what that costs.
             (``current_version_options=`` is honoured; its ``removal_policy`` counts as this prop.)
+        :param tracing: Default: no tracing. ``DurableTracing.xray(view=...)`` (ADOT layer -> X-Ray) or
+            ``DurableTracing.otlp(endpoint=..., headers_secret=...)`` (community layer -> OTLP backend):
+            layer, wrapper, ``OTEL_*`` and ``DURABLE_EXECUTION_PLUGINS`` (docs/observability.md). A
+            ``lambda_.Tracing`` is passed to the L2 unchanged.
+        :param telemetry: Default: none. ``DurableTelemetry.log_group()`` / ``.table()`` /
+            ``.event_bus()``: the telemetry exporter's destination, created or passed in, granted and
+            named to the handler in ``DURABLE_TELEMETRY_*`` (``self.telemetry_destination``).
         """
         super().__init__(scope, id)
         checked = self._validate(
@@ -322,6 +335,9 @@ class DurableFunction(Construct):
             version_removal_policy=version_removal_policy,
             function_props=function_props,
         )
+        validate_observability(tracing, telemetry, runtime_name=checked.runtime_name, environment=environment)
+        if isinstance(tracing, lambda_.Tracing):
+            function_props["tracing"] = tracing
         self.execution_timeout = execution_timeout
         self.kms_key = kms_key
         self.dead_letter_queue: sqs.IQueue | None = self._create_dead_letter_queue(
@@ -342,6 +358,14 @@ class DurableFunction(Construct):
             function_props=function_props,
         )
         self.role: iam.IRole = self._configure_role(role)
+        self.telemetry_destination = wire_observability(
+            self,
+            self.function,
+            tracing=tracing,
+            telemetry=telemetry,
+            runtime_name=checked.runtime_name,
+            environment=environment,
+        )
         if kms_key is not None:
             self._configure_kms(kms_key, cdk.Stack.of(self))
         self.version, self.alias = self._create_version_and_alias(

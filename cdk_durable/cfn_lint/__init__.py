@@ -21,10 +21,15 @@ from .rules import (
     FailureMonitoring,
     KmsKeyPolicy,
     NoVersionOrAlias,
+    OtelBothViews,
+    OtelLayerWithoutWrapper,
+    OtelWrapperWithoutLayer,
+    OtlpHeadersPlaintext,
     PinnedFunctionName,
     UnqualifiedEnvReference,
     UnqualifiedInvocation,
     VersionDeletedOnUpdate,
+    XrayTracingWithoutPermission,
 )
 
 __all__ = [
@@ -35,8 +40,13 @@ __all__ = [
     "FailureMonitoring",
     "KmsKeyPolicy",
     "NoVersionOrAlias",
+    "OtelBothViews",
+    "OtelLayerWithoutWrapper",
+    "OtelWrapperWithoutLayer",
+    "OtlpHeadersPlaintext",
     "PinnedFunctionName",
     "UnqualifiedEnvReference",
     "UnqualifiedInvocation",
     "VersionDeletedOnUpdate",
+    "XrayTracingWithoutPermission",
 ]

@@ -54,6 +54,26 @@ class FailureMonitoring(DurableLintRule):
     spec = RULES_BY_ID["DUR-W2"]
 
 
+class OtelBothViews(DurableLintRule):
+    spec = RULES_BY_ID["DUR-E10"]
+
+
+class OtelWrapperWithoutLayer(DurableLintRule):
+    spec = RULES_BY_ID["DUR-E11"]
+
+
+class XrayTracingWithoutPermission(DurableLintRule):
+    spec = RULES_BY_ID["DUR-E12"]
+
+
+class OtlpHeadersPlaintext(DurableLintRule):
+    spec = RULES_BY_ID["DUR-E13"]
+
+
+class OtelLayerWithoutWrapper(DurableLintRule):
+    spec = RULES_BY_ID["DUR-W3"]
+
+
 #: Every rule class, in registry order.
 RULE_CLASSES: tuple[type[DurableLintRule], ...] = (
     UnqualifiedInvocation,
@@ -67,4 +87,9 @@ RULE_CLASSES: tuple[type[DurableLintRule], ...] = (
     VersionDeletedOnUpdate,
     AsyncWithoutDlq,
     FailureMonitoring,
+    OtelBothViews,
+    OtelWrapperWithoutLayer,
+    XrayTracingWithoutPermission,
+    OtlpHeadersPlaintext,
+    OtelLayerWithoutWrapper,
 )

@@ -237,6 +237,56 @@ RULES: Final[tuple[DurableRule, ...]] = (
         template_fix="Add an `AWS::Events::Rule` on 'Durable Execution Status Change' events with status "
         "FAILED / TIMED_OUT for this function, or an `AWS::CloudWatch::Alarm` on DurableExecutionFailed.",
     ),
+    _rule(
+        "E10",
+        ERROR,
+        "DURABLE_EXECUTION_PLUGINS names both OpenTelemetry views.",
+        "otel-invocation and otel-execution are mutually exclusive: the SDK raises PluginLoadError at "
+        "cold start, so every invocation fails before the handler runs.",
+        "Keep one view: `DURABLE_EXECUTION_PLUGINS=otel-invocation` (or `otel-execution`), or "
+        "`DurableTracing.xray(view=...)`.",
+        r.otel_both_views,
+    ),
+    _rule(
+        "E11",
+        ERROR,
+        "AWS_LAMBDA_EXEC_WRAPPER names an OpenTelemetry wrapper but the function has no layer.",
+        "The wrapper script (/opt/otel-instrument, /opt/otel-handler) comes from the OpenTelemetry layer; "
+        "without it Lambda cannot start the runtime and every invocation fails.",
+        "Attach the ADOT or community OpenTelemetry layer (`DurableTracing.xray()` / `.otlp()` do both), "
+        "or remove AWS_LAMBDA_EXEC_WRAPPER.",
+        r.otel_wrapper_without_layer,
+    ),
+    _rule(
+        "E12",
+        ERROR,
+        "Traces go to X-Ray but the execution role cannot write them.",
+        "The ADOT layer (or the xray propagator) exports to X-Ray; without xray:PutTraceSegments and "
+        "xray:PutTelemetryRecords every export is refused and the traces are lost.",
+        "Enable active tracing with its permission (`tracing=lambda_.Tracing.ACTIVE`, SAM `Tracing: Active`, "
+        "`DurableTracing.xray()`) or attach AWSXRayDaemonWriteAccess to the role.",
+        r.xray_tracing_without_permission,
+    ),
+    _rule(
+        "E13",
+        ERROR,
+        "OTEL_EXPORTER_OTLP_HEADERS is a plaintext value in the template.",
+        "The OTLP headers carry the backend's credentials; as a literal they are readable by anyone who "
+        "can read the template, the CDK output or the stack.",
+        "Use a Secrets Manager dynamic reference (`DurableTracing.otlp(headers_secret=secret)`, "
+        "`{{resolve:secretsmanager:...}}`) or a NoEcho parameter.",
+        r.otlp_headers_plaintext,
+    ),
+    _rule(
+        "W3",
+        WARNING,
+        "An OpenTelemetry layer is attached but AWS_LAMBDA_EXEC_WRAPPER does not name its wrapper.",
+        "Without the wrapper the layer's OpenTelemetry SDK never starts: the durable OTel plugin records "
+        "into a no-op tracer and every trace is dropped silently.",
+        "Set AWS_LAMBDA_EXEC_WRAPPER=/opt/otel-instrument (ADOT; community Python) or /opt/otel-handler "
+        "(community Node.js), or use `DurableTracing`.",
+        r.otel_layer_without_wrapper,
+    ),
 )
 
 RULES_BY_ID: Final = {rule.id: rule for rule in RULES}

@@ -19,9 +19,10 @@ from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
 from ..rule_info import Severity
+from ._bundle import bundled_boto3_findings, uses_chained_invoke
 from .analyzer import analyze
 from .finding import Finding
-from .rules import DEFAULT_CODES, RULES, RULES_BY_CODE, SYNTAX_ERROR_CODE, Rule
+from .rules import BUNDLED_BOTO3_TOO_OLD, DEFAULT_CODES, RULES, RULES_BY_CODE, SYNTAX_ERROR_CODE, Rule
 from .suppressions import ALL_CODES, suppressions
 
 __all__ = ["RULES", "Finding", "NotPythonError", "Rule", "lint_paths", "lint_source", "resolve_codes"]
@@ -193,6 +194,7 @@ def lint_paths(
             where = scripts.parent
             raise NotPythonError(f"{where} holds TypeScript/JavaScript and no Python: {SCRIPT_ADVICE}")
     findings: list[Finding] = []
+    sources: list[str] = []
     for file in files:
         try:
             source = file.read_text(encoding="utf-8")
@@ -201,10 +203,31 @@ def lint_paths(
                 Finding(str(file), 1, 1, SYNTAX_ERROR_CODE, f"could not read file: {exc}", Severity.ERROR)
             )
             continue
+        sources.append(source)
         findings.extend(
             lint_source(source, str(file), select=select, ignore=ignore, extend_select=extend_select)
         )
+    findings += _bundle_findings(paths, sources, select=select, ignore=ignore, extend_select=extend_select)
     return sorted(findings)
+
+
+def _bundle_findings(
+    paths: Sequence[str | os.PathLike[str]],
+    sources: Sequence[str],
+    *,
+    select: Iterable[str] | None,
+    ignore: Iterable[str] | None,
+    extend_select: Iterable[str] | None,
+) -> list[Finding]:
+    """DUR012 over the linted directories (the bundle, not one module), under the same selection."""
+    selected = resolve_codes(select)
+    if selected is None:
+        selected = DEFAULT_CODES | (resolve_codes(extend_select) or frozenset())
+    ignored = resolve_codes(ignore) or frozenset()
+    code = BUNDLED_BOTO3_TOO_OLD.code
+    if code not in selected or code in ignored or not uses_chained_invoke(sources):
+        return []
+    return bundled_boto3_findings(paths)
 
 
 def rule(code: str) -> Rule:

@@ -13,7 +13,8 @@ from typing import Any
 
 import click
 
-from ..platform import ExecutionStatus
+from ..platform import INVOCATION_TIMEOUT_MAX_SECONDS, ExecutionStatus
+from . import traces as _traces
 from .answers import collect_answers, load_presets, make_prompt
 from .inputs import (
     DEFAULT_REGION,
@@ -27,6 +28,7 @@ from .inputs import (
 from .render import format_answer, format_change, format_crash, format_log, format_suspend, render_history
 from .runner import RunReport, run_handler
 from .template import load_template_functions
+from .worker import Terminated, exit_on_signals
 
 #: Exit status of ``cdk-durable run`` when the execution ended FAILED, TIMED_OUT or STOPPED
 #: (1 is a bad input, 2 is click's usage error).
@@ -143,7 +145,9 @@ def run_from_options(
     presets_file: str | None = None,
     history_file: str | None = None,
     html_file: str | None = None,
+    traces_file: str | None = None,
     real_time: bool = False,
+    invocation_timeout: int | None = None,
     interactive: bool = False,
     show_logs: bool = True,
     echo: Callable[[str], None] = click.echo,
@@ -158,6 +162,9 @@ def run_from_options(
     spec, targets = resolve_functions(
         target, template=template, functions=functions, env=env, env_file=env_file, region=region, warn=warn
     )
+    span_dir = _traces.start(traces_file) if traces_file else None
+    if span_dir is not None:
+        spec, targets = _traces.with_span_dir(spec, targets, span_dir)
     mode = "real time" if real_time else "skipping waits (--real-time to honour them)"
     names = [t.name + "".join(f" (alias {a})" for a in t.aliases) for t in targets]
     invokable = f"; invoke targets: {', '.join(names)}" if targets else ""
@@ -181,6 +188,7 @@ def run_from_options(
         on_crash=lambda crash: echo(format_crash(crash)),
         real_time=real_time,
         region=region,
+        invocation_timeout_seconds=invocation_timeout,
     )
     echo("")
     echo(f"Status: {report.status}")
@@ -196,6 +204,9 @@ def run_from_options(
     if html_file:
         write_timeline(html_file, report)
         echo(f"Timeline page: {html_file}")
+    if traces_file and span_dir is not None:
+        spans = _traces.write_otlp_json(span_dir, traces_file)
+        echo(f"Traces written to {traces_file} ({spans} spans, OTLP JSON)")
     return report
 
 
@@ -242,6 +253,12 @@ def run_from_options(
 @click.option("--presets", "presets_file", metavar="FILE", help="Prompt choices: JSON of name -> payload.")
 @click.option("--history", "history_file", metavar="FILE", help="Write the execution history (JSON) here.")
 @click.option(
+    "--traces",
+    "traces_file",
+    metavar="FILE",
+    help="Write the OpenTelemetry spans (OTLP JSON) here; plugins come from DURABLE_EXECUTION_PLUGINS.",
+)
+@click.option(
     "--html", "html_file", metavar="OUT.html", help="Write the timeline page (as diagnose --html) here."
 )
 @click.option(
@@ -251,6 +268,13 @@ def run_from_options(
     "--interactive/--no-interactive",
     default=None,
     help="Ask for unanswered callbacks (default: only when stdin is a terminal).",
+)
+@click.option(
+    "--timeout",
+    "invocation_timeout",
+    type=click.IntRange(1, INVOCATION_TIMEOUT_MAX_SECONDS),
+    metavar="SECONDS",
+    help="Seconds one invocation may run (default: the function's Timeout, else Lambda's 3).",
 )
 @click.option("--show-logs/--no-logs", default=True, help="Show the handler's context.logger output.")
 def command(
@@ -268,7 +292,9 @@ def command(
     presets_file: str | None,
     history_file: str | None,
     html_file: str | None,
+    traces_file: str | None,
     real_time: bool,
+    invocation_timeout: int | None,
     interactive: bool | None,
     show_logs: bool,
 ) -> None:
@@ -280,28 +306,34 @@ def command(
     STOPPED, 1 for a bad input (2: click's own usage errors).
     """
     try:
-        report = run_from_options(
-            target,
-            event_value,
-            template=template,
-            functions=functions,
-            env=env,
-            env_file=env_file,
-            region=region,
-            callbacks=callbacks,
-            fail=fail,
-            timeout=timeout,
-            answers_file=answers_file,
-            presets_file=presets_file,
-            history_file=history_file,
-            html_file=html_file,
-            real_time=real_time,
-            interactive=sys.stdin.isatty() if interactive is None else interactive,
-            show_logs=show_logs,
-        )
+        with exit_on_signals():
+            report = run_from_options(
+                target,
+                event_value,
+                template=template,
+                functions=functions,
+                env=env,
+                env_file=env_file,
+                region=region,
+                callbacks=callbacks,
+                fail=fail,
+                timeout=timeout,
+                answers_file=answers_file,
+                presets_file=presets_file,
+                history_file=history_file,
+                html_file=html_file,
+                traces_file=traces_file,
+                real_time=real_time,
+                invocation_timeout=invocation_timeout,
+                interactive=sys.stdin.isatty() if interactive is None else interactive,
+                show_logs=show_logs,
+            )
     except LocalRunError as e:
         click.echo(f"Error: {e}", err=True)
         sys.exit(1)
+    except Terminated as e:
+        click.echo(f"Error: stopped by {e.signal_name}", err=True)
+        sys.exit(128 + e.signum)
     except (KeyboardInterrupt, click.Abort):
         click.echo("Error: interrupted (no answer)", err=True)
         sys.exit(130)

@@ -127,6 +127,29 @@ def _handler_spec(handler: str, *, where: str) -> str:
     return f"{module.replace('/', '.')}:{function}"
 
 
+_NODE_SOURCES = (".ts", ".mts", ".mjs", ".js", ".cjs")
+
+
+def _node_handler(handler: str, code_dir: Path | None, resource: Mapping[str, Any], *, where: str) -> str:
+    """Lambda's ``path/module.function`` for Node.js -> ``path/module.<ext>:function`` of the source
+    file in the code directory (SAM's esbuild ``EntryPoints`` first, then TypeScript, then JS)."""
+    module, sep, function = handler.rpartition(".")
+    if not sep or not module or not function.isidentifier():
+        raise LocalRunError(f"{where}: Handler {handler!r} must be module.function (e.g. app.handler)")
+    root = code_dir or Path.cwd()
+    entry_points = ((resource.get("Metadata") or {}).get("BuildProperties") or {}).get("EntryPoints") or []
+    candidates = [root / e for e in entry_points if isinstance(e, str) and Path(e).stem == Path(module).name]
+    candidates += [root / f"{module}{suffix}" for suffix in _NODE_SOURCES]
+    for candidate in candidates:
+        if candidate.is_file():
+            return (
+                f"{candidate.relative_to(root) if candidate.is_relative_to(root) else candidate}:{function}"
+            )
+    raise LocalRunError(
+        f"{where}: no source file for Handler {handler!r} in {root} ({', '.join(_NODE_SOURCES)})"
+    )
+
+
 class _Resolver:
     """Resolves intrinsic functions in environment values to local stand-ins."""
 
@@ -262,8 +285,9 @@ class _Skip(Exception):
     pass
 
 
-def load_template_functions(path: Path, *, region: str) -> TemplateFunctions:
-    """Every function of the template (see the module docstring)."""
+def load_template_functions(path: Path, *, region: str, node: bool = False) -> TemplateFunctions:
+    """Every function of the template (see the module docstring); with ``node``, Node.js functions too
+    (``cdk-durable serve`` runs them: their handler becomes the source file, see :func:`_node_handler`)."""
     template = read_template(path)
     resources: Mapping[str, Any] = template["Resources"]
     globals_ = ((template.get("Globals") or {}).get("Function")) or {}
@@ -285,7 +309,10 @@ def load_template_functions(path: Path, *, region: str) -> TemplateFunctions:
         if kind == "AWS::Serverless::Function":
             props = _merged(globals_, props)
         runtime = props.get("Runtime")
-        if runtime not in DURABLE_PYTHON_RUNTIMES:
+        node_runtime = (
+            node and isinstance(runtime, str) and runtime.startswith("nodejs") and runtime in DURABLE_RUNTIMES
+        )
+        if runtime not in DURABLE_PYTHON_RUNTIMES and not node_runtime:
             if runtime in DURABLE_RUNTIMES:
                 python = ", ".join(DURABLE_PYTHON_RUNTIMES)
                 why = f"runtime {runtime}: `cdk-durable run` runs Python handlers ({python})"
@@ -302,7 +329,10 @@ def load_template_functions(path: Path, *, region: str) -> TemplateFunctions:
             continue
         try:
             code_dir = _code_dir(kind, resource, props, base)
-            spec_handler = _handler_spec(handler, where=f"function {logical_id}")
+            if node_runtime:
+                spec_handler = _node_handler(handler, code_dir, resource, where=f"function {logical_id}")
+            else:
+                spec_handler = _handler_spec(handler, where=f"function {logical_id}")
         except (_Skip, LocalRunError) as e:
             result.skipped[logical_id] = str(e).removeprefix(f"function {logical_id}: ")
             continue
@@ -318,6 +348,7 @@ def load_template_functions(path: Path, *, region: str) -> TemplateFunctions:
         durable_config = props.get("DurableConfig")
         timeout = durable_config.get("ExecutionTimeout") if isinstance(durable_config, dict) else None
         memory = props.get("MemorySize")
+        invocation_timeout = props.get("Timeout")
         result.functions[logical_id] = FunctionSpec(
             name=names[logical_id],
             handler=spec_handler,
@@ -328,6 +359,7 @@ def load_template_functions(path: Path, *, region: str) -> TemplateFunctions:
             memory_size=int(memory) if isinstance(memory, int | float) else 128,
             runtime=str(runtime),
             aliases=_aliases(resources, logical_id, props),
+            timeout_seconds=int(invocation_timeout) if isinstance(invocation_timeout, int | float) else None,
         )
     return result
 

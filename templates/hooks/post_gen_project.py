@@ -5,7 +5,8 @@ The template keeps one copy of each piece in staging folders (see ``templates/LA
 written in the handler's language, ``app_per_family`` in the manifest: CDK),
 ``_blueprints/<runtime family>/_common/`` and
 ``_blueprints/<runtime family>/<blueprint>/`` the handler, its tests and its tooling,
-``_blueprints/events/<blueprint>/`` the sample payloads. ``main`` merges the chosen ones into the
+``_blueprints/events/<blueprint>/`` the sample payloads, ``_blueprints/<family>/_tracing/`` the
+checks of the tracing wiring (kept unless ``tracing`` is ``none``). ``main`` merges the chosen ones into the
 project root and removes the staging folders.
 """
 
@@ -20,6 +21,7 @@ from pathlib import Path
 IAC_STAGING = "_iac"
 BLUEPRINT_STAGING = "_blueprints"
 EVENTS_STAGING = "events"
+TRACING_STAGING = "_tracing"
 
 
 def merge_into(source: Path, target: Path) -> None:
@@ -50,6 +52,13 @@ def use_events(root: Path, blueprint: str) -> None:
     merge_into(root / BLUEPRINT_STAGING / EVENTS_STAGING / blueprint, root / "events")
 
 
+def use_tracing_checks(root: Path, runtime_family: str, tracing: str) -> None:
+    """The project's tests of its tracing wiring, when it has tracing (and its family has such tests)."""
+    staged = root / BLUEPRINT_STAGING / runtime_family / TRACING_STAGING
+    if tracing != "none" and staged.is_dir():
+        merge_into(staged, root)
+
+
 def remove_unused_iac(root: Path) -> None:
     shutil.rmtree(root / IAC_STAGING)
 
@@ -69,12 +78,15 @@ def make_scripts_executable(root: Path) -> None:
         script.chmod(script.stat().st_mode | stat.S_IXUSR | stat.S_IXGRP | stat.S_IXOTH)
 
 
-def main(root: Path, *, iac: str, runtime_family: str, blueprint: str, app_per_family: bool) -> None:
+def main(
+    root: Path, *, iac: str, runtime_family: str, blueprint: str, app_per_family: bool, tracing: str = "none"
+) -> None:
     """The decision table: what the chosen answers keep."""
     use_handler(root, runtime_family, blueprint)  # src/, tests/, lint and tool config
     # template.yaml (+ scripts/deploy.sh), or the CDK app: app.py + cdk.json | bin/, lib/, cdk.json
     use_iac(root, iac, runtime_family, app_per_family=app_per_family)
     use_events(root, blueprint)  # events/*.json
+    use_tracing_checks(root, runtime_family, tracing)  # tests/test_tracing.py
     remove_unused_iac(root)
     remove_unused_blueprints(root)
     remove_bytecode(root)  # from an installed template
@@ -89,6 +101,7 @@ if __name__ == "__main__":
             runtime_family=json.loads(r""" {{ cookiecutter.__runtime_family | tojson }} """),
             blueprint=json.loads(r""" {{ cookiecutter.blueprint | tojson }} """),
             app_per_family=json.loads(r""" {{ manifest.iac[cookiecutter.iac].app_per_family | tojson }} """),
+            tracing=json.loads(r""" {{ cookiecutter.tracing | tojson }} """),
         )
     except FileNotFoundError as err:
         print(f"ERROR: {err}", file=sys.stderr)

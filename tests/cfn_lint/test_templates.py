@@ -339,6 +339,11 @@ def test_the_deliberately_bad_template_fires_every_rule_where_its_comments_say()
         ("DUR-W1", "Orders"),
         ("DUR-W2", "Orders"),
         ("DUR-W2", "Unpublished"),
+        ("DUR-E10", "Unpublished"),
+        ("DUR-E11", "Orders"),
+        ("DUR-E12", "Unpublished"),
+        ("DUR-E13", "Unpublished"),
+        ("DUR-W3", "Unpublished"),
     }
     assert {rule_id for rule_id, _ in findings} == {r.id for r in RULES}
 

@@ -268,6 +268,72 @@ def w2_bad(stack: cdk.Stack) -> str:
     return resource_path(fn)
 
 
+# --- DUR-E10..E13, DUR-W3 OpenTelemetry ----------------------------------------------------------
+
+_ADOT = "arn:aws:lambda:us-east-1:901920570463:layer:aws-otel-python-amd64-ver-1-29-0:1"
+
+
+def _otel_fn(
+    stack: cdk.Stack, env: dict[str, str], *, layer: bool = True, **kwargs: object
+) -> lambda_.Function:
+    layers = [lambda_.LayerVersion.from_layer_version_arn(stack, "Otel", _ADOT)] if layer else None
+    fn, _ = durable_with_alias(stack, environment=env, layers=layers, **kwargs)
+    return fn
+
+
+_WRAPPED = {"AWS_LAMBDA_EXEC_WRAPPER": "/opt/otel-instrument"}
+
+
+def e10_good(stack: cdk.Stack) -> None:
+    _otel_fn(
+        stack, {**_WRAPPED, "DURABLE_EXECUTION_PLUGINS": "otel-invocation"}, tracing=lambda_.Tracing.ACTIVE
+    )
+    return None
+
+
+def e10_bad(stack: cdk.Stack) -> str:
+    env = {**_WRAPPED, "DURABLE_EXECUTION_PLUGINS": "otel-invocation, otel-execution"}
+    return resource_path(_otel_fn(stack, env, tracing=lambda_.Tracing.ACTIVE))
+
+
+def e11_good(stack: cdk.Stack) -> None:
+    _otel_fn(stack, _WRAPPED, tracing=lambda_.Tracing.ACTIVE)
+    return None
+
+
+def e11_bad(stack: cdk.Stack) -> str:
+    return resource_path(_otel_fn(stack, _WRAPPED, layer=False))
+
+
+def e12_good(stack: cdk.Stack) -> None:
+    _otel_fn(stack, _WRAPPED, tracing=lambda_.Tracing.ACTIVE)
+    return None
+
+
+def e12_bad(stack: cdk.Stack) -> str:
+    return resource_path(_otel_fn(stack, _WRAPPED))
+
+
+def e13_good(stack: cdk.Stack) -> None:
+    secret = cdk.SecretValue.secrets_manager("otlp-headers").unsafe_unwrap()
+    _otel_fn(stack, {**_WRAPPED, "OTEL_EXPORTER_OTLP_HEADERS": secret}, tracing=lambda_.Tracing.ACTIVE)
+    return None
+
+
+def e13_bad(stack: cdk.Stack) -> str:
+    env = {**_WRAPPED, "OTEL_EXPORTER_OTLP_HEADERS": "x-api-key=abc123"}
+    return resource_path(_otel_fn(stack, env, tracing=lambda_.Tracing.ACTIVE))
+
+
+def w3_good(stack: cdk.Stack) -> None:
+    _otel_fn(stack, _WRAPPED, tracing=lambda_.Tracing.ACTIVE)
+    return None
+
+
+def w3_bad(stack: cdk.Stack) -> str:
+    return resource_path(_otel_fn(stack, {}, tracing=lambda_.Tracing.ACTIVE))
+
+
 CASES: dict[str, tuple[Builder, Builder]] = {
     "DUR-E1": (e1_good, e1_bad),
     "DUR-E2": (e2_good, e2_bad),
@@ -280,4 +346,9 @@ CASES: dict[str, tuple[Builder, Builder]] = {
     "DUR-E9": (e9_good, e9_bad),
     "DUR-W1": (w1_good, w1_bad),
     "DUR-W2": (w2_good, w2_bad),
+    "DUR-E10": (e10_good, e10_bad),
+    "DUR-E11": (e11_good, e11_bad),
+    "DUR-E12": (e12_good, e12_bad),
+    "DUR-E13": (e13_good, e13_bad),
+    "DUR-W3": (w3_good, w3_bad),
 }

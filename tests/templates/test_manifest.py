@@ -37,6 +37,7 @@ KEYS = {
     "runtimes": {"family", "description", "version"},
     "families": {"handler", "test", "replay_lint"},
     "blueprints": {"description", "summary", "has_callbacks", "bedrock", "answers"},
+    "tracing": {"description"},
 }
 HANDLER_FILES = {
     "python": ("src/app.py", "tests/test_app.py"),
