@@ -246,6 +246,8 @@ RULES: Final[tuple[DurableRule, ...]] = (
         "Keep one view: `DURABLE_EXECUTION_PLUGINS=otel-invocation` (or `otel-execution`), or "
         "`DurableTracing.xray(view=...)`.",
         r.otel_both_views,
+        template_fix="Keep one view in the function's `Environment.Variables`: `DURABLE_EXECUTION_PLUGINS: "
+        "otel-invocation` (or `otel-execution`).",
     ),
     _rule(
         "E11",
@@ -256,6 +258,8 @@ RULES: Final[tuple[DurableRule, ...]] = (
         "Attach the ADOT or community OpenTelemetry layer (`DurableTracing.xray()` / `.otlp()` do both), "
         "or remove AWS_LAMBDA_EXEC_WRAPPER.",
         r.otel_wrapper_without_layer,
+        template_fix="Add the ADOT or community OpenTelemetry layer to the function's `Layers`, or remove "
+        "`AWS_LAMBDA_EXEC_WRAPPER` from its `Environment.Variables`.",
     ),
     _rule(
         "E12",
@@ -266,6 +270,9 @@ RULES: Final[tuple[DurableRule, ...]] = (
         "Enable active tracing with its permission (`tracing=lambda_.Tracing.ACTIVE`, SAM `Tracing: Active`, "
         "`DurableTracing.xray()`) or attach AWSXRayDaemonWriteAccess to the role.",
         r.xray_tracing_without_permission,
+        template_fix="Set `TracingConfig: {Mode: Active}` (SAM: `Tracing: Active`, which adds the "
+        "permission) and allow xray:PutTraceSegments and xray:PutTelemetryRecords, or add "
+        "AWSXRayDaemonWriteAccess to the role's `ManagedPolicyArns`.",
     ),
     _rule(
         "E13",
@@ -276,6 +283,8 @@ RULES: Final[tuple[DurableRule, ...]] = (
         "Use a Secrets Manager dynamic reference (`DurableTracing.otlp(headers_secret=secret)`, "
         "`{{resolve:secretsmanager:...}}`) or a NoEcho parameter.",
         r.otlp_headers_plaintext,
+        template_fix="Use a Secrets Manager dynamic reference "
+        "(`resolve:secretsmanager:<secret>:SecretString` in double braces) or a `NoEcho` parameter.",
     ),
     _rule(
         "W3",
@@ -286,6 +295,8 @@ RULES: Final[tuple[DurableRule, ...]] = (
         "Set AWS_LAMBDA_EXEC_WRAPPER=/opt/otel-instrument (ADOT; community Python) or /opt/otel-handler "
         "(community Node.js), or use `DurableTracing`.",
         r.otel_layer_without_wrapper,
+        template_fix="Set `AWS_LAMBDA_EXEC_WRAPPER: /opt/otel-instrument` (ADOT; community Python) or "
+        "`/opt/otel-handler` (community Node.js) in the function's `Environment.Variables`.",
     ),
 )
 
