@@ -16,6 +16,7 @@ from cfnlint.rules import CloudFormationLintRule, RuleMatch
 
 from ..checks._template import Compliance, StackTemplate
 from ..checks.registry import RULES, DurableRule
+from ..rule_info import FixForm
 from ._sam import SamTranslationError, is_sam, translate
 
 _VIEWS: dict[int, tuple[Mapping[str, Any], StackTemplate | SamTranslationError]] = {}
@@ -42,7 +43,8 @@ def template_view(template: Mapping[str, Any], region: str = "us-east-1") -> Sta
 
 
 def message(spec: DurableRule) -> str:
-    return f"{spec.info.summary} Fix: {spec.info.fix} ({spec.id}, {spec.info.docs})"
+    """The finding's text; its fix in SAM / CloudFormation words (cfn-lint reads templates)."""
+    return f"{spec.info.summary} Fix: {spec.info.fix_for(FixForm.TEMPLATE)} ({spec.id}, {spec.info.docs})"
 
 
 class DurableLintRule(CloudFormationLintRule):  # type: ignore[misc]

@@ -25,7 +25,20 @@ from .finding import Finding
 from .rules import BUNDLED_BOTO3_TOO_OLD, DEFAULT_CODES, RULES, RULES_BY_CODE, SYNTAX_ERROR_CODE, Rule
 from .suppressions import ALL_CODES, suppressions
 
-__all__ = ["RULES", "Finding", "Rule", "lint_paths", "lint_source", "resolve_codes"]
+__all__ = ["RULES", "Finding", "NotPythonError", "Rule", "lint_paths", "lint_source", "resolve_codes"]
+
+#: Handler sources this linter does not read: TypeScript/JavaScript projects lint with ESLint.
+SCRIPT_SUFFIXES = frozenset({".ts", ".mts", ".cts", ".tsx", ".js", ".mjs", ".cjs", ".jsx"})
+#: Where a TypeScript handler's replay rules live instead (the generated projects' ESLint config).
+SCRIPT_ADVICE = (
+    "cdk-durable lint checks Python handlers; TypeScript/JavaScript handlers are checked by the "
+    "project's ESLint replay rules (`npm run lint`, eslint.config.mjs in a generated project)"
+)
+
+
+class NotPythonError(ValueError):
+    """The paths name TypeScript/JavaScript handlers (or a tree holding only those): a usage error."""
+
 
 #: Directory names never descended into.
 SKIP_DIRS = frozenset(
@@ -101,8 +114,14 @@ def lint_source(
     return out
 
 
-def iter_python_files(paths: Sequence[str | os.PathLike[str]]) -> Iterator[Path]:
-    """Python files under ``paths`` (files are taken as given), skipping virtualenvs and build output."""
+def iter_python_files(
+    paths: Sequence[str | os.PathLike[str]], *, suffixes: frozenset[str] = frozenset({".py"})
+) -> Iterator[Path]:
+    """Python files under ``paths`` (files are taken as given), skipping virtualenvs and build output.
+
+    ``suffixes`` picks other sources in the same walk (what :func:`lint_paths` uses to recognize a
+    tree of TypeScript/JavaScript handlers).
+    """
     for raw in paths:
         path = Path(raw)
         if not path.exists():
@@ -121,7 +140,7 @@ def iter_python_files(paths: Sequence[str | os.PathLike[str]]) -> Iterator[Path]
                 and not os.path.exists(os.path.join(dirpath, d, "pyvenv.cfg"))
             )
             for name in sorted(filenames):
-                if name.endswith(".py") and name not in installed:
+                if os.path.splitext(name)[1] in suffixes and name not in installed:
                     yield Path(dirpath, name)
 
 
@@ -155,8 +174,9 @@ def lint_paths(
 ) -> list[Finding]:
     """Lint files and directories (recursing into ``*.py``); findings sorted by path and line.
 
-    Raises ``FileNotFoundError`` for a path that does not exist and ``ValueError`` for an unknown
-    rule code in ``select``/``ignore``.
+    Raises ``FileNotFoundError`` for a path that does not exist, ``ValueError`` for an unknown
+    rule code in ``select``/``ignore`` and :class:`NotPythonError` for a TypeScript/JavaScript file,
+    or a directory holding such files and no Python.
     """
     select = list(select) if select is not None else None
     ignore = list(ignore) if ignore is not None else None
@@ -164,9 +184,18 @@ def lint_paths(
     resolve_codes(select, option="select")
     resolve_codes(ignore, option="ignore")
     resolve_codes(extend_select, option="extend-select")
+    files = list(iter_python_files(paths))
+    for file in files:
+        if file.suffix in SCRIPT_SUFFIXES:
+            raise NotPythonError(f"{file}: {SCRIPT_ADVICE}")
+    if not files:
+        scripts = next(iter(iter_python_files(paths, suffixes=SCRIPT_SUFFIXES)), None)
+        if scripts is not None:
+            where = scripts.parent
+            raise NotPythonError(f"{where} holds TypeScript/JavaScript and no Python: {SCRIPT_ADVICE}")
     findings: list[Finding] = []
     sources: list[str] = []
-    for file in iter_python_files(paths):
+    for file in files:
         try:
             source = file.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as exc:
