@@ -294,8 +294,7 @@ RULES: Final[tuple[DurableRule, ...]] = (
         "that never outlive a deploy.",
         "Retain the version: `cdk_durable.DurableFunction` does by default (`version_removal_policy`), "
         "`current_version_options=lambda_.VersionOptions(removal_policy=cdk.RemovalPolicy.RETAIN)` on a "
-        "plain function, `version.apply_removal_policy(cdk.RemovalPolicy.RETAIN)`, or `DeletionPolicy: "
-        "Retain` and `UpdateReplacePolicy: Retain` on the template's version.",
+        "plain function, or `version.apply_removal_policy(cdk.RemovalPolicy.RETAIN)`.",
         r.version_deleted_on_update,
         template_fix="Set `DeletionPolicy: Retain` (or `RetainExceptOnCreate`) and `UpdateReplacePolicy: "
         "Retain` on the `AWS::Lambda::Version` (SAM's `AutoPublishAlias` versions already carry "

@@ -1,5 +1,5 @@
 {%- set bedrock = manifest.blueprints[cookiecutter.blueprint].bedrock %}
-{%- if cookiecutter.tracing != "none" %}{{ unsupported("tracing", cookiecutter.tracing, "lib/workflow-stack.ts (the TypeScript CDK app has no tracing wiring yet: use tracing=none, or iac=sam/cloudformation)") }}{% endif %}
+{%- if cookiecutter.tracing != "none" and cookiecutter.iac == "cdk" and cookiecutter.__runtime_family == "typescript" %}{{ unsupported("tracing", cookiecutter.tracing, "lib/workflow-stack.ts (the TypeScript CDK app has no tracing wiring yet: use tracing=none, or iac=sam/cloudformation)") }}{% endif %}
 {%- set retention_days_names = {1: "ONE_DAY", 3: "THREE_DAYS", 5: "FIVE_DAYS", 7: "ONE_WEEK", 14: "TWO_WEEKS",
     30: "ONE_MONTH", 60: "TWO_MONTHS", 90: "THREE_MONTHS", 120: "FOUR_MONTHS", 150: "FIVE_MONTHS", 180: "SIX_MONTHS",
     365: "ONE_YEAR", 400: "THIRTEEN_MONTHS", 545: "EIGHTEEN_MONTHS", 731: "TWO_YEARS", 1096: "THREE_YEARS",
