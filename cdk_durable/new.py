@@ -23,6 +23,8 @@ from typing import Any
 
 import click
 
+from .errors import CdkDurableError
+
 PACKAGED_TEMPLATE = Path(__file__).resolve().parent / "_templates"
 CHECKOUT_TEMPLATE = Path(__file__).resolve().parent.parent / "templates"
 #: (variable, manifest section, heading) in the order ``--list`` prints them.
@@ -33,7 +35,7 @@ LIST_SECTIONS = (
 )
 
 
-class NewError(Exception):
+class NewError(CdkDurableError):
     """A user error; the message is the one line shown."""
 
 

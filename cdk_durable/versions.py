@@ -27,6 +27,7 @@ from typing import Any
 import click
 
 from . import platform as p
+from .errors import CdkDurableError
 
 FORMATS = ("text", "json")
 DEFAULT_KEEP = 3
@@ -45,7 +46,7 @@ _FUNCTION_ARN = re.compile(
 _FUNCTION_NAME = re.compile(r"^(?P<name>[a-zA-Z0-9_-]{1,64})(?::(?P<alias>[^:]+))?$")
 
 
-class VersionsError(Exception):
+class VersionsError(CdkDurableError):
     """A user or AWS error: printed as one line, exit code 1."""
 
 

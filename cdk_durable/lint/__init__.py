@@ -18,12 +18,35 @@ import os
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
+from ..errors import EXIT_USAGE, CdkDurableError, safe_text
 from .analyzer import analyse
 from .finding import Finding
 from .rules import DEFAULT_CODES, RULES, RULES_BY_CODE, SYNTAX_ERROR_CODE, Rule
 from .suppressions import ALL_CODES, suppressions
 
-__all__ = ["RULES", "Finding", "Rule", "lint_paths", "lint_source", "resolve_codes"]
+__all__ = [
+    "RULES",
+    "Finding",
+    "LintPathError",
+    "LintUsageError",
+    "Rule",
+    "lint_paths",
+    "lint_source",
+    "resolve_codes",
+]
+
+
+class LintUsageError(CdkDurableError, ValueError):
+    """A bad option value (an unknown rule code, a selection that selects nothing): exit code 2."""
+
+    exit_code = EXIT_USAGE
+
+
+class LintPathError(CdkDurableError, FileNotFoundError):
+    """A path to lint that does not exist: exit code 2."""
+
+    exit_code = EXIT_USAGE
+
 
 #: Directory names never descended into.
 SKIP_DIRS = frozenset(
@@ -52,7 +75,13 @@ def resolve_codes(codes: Iterable[str] | None, *, option: str = "select") -> fro
     """Expand codes or prefixes (``DUR00``) into rule codes; unknown ones raise ``ValueError``."""
     if codes is None:
         return None
+    codes = list(codes)
     out: set[str] = set()
+    if option == "select" and not any(raw.strip() for raw in codes):
+        raise LintUsageError(
+            "--select: no rule code given (an empty selection would check nothing); give codes or "
+            "prefixes such as DUR001,DUR002 or DUR, or leave --select out for the default rules"
+        )
     for raw in codes:
         code = raw.strip().upper()
         if not code:
@@ -60,8 +89,8 @@ def resolve_codes(codes: Iterable[str] | None, *, option: str = "select") -> fro
         matched = {rule.code for rule in RULES if rule.code.startswith(code)}
         if not matched:
             allowed = ", ".join(rule.code for rule in RULES)
-            raise ValueError(
-                f"{option}: unknown rule code {raw!r}; allowed: {allowed} (or a prefix such as DUR)"
+            raise LintUsageError(
+                f"--{option}: unknown rule code {raw!r}; allowed: {allowed} (or a prefix such as DUR)"
             )
         out |= matched
     return frozenset(out)
@@ -86,7 +115,14 @@ def lint_source(
     ignored = resolve_codes(ignore, option="ignore") or frozenset()
     suppressed = suppressions(source) if "#" in source else {}
     out = []
-    for finding in analyse(source, path):
+    try:
+        analysed = analyse(source, path)
+    except RecursionError:
+        # CPython parses deeper nesting than the walk can recurse: say so, keep the other files.
+        analysed = [_unanalysed(path, "it is nested too deeply for the linter to analyse (RecursionError)")]
+    except (MemoryError, ValueError, SyntaxError) as exc:
+        analysed = [_unanalysed(path, f"{type(exc).__name__}: {exc}")]
+    for finding in analysed:
         if finding.code != SYNTAX_ERROR_CODE:
             if finding.code not in selected:
                 continue
@@ -99,16 +135,33 @@ def lint_source(
     return out
 
 
-def iter_python_files(paths: Sequence[str | os.PathLike[str]]) -> Iterator[Path]:
-    """Python files under ``paths`` (files are taken as given), skipping virtualenvs and build output."""
+def _unread(path: Path, why: str) -> Finding:
+    return Finding(str(path), 1, 1, SYNTAX_ERROR_CODE, why, "error")
+
+
+def _unanalysed(path: str, why: str) -> Finding:
+    return Finding(path, 1, 1, SYNTAX_ERROR_CODE, f"could not analyse file: {why}", "error")
+
+
+def iter_python_files(
+    paths: Sequence[str | os.PathLike[str]], unreadable: list[OSError] | None = None
+) -> Iterator[Path]:
+    """Python files under ``paths`` (files are taken as given), skipping virtualenvs and build output.
+
+    Directories that cannot be listed are appended to ``unreadable`` (when given).
+    """
     for raw in paths:
         path = Path(raw)
         if not path.exists():
-            raise FileNotFoundError(f"lint path does not exist: {os.fspath(raw)}")
+            raise LintPathError(
+                f"lint path does not exist: {safe_text(os.fspath(raw), multiline=False)} "
+                "(give existing files or directories)"
+            )
         if path.is_file():
             yield path
             continue
-        for dirpath, dirnames, filenames in os.walk(path):
+        onerror = unreadable.append if unreadable is not None else None
+        for dirpath, dirnames, filenames in os.walk(path, onerror=onerror):
             installed = _installed_entries(dirpath, dirnames)
             dirnames[:] = sorted(
                 d
@@ -163,17 +216,35 @@ def lint_paths(
     resolve_codes(ignore, option="ignore")
     resolve_codes(extend_select, option="extend-select")
     findings: list[Finding] = []
-    for file in iter_python_files(paths):
+    unreadable: list[OSError] = []
+    for file in iter_python_files(paths, unreadable):
         try:
             source = file.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
+        except OSError as exc:
             findings.append(
-                Finding(str(file), 1, 1, SYNTAX_ERROR_CODE, f"could not read file: {exc}", "error")
+                Finding(
+                    str(file), 1, 1, SYNTAX_ERROR_CODE, f"could not read file: {exc.strerror or exc}", "error"
+                )
+            )
+            continue
+        except UnicodeDecodeError as exc:
+            findings.append(
+                Finding(
+                    str(file),
+                    1,
+                    1,
+                    SYNTAX_ERROR_CODE,
+                    f"could not read file: not UTF-8 ({exc.reason} at byte {exc.start})",
+                    "error",
+                )
             )
             continue
         findings.extend(
             lint_source(source, str(file), select=select, ignore=ignore, extend_select=extend_select)
         )
+    for error in unreadable:  # a directory that could not be listed: its files were not linted
+        why = f"could not read directory: {error.strerror or error}"
+        findings.append(Finding(str(error.filename), 1, 1, SYNTAX_ERROR_CODE, why, "error"))
     return sorted(findings)
 
 

@@ -19,6 +19,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from ..errors import CdkDurableError
+
 #: Runtimes that run durable Python handlers (``cdk-durable run`` runs Python handlers only).
 DURABLE_PYTHON_RUNTIMES = ("python3.13", "python3.14")
 #: Every runtime Lambda supports durable functions on.
@@ -35,7 +37,7 @@ _FUNCTION_NAME = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 _ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 
-class LocalRunError(Exception):
+class LocalRunError(CdkDurableError):
     """A user error: bad handler path, bad JSON, unknown callback name, missing answer."""
 
 

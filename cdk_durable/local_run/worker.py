@@ -30,6 +30,8 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import IO, Any
 
+from ..errors import CdkDurableError
+
 _HEADER = struct.Struct("!I")
 _SDK_LOGGERS = ("aws_durable_execution_sdk_python", "aws_durable_execution_sdk_python_testing")
 
@@ -60,7 +62,7 @@ RuntimeExitError.__module__ = "Runtime"
 RuntimeExitError.__qualname__ = "ExitError"
 
 
-class WorkerStartError(Exception):
+class WorkerStartError(CdkDurableError):
     """The worker could not load the handler (the message says why)."""
 
 
