@@ -82,11 +82,15 @@ def callback_display_name(operation_name: str | None) -> str:
     return name.removesuffix(WAIT_FOR_CALLBACK_SUFFIX)
 
 
+def _nan_or_infinite(value: float) -> bool:
+    return isinstance(value, float) and not math.isfinite(value)
+
+
 def parse_timestamp(value: Any, *, where: str) -> datetime:
     """An API timestamp as an aware UTC datetime: ISO 8601 text or epoch seconds (milliseconds too)."""
     if isinstance(value, datetime):
         return value.astimezone(UTC) if value.tzinfo else value.replace(tzinfo=UTC)
-    if isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value):
+    if isinstance(value, int | float) and not isinstance(value, bool) and not _nan_or_infinite(value):
         try:
             seconds = value / 1000 if abs(value) > 1e11 else value  # epoch milliseconds from some emitters
             return datetime.fromtimestamp(seconds, tz=UTC)

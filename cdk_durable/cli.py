@@ -118,14 +118,29 @@ def _fail(command: str, line: str, code: int) -> None:
 
 
 class _LazyGroup(click.Group):
-    def main(self, args: Sequence[str] | None = None, *rest: Any, **kwargs: Any) -> Any:
+    def main(  # type: ignore[override]
+        self, args: Sequence[str] | None = None, prog_name: str | None = None, **kwargs: Any
+    ) -> Any:
         given = list(sys.argv[1:] if args is None else args)
         kept, debug = _strip_debug(given)
         debug = debug or os.environ.get(DEBUG_ENV, "") not in ("", "0")
         kwargs.setdefault("obj", {})
         kwargs["obj"]["debug"] = debug
+        standalone = kwargs.pop("standalone_mode", True)
         with _safe_streams(), _signals_interrupt():
-            return super().main(kept, *rest, **kwargs)
+            if not standalone:
+                return super().main(kept, prog_name, standalone_mode=False, **kwargs)
+            try:
+                code = super().main(kept, prog_name, standalone_mode=False, **kwargs)
+            except click.ClickException as e:  # usage errors too: one line, not click's three
+                where = e.ctx.command_path if isinstance(e, click.UsageError) and e.ctx else "cdk-durable"
+                hint = f" (see {where} --help)" if isinstance(e, click.UsageError) else ""
+                click.echo(f"{where}: {safe_text(e.format_message(), multiline=False)}{hint}", err=True)
+                sys.exit(e.exit_code)
+            except click.Abort:
+                click.echo("cdk-durable: interrupted", err=True)
+                sys.exit(EXIT_SIGNAL_INT)
+            sys.exit(code if isinstance(code, int) else 0)
 
     def invoke(self, ctx: click.Context) -> Any:
         debug = bool((ctx.obj or {}).get("debug"))

@@ -15,6 +15,7 @@ standard library (never aws-cdk-lib), so the construct can call it at synth time
 from __future__ import annotations
 
 import os
+import stat
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
@@ -152,12 +153,18 @@ def iter_python_files(
     """
     for raw in paths:
         path = Path(raw)
-        if not path.exists():
+        try:
+            exists, is_dir = path.exists(), path.is_dir()
+        except OSError as exc:  # a name too long, a loop of links
+            raise LintPathError(
+                f"lint path {safe_text(os.fspath(raw), multiline=False)[:200]}: {exc.strerror or exc}"
+            ) from None
+        if not exists:
             raise LintPathError(
                 f"lint path does not exist: {safe_text(os.fspath(raw), multiline=False)} "
                 "(give existing files or directories)"
             )
-        if path.is_file():
+        if not is_dir:  # a file (or a FIFO, reported as not a regular file) is taken as given
             yield path
             continue
         onerror = unreadable.append if unreadable is not None else None
@@ -218,6 +225,14 @@ def lint_paths(
     findings: list[Finding] = []
     unreadable: list[OSError] = []
     for file in iter_python_files(paths, unreadable):
+        try:
+            regular = stat.S_ISREG(file.stat().st_mode)
+        except OSError as exc:
+            findings.append(_unread(file, f"could not read file: {exc.strerror or exc}"))
+            continue
+        if not regular:  # a FIFO or a device would block or never end
+            findings.append(_unread(file, "could not read file: not a regular file"))
+            continue
         try:
             source = file.read_text(encoding="utf-8")
         except OSError as exc:

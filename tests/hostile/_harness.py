@@ -69,6 +69,10 @@ class Case:
         return self.id
 
 
+class Hung(BaseException):
+    """A case ran past :data:`BOUND` (raised by an alarm; not an ``Exception``, so no handler eats it)."""
+
+
 def _children() -> set[int]:
     me = str(os.getpid())
     found = set()
@@ -135,9 +139,17 @@ def _run_in_process(
     before = _children()
     saved_path = list(sys.path)
     saved_modules = set(sys.modules)
+
+    def hung(_signum: int, _frame: Any) -> None:
+        raise Hung(f"no exit within {BOUND:.0f}s")
+
+    saved_alarm = signal.signal(signal.SIGALRM, hung)
+    signal.setitimer(signal.ITIMER_REAL, BOUND)
     try:
         result = CliRunner().invoke(main, args, input=stdin, catch_exceptions=True)
     finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, saved_alarm)
         sys.path[:] = saved_path
         for name in set(sys.modules) - saved_modules:  # handler modules a case imported
             if not name.startswith(("cdk_durable", "aws_durable", "botocore", "boto3", "yaml", "click")):

@@ -30,7 +30,9 @@ def _started(when: Any = T0, timeout: Any = 3600, name: str = "ship-1") -> dict[
     )
 
 
-def _step(kind: str, when: Any = T1, name: str = "charge", op: str = "op-1", **details: Any) -> dict[str, Any]:
+def _step(
+    kind: str, when: Any = T1, name: str = "charge", op: str = "op-1", **details: Any
+) -> dict[str, Any]:
     return _event(f"Step{kind}", when, SubType="Step", Id=op, Name=name, **details)
 
 
@@ -115,7 +117,12 @@ CASES: list[Case] = [
         "retry-delay-huge",
         _started(),
         _step("Started"),
-        _step("Failed", T1, RetryDetails={"NextAttemptDelaySeconds": 10**30}, **{"StepFailedDetails": _failed("x")}),
+        _step(
+            "Failed",
+            T1,
+            RetryDetails={"NextAttemptDelaySeconds": 10**30},
+            **{"StepFailedDetails": _failed("x")},
+        ),
     ),
     _ok(
         "wait-seconds-huge",
@@ -126,7 +133,11 @@ CASES: list[Case] = [
         "wait-end-out-of-range",
         _started(),
         _event(
-            "WaitStarted", T1, SubType="Wait", Id="w", Name="w",
+            "WaitStarted",
+            T1,
+            SubType="Wait",
+            Id="w",
+            Name="w",
             WaitStartedDetails={"ScheduledEndTimestamp": "9999-12-31T23:59:59Z"},
         ),
     ),
@@ -147,7 +158,16 @@ CASES: list[Case] = [
         ("diagnose", "h.json", "--now", T2),
         0,
         files=_history(
-            json.dumps({"Events": json.loads(_doc(_started(), _step("Started"), _step("Failed", T1, StepFailedDetails=_failed("x"))))["Events"] * 2})
+            json.dumps(
+                {
+                    "Events": json.loads(
+                        _doc(
+                            _started(), _step("Started"), _step("Failed", T1, StepFailedDetails=_failed("x"))
+                        )
+                    )["Events"]
+                    * 2
+                }
+            )
         ),
         stdout_has=("3 duplicate events ignored", "failed on its first attempt"),
     ),
@@ -203,15 +223,42 @@ CASES: list[Case] = [
         args=("--format", "json"),
         check=_no_escape_in_json,
     ),
-    _ok("nul-escape-in-message", _started(), _step("Started"), _step("Failed", T1, StepFailedDetails=_failed("a\x00b"))),
+    _ok(
+        "nul-escape-in-message",
+        _started(),
+        _step("Started"),
+        _step("Failed", T1, StepFailedDetails=_failed("a\x00b")),
+    ),
     _ok("bidi-in-name", _started(name="admin\u202egnp.exe")),
     _ok("lone-surrogate-in-name", _started(name="\ud800x")),
-    _ok("huge-error-message", _started(), _step("Started"), _step("Failed", T1, StepFailedDetails=_failed("x" * 500_000))),
+    _ok(
+        "huge-error-message",
+        _started(),
+        _step("Started"),
+        _step("Failed", T1, StepFailedDetails=_failed("x" * 500_000)),
+    ),
     _ok("many-operations", _started(), *[_step("Started", T1, op=f"op-{i}") for i in range(3000)]),
-    _ok("unknown-event-types", _started(), _event("Frobnicated", T1), _event("StepExploded", T1, SubType="Step", Id="o")),
-    _ok("details-wrong-types", _started(), _step("Started", StepStartedDetails=[1, 2]), _step("Failed", StepFailedDetails="x")),
-    _ok("error-payload-wrong-type", _started(), _step("Started"), _step("Failed", StepFailedDetails={"Error": [1]})),
-    _bad("ids-wrong-types", _doc(_started(), _event("StepStarted", T1, SubType="Step", Id=[1], Name={"a": 1}))),
+    _ok(
+        "unknown-event-types",
+        _started(),
+        _event("Frobnicated", T1),
+        _event("StepExploded", T1, SubType="Step", Id="o"),
+    ),
+    _ok(
+        "details-wrong-types",
+        _started(),
+        _step("Started", StepStartedDetails=[1, 2]),
+        _step("Failed", StepFailedDetails="x"),
+    ),
+    _ok(
+        "error-payload-wrong-type",
+        _started(),
+        _step("Started"),
+        _step("Failed", StepFailedDetails={"Error": [1]}),
+    ),
+    _bad(
+        "ids-wrong-types", _doc(_started(), _event("StepStarted", T1, SubType="Step", Id=[1], Name={"a": 1}))
+    ),
     _ok("parent-loop", _started(), _step("Started", ParentId="op-1")),
     _bad("only-end-events", _doc(_step("Succeeded"), _event("ExecutionSucceeded", T2))),
     _bad("empty-events", _doc()),
@@ -220,11 +267,25 @@ CASES: list[Case] = [
     _bad("now-out-of-range", _doc(_started()), names="--now", args=("--now", "1e300")),
     _bad("now-year-0", _doc(_started()), names="--now", args=("--now", "0000-01-01")),
     _bad("format-bad", _doc(_started()), names="--format", args=("--format", "xml")),
-    _bad("timeline-limit-negative", _doc(_started()), names="--timeline-limit", args=("--timeline-limit", "-1")),
-    _bad("timeline-limit-text", _doc(_started()), names="--timeline-limit", args=("--timeline-limit", "lots")),
+    _bad(
+        "timeline-limit-negative", _doc(_started()), names="--timeline-limit", args=("--timeline-limit", "-1")
+    ),
+    _bad(
+        "timeline-limit-text", _doc(_started()), names="--timeline-limit", args=("--timeline-limit", "lots")
+    ),
     _ok("timeline-limit-huge", _started(), args=("--timeline-limit", "9" * 50)),
-    _bad("callback-result-not-json", _doc(_started()), names="--callback-result", args=("--callback-result", "{")),
-    _bad("callback-result-deep", _doc(_started()), names="--callback-result", args=("--callback-result", "[" * 100_000)),
+    _bad(
+        "callback-result-not-json",
+        _doc(_started()),
+        names="--callback-result",
+        args=("--callback-result", "{"),
+    ),
+    _bad(
+        "callback-result-deep",
+        _doc(_started()),
+        names="--callback-result",
+        args=("--callback-result", "[" * 100_000),
+    ),
     _bad("html-is-directory", _doc(_started()), names="--html", args=("--html", ".")),
     _bad("html-missing-parent", _doc(_started()), names="--html", args=("--html", "no/such/t.html")),
     _bad("html-empty", _doc(_started()), names="--html", args=("--html", "")),
@@ -237,7 +298,13 @@ CASES: list[Case] = [
         creates=("t.html",),
         check=lambda _o, _e, work: _html_escaped(work / "t.html"),
     ),
-    Case("execution-missing", ("diagnose", "h.json", "--execution", "e.json"), 1, "e.json", files=_history(_doc(_started()))),
+    Case(
+        "execution-missing",
+        ("diagnose", "h.json", "--execution", "e.json"),
+        1,
+        "e.json",
+        files=_history(_doc(_started())),
+    ),
     Case(
         "execution-binary",
         ("diagnose", "h.json", "--execution", "e.json"),
@@ -264,24 +331,48 @@ CASES: list[Case] = [
     Case("stdin-binary", ("diagnose", "-"), 1, "stdin", stdin=b"\x00\x01\x02"),
     Case("stdin-empty", ("diagnose", "-"), 1, "stdin", stdin=""),
     Case("nothing-to-diagnose", ("diagnose",), 1, "history"),
-    Case("file-and-live", ("diagnose", "h.json", "--execution-arn", "x"), 1, "--execution-arn", files=_history("{}")),
-    Case("live-function-malformed", ("diagnose", "--function", "a:b:c", "--execution-name", "n"), 1, "--function"),
+    Case(
+        "file-and-live",
+        ("diagnose", "h.json", "--execution-arn", "x"),
+        1,
+        "--execution-arn",
+        files=_history("{}"),
+    ),
+    Case(
+        "live-function-malformed",
+        ("diagnose", "--function", "a:b:c", "--execution-name", "n"),
+        1,
+        "--function",
+    ),
     Case("live-name-without-function", ("diagnose", "--execution-name", "n"), 1, "--function"),
     # --- live mode: configuration the AWS SDK refuses (no request leaves the machine) -----------------
     Case(
         "live-invalid-region",
-        ("diagnose", "--execution-arn", "arn:aws:lambda:us-east-1:123456789012:function:f/durable-execution/x/y",
-         "--region", "not a region!"),
+        (
+            "diagnose",
+            "--execution-arn",
+            "arn:aws:lambda:us-east-1:123456789012:function:f/durable-execution/x/y",
+            "--region",
+            "not a region!",
+        ),
         1,
         "region",
-        env={"AWS_ACCESS_KEY_ID": "test", "AWS_SECRET_ACCESS_KEY": "test", "AWS_EC2_METADATA_DISABLED": "true"},
+        env={
+            "AWS_ACCESS_KEY_ID": "test",
+            "AWS_SECRET_ACCESS_KEY": "test",
+            "AWS_EC2_METADATA_DISABLED": "true",
+        },
     ),
     Case(
         "live-region-escape",
         ("diagnose", "--execution-arn", "arn", "--region", "\x1b[2Jus-east-1"),
         1,
         "region",
-        env={"AWS_ACCESS_KEY_ID": "test", "AWS_SECRET_ACCESS_KEY": "test", "AWS_EC2_METADATA_DISABLED": "true"},
+        env={
+            "AWS_ACCESS_KEY_ID": "test",
+            "AWS_SECRET_ACCESS_KEY": "test",
+            "AWS_EC2_METADATA_DISABLED": "true",
+        },
     ),
     Case(
         "live-invalid-endpoint-url",
@@ -328,11 +419,15 @@ CASES: list[Case] = [
         "subprocess-escape-in-history",
         ("diagnose", "h.json", "--now", T2),
         0,
-        files=_history(_doc(_started(name=ESC), _step("Started"), _step("Failed", T1, StepFailedDetails=_failed(ESC)))),
+        files=_history(
+            _doc(_started(name=ESC), _step("Started"), _step("Failed", T1, StepFailedDetails=_failed(ESC)))
+        ),
         subprocess=True,
         stdout_has=("\\x1b",),
     ),
-    Case("subprocess-binary", ("diagnose", "h.json"), 1, "h.json", files=_history(b"\x00\xff"), subprocess=True),
+    Case(
+        "subprocess-binary", ("diagnose", "h.json"), 1, "h.json", files=_history(b"\x00\xff"), subprocess=True
+    ),
 ]
 
 
