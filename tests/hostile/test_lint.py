@@ -1,4 +1,3 @@
-# ruff: noqa: E501  (the corpus is a table: one case per line reads best)
 """``cdk-durable lint``: hostile sources, paths and options (see :mod:`._harness`)."""
 
 from __future__ import annotations
