@@ -64,7 +64,7 @@ class Interrupted(KeyboardInterrupt):
 #: What the tools read at most (bytes, counts, depth). Each error names the limit it hit.
 LIMITS: Final = {
     "template_bytes": 16 * 1024 * 1024,  # a template (CloudFormation's own limit is 1 MB via S3)
-    "yaml_aliases": 1000,  # YAML aliases (*ref) in one template: an alias bomb stops here
+    "yaml_values": 1_000_000,  # values a YAML template stands for with its aliases expanded (alias bombs)
     "history_bytes": 256 * 1024 * 1024,  # a history JSON file
     "history_events": 1_000_000,  # events in one history
     "event_bytes": 6 * 1024 * 1024,  # an event / answers / env file (Lambda's synchronous payload limit)

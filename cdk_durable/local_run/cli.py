@@ -65,6 +65,14 @@ def resolve_functions(
         spec = FunctionSpec(name=_function_name_for(target), handler=target)
         targets = []
         keys_by_spec = {id(spec): (spec.name, spec.name)}
+    taken = {spec.name: "the function being run", **{t.name: "a function of the template" for t in targets}}
+    for extra_spec in extra:
+        if extra_spec.name in taken:
+            raise LocalRunError(
+                f"--function {extra_spec.name}=...: the name {extra_spec.name!r} is already "
+                f"{taken[extra_spec.name]}; give each --function a different NAME"
+            )
+        taken[extra_spec.name] = "given by an earlier --function"
     targets = [*targets, *extra]
     for extra_spec in extra:
         keys_by_spec[id(extra_spec)] = (extra_spec.name, extra_spec.name)

@@ -326,7 +326,9 @@ def main() -> None:
             sys.path.insert(0, entry)
     try:
         code_dir = init.get("code_dir")
-        handler = load_handler(init["handler"], code_dir=Path(code_dir) if code_dir else None)
+        handler = load_handler(
+            init["handler"], code_dir=Path(code_dir) if code_dir else None, durable=init.get("durable", False)
+        )
     except LocalRunError as e:
         channel.send(("error", str(e)))
         return
@@ -363,6 +365,10 @@ def main() -> None:
             reply: tuple[Any, ...] = ("raised", _error_type(e), str(e))
         else:
             reply = ("result", result)
+        try:
+            pickle.dumps(reply)  # a result that cannot cross the process boundary fails as Lambda does
+        except Exception as e:
+            reply = ("raised", "Runtime.MarshalError", f"Unable to marshal response: {type(e).__name__}: {e}")
         try:
             channel.send(reply)
         except (BrokenPipeError, OSError):
