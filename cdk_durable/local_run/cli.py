@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import signal
 import sys
 import tempfile
 from collections.abc import Callable, Sequence
@@ -13,6 +14,7 @@ from typing import Any
 
 import click
 
+from ..errors import EXIT_SIGNAL_BASE, Interrupted
 from .answers import collect_answers, load_presets, make_prompt
 from .inputs import (
     DEFAULT_REGION,
@@ -124,6 +126,27 @@ def write_timeline(path: str, report: RunReport) -> None:
         raise LocalRunError(f"cannot write --html file {path}: {e.strerror or e}") from None
 
 
+_REGION = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d{1,2}$")
+
+
+def _check_output_path(path: str, option: str) -> None:
+    """Fail before the run when ``path`` cannot be a file to write (the run's output would be lost)."""
+    target = Path(path)
+    if not path.strip():
+        raise LocalRunError(f"{option} must name a file to write, got {path!r}")
+    if len(target.name.encode(errors="surrogateescape")) > 255:
+        raise LocalRunError(f"{option} {path}: the file name is longer than 255 bytes")
+    try:
+        is_dir = target.is_dir()
+        blocked = next((p for p in target.parents if p.exists() and not p.is_dir()), None)
+    except OSError as e:
+        raise LocalRunError(f"{option} {path}: cannot use this path ({e.strerror or e})") from None
+    if is_dir:
+        raise LocalRunError(f"{option} {path} is a directory: name a file to write")
+    if blocked is not None:
+        raise LocalRunError(f"{option} {path}: {blocked} is a file, not a folder")
+
+
 def _check_html_path(path: str) -> None:
     from .._history import DiagnoseInputError
     from ..diagnose.cli import check_html_path
@@ -157,8 +180,12 @@ def run_from_options(
     warn: Callable[[str], None] = lambda line: click.echo(f"Warning: {line}", err=True),
 ) -> RunReport:
     """What ``cdk-durable run`` does, callable from Python (``demo.scenarios`` uses it)."""
+    if not _REGION.match(region):
+        raise LocalRunError(f"--region must be an AWS region name such as us-east-1, got {region!r}")
     if html_file is not None:
         _check_html_path(html_file)  # before any work, like diagnose --html
+    if history_file is not None:
+        _check_output_path(history_file, "--history")
     answers = collect_answers(answers_file, callbacks, fail, timeout)
     presets = load_presets(presets_file) if presets_file else None
     event = load_event(event_value)
@@ -307,12 +334,14 @@ def command(
             show_logs=show_logs,
         )
     except LocalRunError as e:
-        click.echo(f"Error: {e}", err=True)
+        click.echo(f"Error: {e.one_line()}", err=True)
         sys.exit(1)
+    except (
+        Interrupted
+    ) as e:  # SIGTERM / SIGHUP (cdk_durable.cli): the run's workers are closed on the way out
+        click.echo(f"Error: interrupted by {e.name}", err=True)
+        sys.exit(e.exit_code)
     except (KeyboardInterrupt, click.Abort):
-        click.echo("Error: interrupted (no answer)", err=True)
-        sys.exit(130)
-    except Exception as e:  # run never dies without a line saying why
-        click.echo(f"Error: cdk-durable run stopped: {type(e).__name__}: {e}", err=True)
-        sys.exit(1)
+        click.echo("Error: interrupted (Ctrl-C)", err=True)
+        sys.exit(EXIT_SIGNAL_BASE + signal.SIGINT)
     sys.exit(0 if report.status == "SUCCEEDED" else EXIT_EXECUTION_NOT_SUCCEEDED)

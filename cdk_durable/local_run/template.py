@@ -307,7 +307,7 @@ def _code_dir(kind: str, resource: Mapping[str, Any], props: Mapping[str, Any], 
         code = props.get("Code")
         if isinstance(code, dict) and "ZipFile" in code:
             raise _Skip("inline code (Code.ZipFile): `cdk-durable run` needs the code as files")
-    if not isinstance(code, str):
+    if not isinstance(code, str) or "://" in code:
         raise _Skip(
             f"its code is not a local path ({json.dumps(code)[:60]}); "
             "use the template before packaging, or the one `sam build` writes"
