@@ -42,7 +42,7 @@ from typing import Any
 import click
 
 from . import __version__
-from .errors import EXIT_USER_ERROR, CdkDurableError, Interrupted, SafeTextStream, safe_text
+from .errors import EXIT_USER_ERROR, CdkDurableError, Interrupted, SafeTextStream, interruption, safe_text
 
 DEBUG_FLAG = "--debug"
 DEBUG_ENV = "CDK_DURABLE_DEBUG"
@@ -137,9 +137,10 @@ class _LazyGroup(click.Group):
                 hint = f" (see {where} --help)" if isinstance(e, click.UsageError) else ""
                 click.echo(f"{where}: {safe_text(e.format_message(), multiline=False)}{hint}", err=True)
                 sys.exit(e.exit_code)
-            except click.Abort:
-                click.echo("cdk-durable: interrupted", err=True)
-                sys.exit(EXIT_SIGNAL_INT)
+            except (click.Abort, KeyboardInterrupt) as e:
+                words, exit_code = interruption(e)
+                click.echo(f"cdk-durable: {words}", err=True)
+                sys.exit(exit_code)
             sys.exit(code if isinstance(code, int) else 0)
 
     def invoke(self, ctx: click.Context) -> Any:
@@ -148,12 +149,9 @@ class _LazyGroup(click.Group):
             return super().invoke(ctx)
         except (click.exceptions.Exit, click.ClickException, SystemExit):
             raise
-        except click.exceptions.Abort:
-            _fail(self._command(ctx), "interrupted", EXIT_SIGNAL_INT)
-        except Interrupted as e:
-            _fail(self._command(ctx), f"interrupted by {e.name}", e.exit_code)
-        except KeyboardInterrupt:
-            _fail(self._command(ctx), "interrupted (Ctrl-C)", EXIT_SIGNAL_INT)
+        except (click.exceptions.Abort, KeyboardInterrupt) as e:
+            words, code = interruption(e)
+            _fail(self._command(ctx), words, code)
         except CdkDurableError as e:
             if debug:
                 raise
@@ -193,9 +191,6 @@ class _LazyGroup(click.Group):
         rows = [(name, SUBCOMMANDS[name][1]) for name in self.list_commands(ctx)]
         with formatter.section("Commands"):
             formatter.write_dl(rows)
-
-
-EXIT_SIGNAL_INT = 128 + signal.SIGINT
 
 
 @click.group(cls=_LazyGroup, epilog="--debug (anywhere before --) shows the stack of an unexpected error.")

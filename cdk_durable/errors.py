@@ -59,6 +59,17 @@ class Interrupted(KeyboardInterrupt):
         return EXIT_SIGNAL_BASE + self.signum
 
 
+def interruption(error: BaseException) -> tuple[str, int]:
+    """What ended a command, as words and exit code: a signal (also when click turned it into
+    ``Abort`` at a prompt) or Ctrl-C."""
+    seen: BaseException | None = error
+    while seen is not None:
+        if isinstance(seen, Interrupted):
+            return f"interrupted by {seen.name}", seen.exit_code
+        seen = seen.__context__
+    return "interrupted (Ctrl-C)", EXIT_SIGNAL_BASE + 2  # SIGINT
+
+
 # --- limits ----------------------------------------------------------------------------------------------
 
 #: What the tools read at most (bytes, counts, depth). Each error names the limit it hit.

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import signal
 import sys
 import tempfile
 from collections.abc import Callable, Sequence
@@ -14,7 +13,7 @@ from typing import Any
 
 import click
 
-from ..errors import EXIT_SIGNAL_BASE, Interrupted
+from ..errors import interruption
 from .answers import collect_answers, load_presets, make_prompt
 from .inputs import (
     DEFAULT_REGION,
@@ -336,12 +335,8 @@ def command(
     except LocalRunError as e:
         click.echo(f"Error: {e.one_line()}", err=True)
         sys.exit(1)
-    except (
-        Interrupted
-    ) as e:  # SIGTERM / SIGHUP (cdk_durable.cli): the run's workers are closed on the way out
-        click.echo(f"Error: interrupted by {e.name}", err=True)
-        sys.exit(e.exit_code)
-    except (KeyboardInterrupt, click.Abort):
-        click.echo("Error: interrupted (Ctrl-C)", err=True)
-        sys.exit(EXIT_SIGNAL_BASE + signal.SIGINT)
+    except (KeyboardInterrupt, click.Abort) as e:  # Ctrl-C, SIGTERM, SIGHUP: the workers are closed
+        words, code = interruption(e)
+        click.echo(f"\nError: {words}" if isinstance(e, click.Abort) else f"Error: {words}", err=True)
+        sys.exit(code)
     sys.exit(0 if report.status == "SUCCEEDED" else EXIT_EXECUTION_NOT_SUCCEEDED)
