@@ -59,7 +59,7 @@ class Case:
     stdout_has: Sequence[str] = ()
     #: Text stdout + stderr must not contain.
     absent: Sequence[str] = ()
-    #: Files (relative to the case directory) the command may create.
+    #: Files or folders (relative to the case directory) the command may create, with their contents.
     creates: Sequence[str] = ()
     subprocess: bool = False
     #: Check the output further (receives stdout, stderr, the case directory).
@@ -123,9 +123,10 @@ def run_case(case: Case, tmp: Path, monkeypatch: Any) -> tuple[int, str, str]:
     elapsed = time.monotonic() - started
     assert elapsed < BOUND, f"{case.id}: took {elapsed:.0f}s (bound {BOUND:.0f}s)"
     after = _snapshot(work)
-    allowed = {c for c in case.creates} | {str(Path(c).parent) for c in case.creates}
-    extra = {p for p in after - before if p not in allowed and not p.startswith("__pycache__")}
-    extra = {p for p in extra if "__pycache__" not in p}
+    def allowed(path: str) -> bool:  # what the case creates, and everything in it
+        return "__pycache__" in path or any(path == c or path.startswith(c + "/") for c in case.creates)
+
+    extra = {p for p in after - before if not allowed(p)}
     assert not extra, f"{case.id}: left files behind: {sorted(extra)}"
     return code, out, err
 
