@@ -329,15 +329,27 @@ def lambda_client(*, region: str | None, profile: str | None) -> Any:
         # AWS_REGION as well as botocore's AWS_DEFAULT_REGION (the SDKs and AWS CLI v2 read both).
         region = region or os.environ.get("AWS_REGION") or None
         session = boto3.Session(profile_name=profile, region_name=region)
-    except botocore.exceptions.ProfileNotFound as exc:
-        raise VersionsError(f"--profile: {exc}") from None
+    except (
+        botocore.exceptions.ProfileNotFound,
+        botocore.exceptions.InvalidConfigError,
+        botocore.exceptions.ConfigParseError,
+    ) as exc:
+        where = "--profile" if isinstance(exc, botocore.exceptions.ProfileNotFound) else "AWS config"
+        raise VersionsError(f"{where}: {exc}") from None
     if session.get_credentials() is None:
         raise VersionsError(
             "no AWS credentials found (set AWS_PROFILE or AWS_ACCESS_KEY_ID, or run `aws configure`)"
         )
     if session.region_name is None:
         raise VersionsError("no AWS region: pass --region or set AWS_REGION (or AWS_DEFAULT_REGION)")
-    return session.client("lambda")
+    try:
+        return session.client("lambda")
+    except (botocore.exceptions.BotoCoreError, ValueError) as exc:  # a bad region or endpoint URL
+        where = "--region" if isinstance(exc, botocore.exceptions.InvalidRegionError) else "endpoint"
+        raise VersionsError(
+            f"cannot make a Lambda client ({where}): {exc} (check --region, AWS_REGION and "
+            "AWS_ENDPOINT_URL / AWS_ENDPOINT_URL_LAMBDA)"
+        ) from None
 
 
 @click.command(name="versions")
@@ -380,7 +392,7 @@ def command(
     try:
         _run(target, prune, keep_text, yes, output_format, region, profile)
     except VersionsError as exc:
-        click.echo(f"cdk-durable versions: {exc}", err=True)
+        click.echo(f"cdk-durable versions: {exc.one_line()}", err=True)
         sys.exit(1)
 
 

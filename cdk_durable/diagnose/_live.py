@@ -40,8 +40,13 @@ def lambda_client(*, region: str | None, profile: str | None) -> Any:
         # AWS_REGION as well as botocore's AWS_DEFAULT_REGION (the SDKs and AWS CLI v2 read both).
         region = region or os.environ.get("AWS_REGION") or None
         session = boto3.Session(profile_name=profile, region_name=region)
-    except botocore.exceptions.ProfileNotFound as exc:
-        raise DiagnoseInputError(f"--profile: {exc}") from None
+    except (
+        botocore.exceptions.ProfileNotFound,
+        botocore.exceptions.InvalidConfigError,
+        botocore.exceptions.ConfigParseError,
+    ) as exc:
+        where = "--profile" if isinstance(exc, botocore.exceptions.ProfileNotFound) else "AWS config"
+        raise DiagnoseInputError(f"{where}: {exc}") from None
     if session.get_credentials() is None:
         raise DiagnoseInputError(
             "no AWS credentials found for live mode (set AWS_PROFILE or AWS_ACCESS_KEY_ID, or run "
@@ -49,7 +54,14 @@ def lambda_client(*, region: str | None, profile: str | None) -> Any:
         )
     if session.region_name is None:
         raise DiagnoseInputError("no AWS region for live mode: pass --region or set AWS_REGION")
-    return session.client("lambda")
+    try:
+        return session.client("lambda")
+    except (botocore.exceptions.BotoCoreError, ValueError) as exc:  # a bad region or endpoint URL
+        where = "--region" if isinstance(exc, botocore.exceptions.InvalidRegionError) else "endpoint"
+        raise DiagnoseInputError(
+            f"cannot make a Lambda client ({where}): {exc} (check --region, AWS_REGION and "
+            "AWS_ENDPOINT_URL / AWS_ENDPOINT_URL_LAMBDA)"
+        ) from None
 
 
 def fetch_execution(

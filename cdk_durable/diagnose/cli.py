@@ -123,7 +123,7 @@ def command(
             html_path,
         )
     except DiagnoseInputError as exc:
-        click.echo(f"cdk-durable diagnose: {exc}", err=True)
+        click.echo(f"cdk-durable diagnose: {exc.one_line()}", err=True)
         sys.exit(1)
 
 

@@ -123,6 +123,7 @@ def run_case(case: Case, tmp: Path, monkeypatch: Any) -> tuple[int, str, str]:
     elapsed = time.monotonic() - started
     assert elapsed < BOUND, f"{case.id}: took {elapsed:.0f}s (bound {BOUND:.0f}s)"
     after = _snapshot(work)
+
     def allowed(path: str) -> bool:  # what the case creates, and everything in it
         return "__pycache__" in path or any(path == c or path.startswith(c + "/") for c in case.creates)
 
