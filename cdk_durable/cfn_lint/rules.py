@@ -54,6 +54,10 @@ class FailureMonitoring(DurableLintRule):
     spec = RULES_BY_ID["DUR-W2"]
 
 
+class NotChecked(DurableLintRule):
+    spec = RULES_BY_ID["DUR-W3"]
+
+
 #: Every rule class, in registry order.
 RULE_CLASSES: tuple[type[DurableLintRule], ...] = (
     UnqualifiedInvocation,
@@ -67,4 +71,5 @@ RULE_CLASSES: tuple[type[DurableLintRule], ...] = (
     VersionDeletedOnUpdate,
     AsyncWithoutDlq,
     FailureMonitoring,
+    NotChecked,
 )

@@ -21,6 +21,7 @@ Function references are recognised in the shapes CloudFormation templates use:
 from __future__ import annotations
 
 import fnmatch
+import json
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -28,6 +29,7 @@ from enum import Enum
 from typing import Any
 
 from .. import platform as p
+from .._intrinsics import Intrinsics, Unresolved, number
 
 FUNCTION = "AWS::Lambda::Function"
 VERSION = "AWS::Lambda::Version"
@@ -53,6 +55,9 @@ class Compliance(Enum):
     COMPLIANT = "compliant"
     NON_COMPLIANT = "non-compliant"
     NOT_APPLICABLE = "not-applicable"
+    #: The rule applies but a value it needs is not known offline (a parameter without a Default, an
+    #: import, a conditional deny): reported by DUR-W3 ("not checked"), never counted as passed.
+    NOT_CHECKED = "not-checked"
 
 
 @dataclass(frozen=True)
@@ -99,8 +104,15 @@ class FunctionTarget:
 class StackTemplate:
     """The resources of one stack, by logical id, with the lookups the rules share."""
 
-    def __init__(self, resources: Iterable[Resource]) -> None:
+    def __init__(
+        self,
+        resources: Iterable[Resource],
+        *,
+        parameters: Mapping[str, Any] | None = None,
+        mappings: Mapping[str, Any] | None = None,
+    ) -> None:
         self.resources: dict[str, Resource] = {r.logical_id: r for r in resources}
+        self.intrinsics = Intrinsics(parameters=parameters or {}, mappings=mappings or {})
         self._names: dict[str, str] = {}
         for r in self.resources.values():
             name = r.properties.get("FunctionName") if r.type == FUNCTION else None
@@ -110,18 +122,37 @@ class StackTemplate:
     @classmethod
     def from_template(cls, template: Mapping[str, Any]) -> StackTemplate:
         """From a synthesized template (``{"Resources": {...}}``)."""
-        resources = template.get("Resources") or {}
+        resources = template.get("Resources")
+        resources = resources if isinstance(resources, Mapping) else {}
+        parameters, mappings = template.get("Parameters"), template.get("Mappings")
         return cls(
-            Resource(
-                lid,
-                str(body.get("Type", "")),
-                props if isinstance(props := body.get("Properties"), Mapping) else {},
-                deletion_policy=_policy(body.get("DeletionPolicy")),
-                update_replace_policy=_policy(body.get("UpdateReplacePolicy")),
-            )
-            for lid, body in resources.items()
-            if isinstance(body, Mapping)
+            (
+                Resource(
+                    lid,
+                    str(body.get("Type", "")),
+                    props if isinstance(props := body.get("Properties"), Mapping) else {},
+                    deletion_policy=_policy(body.get("DeletionPolicy")),
+                    update_replace_policy=_policy(body.get("UpdateReplacePolicy")),
+                )
+                for lid, body in resources.items()
+                if isinstance(body, Mapping)
+            ),
+            parameters=parameters if isinstance(parameters, Mapping) else None,
+            mappings=mappings if isinstance(mappings, Mapping) else None,
         )
+
+    # --- values -----------------------------------------------------------------------------------
+
+    def number(self, value: Any) -> float | None:
+        """A numeric property: a literal, or an intrinsic resolved offline (``!Ref Param`` -> its
+        ``Default``). ``None`` when absent; raises :class:`Unresolved` when it cannot be known."""
+        if value is None:
+            return None
+        resolved = self.intrinsics.resolve(value)
+        parsed = number(resolved)
+        if parsed is None:
+            raise Unresolved(f"{json.dumps(value, default=str)[:60]} is not a number")
+        return parsed
 
     # --- lookups ----------------------------------------------------------------------------------
 
@@ -334,6 +365,32 @@ def as_list(value: Any) -> list[Any]:
     if value is None:
         return []
     return value if isinstance(value, list) else [value]
+
+
+def _matches(patterns: Any, action: str) -> bool:
+    names = [a.lower() for a in as_list(patterns) if isinstance(a, str)]
+    return any(fnmatch.fnmatchcase(action.lower(), a) for a in names)
+
+
+def denies_actions(statements: Sequence[Mapping[str, Any]], actions: Iterable[str]) -> Compliance:
+    """Whether an explicit ``Deny`` takes any of ``actions`` away: ``NON_COMPLIANT`` for an
+    unconditional deny, ``NOT_CHECKED`` for one with a ``Condition`` (it may or may not apply),
+    ``COMPLIANT`` when nothing denies them. ``NotAction`` denies every action it does not list."""
+    verdict = Compliance.COMPLIANT
+    for s in statements:
+        if s.get("Effect") != "Deny":
+            continue
+        if "NotAction" in s:
+            hit = any(not _matches(s.get("NotAction"), action) for action in actions)
+        else:
+            hit = any(_matches(s.get("Action"), action) for action in actions)
+        if not hit:
+            continue
+        if s.get("Condition"):
+            verdict = Compliance.NOT_CHECKED
+        else:
+            return Compliance.NON_COMPLIANT
+    return verdict
 
 
 def allows_actions(statements: Sequence[Mapping[str, Any]], actions: Iterable[str]) -> bool:

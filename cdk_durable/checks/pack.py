@@ -44,6 +44,7 @@ _NAG: Final = {
     Compliance.COMPLIANT: NagRuleCompliance.COMPLIANT,
     Compliance.NON_COMPLIANT: NagRuleCompliance.NON_COMPLIANT,
     Compliance.NOT_APPLICABLE: NagRuleCompliance.NOT_APPLICABLE,
+    Compliance.NOT_CHECKED: NagRuleCompliance.NOT_APPLICABLE,  # DUR-W3 reports it (never a pass)
 }
 
 
@@ -207,10 +208,18 @@ class DurableChecks(NagPack):  # type: ignore[misc]
         cached = self._views.get(stack.node.addr)
         if cached is not None and logical_id in cached[1].resources:
             return cached[1]
-        view = StackTemplate(
-            _resource_of(stack, c)
+        parameters = {  # so that !Ref of a parameter resolves to its Default, as in the template
+            str(stack.resolve(c.logical_id)): {} if c.default is None else {"Default": c.default}
             for c in stack.node.find_all()
-            if isinstance(c, cdk.CfnResource) and cdk.Stack.of(c) is stack
+            if isinstance(c, cdk.CfnParameter) and cdk.Stack.of(c) is stack
+        }
+        view = StackTemplate(
+            (
+                _resource_of(stack, c)
+                for c in stack.node.find_all()
+                if isinstance(c, cdk.CfnResource) and cdk.Stack.of(c) is stack
+            ),
+            parameters=parameters,
         )
         self._views[stack.node.addr] = (None, view)
         return view

@@ -194,6 +194,17 @@ RULES: Final[tuple[DurableRule, ...]] = (
         "TIMED_OUT for this function, or a CloudWatch alarm on DurableExecutionFailed.",
         r.failure_monitoring,
     ),
+    _rule(
+        "W3",
+        WARNING,
+        "A durable rule applies here but could not check it: not checked (not passed).",
+        "A value the rule needs is not known from the template alone (a parameter without a Default, "
+        "an Fn::ImportValue, a Deny with a Condition), or - in cfn-lint - the SAM template could not "
+        "be translated, so no durable rule ran. The rules named in the message have not passed.",
+        "Give the parameter a Default (or a literal value) so the rules can check it, or check the "
+        "named rules by hand; for a SAM template, fix what the translator reports.",
+        r.not_checked,
+    ),
 )
 
 RULES_BY_ID: Final = {rule.id: rule for rule in RULES}

@@ -268,6 +268,23 @@ def w2_bad(stack: cdk.Stack) -> str:
     return resource_path(fn)
 
 
+# --- DUR-W3 not checked --------------------------------------------------------------------------------
+
+
+def _esm_with_parameter(stack: cdk.Stack, default: int | None) -> lambda_.EventSourceMapping:
+    timeout = cdk.CfnParameter(stack, "Timeout", type="Number", default=default)
+    return _esm(stack, cdk.Duration.seconds(timeout.value_as_number))
+
+
+def w3_good(stack: cdk.Stack) -> None:
+    _esm_with_parameter(stack, 600)  # resolved from the Default: DUR-E4 checks it (and passes)
+    return None
+
+
+def w3_bad(stack: cdk.Stack) -> str:
+    return resource_path(_esm_with_parameter(stack, None))  # no Default: DUR-E4 cannot check it
+
+
 CASES: dict[str, tuple[Builder, Builder]] = {
     "DUR-E1": (e1_good, e1_bad),
     "DUR-E2": (e2_good, e2_bad),
@@ -280,4 +297,5 @@ CASES: dict[str, tuple[Builder, Builder]] = {
     "DUR-E9": (e9_good, e9_bad),
     "DUR-W1": (w1_good, w1_bad),
     "DUR-W2": (w2_good, w2_bad),
+    "DUR-W3": (w3_good, w3_bad),
 }

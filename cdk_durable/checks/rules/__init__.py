@@ -16,6 +16,7 @@ from .execution_role_checkpoint import execution_role_checkpoint
 from .failure_monitoring import failure_monitoring
 from .kms_key_policy import kms_key_policy
 from .no_version_or_alias import no_version_or_alias
+from .not_checked import not_checked
 from .pinned_function_name import pinned_function_name
 from .unqualified_env_reference import unqualified_env_reference
 from .unqualified_invocation import unqualified_invocation
@@ -31,6 +32,7 @@ __all__ = [
     "failure_monitoring",
     "kms_key_policy",
     "no_version_or_alias",
+    "not_checked",
     "pinned_function_name",
     "unqualified_env_reference",
     "unqualified_invocation",
