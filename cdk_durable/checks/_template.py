@@ -316,16 +316,16 @@ class StackTemplate:
     def role_statements(self, role: Resource) -> list[Mapping[str, Any]]:
         """Statements of the inline and in-stack attached policies of ``role``."""
         statements: list[Mapping[str, Any]] = []
-        for policy in role.properties.get("Policies") or []:
+        for policy in as_list(role.properties.get("Policies")):
             if isinstance(policy, Mapping):
                 statements += _statements(policy.get("PolicyDocument"))
         for r in self.of_type("AWS::IAM::Policy", "AWS::IAM::ManagedPolicy"):
-            if any(self.references(v, role.logical_id) for v in r.properties.get("Roles") or []):
+            if any(self.references(v, role.logical_id) for v in as_list(r.properties.get("Roles"))):
                 statements += _statements(r.properties.get("PolicyDocument"))
         for r in self.of_type("AWS::IAM::RolePolicy"):
             if self.references(r.properties.get("RoleName"), role.logical_id):
                 statements += _statements(r.properties.get("PolicyDocument"))
-        for arn in role.properties.get("ManagedPolicyArns") or []:
+        for arn in as_list(role.properties.get("ManagedPolicyArns")):
             managed = self.referenced_resource(arn)
             if managed is not None and managed.type == "AWS::IAM::ManagedPolicy":
                 statements += _statements(managed.properties.get("PolicyDocument"))

@@ -30,10 +30,9 @@ def execution_role_checkpoint(resource: Resource, stack: StackTemplate) -> Compl
         return Compliance.NOT_APPLICABLE
     statements = stack.role_statements(role)
     denied = denies_actions(statements, p.EXECUTION_ROLE_ACTIONS)  # an explicit Deny wins over any Allow
-    if denied is not Compliance.COMPLIANT:
+    if denied is Compliance.NON_COMPLIANT:
         return denied
-    if any(mentions_managed_policy(arn) for arn in as_list(role.properties.get("ManagedPolicyArns"))):
-        return Compliance.COMPLIANT
-    if allows_actions(statements, p.EXECUTION_ROLE_ACTIONS):
-        return Compliance.COMPLIANT
-    return Compliance.NON_COMPLIANT
+    managed = any(mentions_managed_policy(arn) for arn in as_list(role.properties.get("ManagedPolicyArns")))
+    if not managed and not allows_actions(statements, p.EXECUTION_ROLE_ACTIONS):
+        return Compliance.NON_COMPLIANT
+    return Compliance.NOT_CHECKED if denied is Compliance.NOT_CHECKED else Compliance.COMPLIANT
