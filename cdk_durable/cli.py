@@ -133,6 +133,11 @@ class _LazyGroup(click.Group):
             try:
                 code = super().main(kept, prog_name, standalone_mode=False, **kwargs)
             except click.ClickException as e:  # usage errors too: one line, not click's three
+                if (
+                    type(e).__name__ == "NoArgsIsHelpError"
+                ):  # a bare `cdk-durable`: the help, as click prints it
+                    e.show()
+                    sys.exit(e.exit_code)
                 where = e.ctx.command_path if isinstance(e, click.UsageError) and e.ctx else "cdk-durable"
                 hint = f" (see {where} --help)" if isinstance(e, click.UsageError) else ""
                 click.echo(f"{where}: {safe_text(e.format_message(), multiline=False)}{hint}", err=True)
