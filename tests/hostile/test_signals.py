@@ -45,8 +45,6 @@ SPINNING = (
 
 CASES = [
     ("sigterm-real-time-wait", WAITING, ["--real-time"], signal.SIGTERM, "SIGTERM", "long"),
-    ("sighup-real-time-wait", WAITING, ["--real-time"], signal.SIGHUP, "SIGHUP", "long"),
-    ("sigint-real-time-wait", WAITING, ["--real-time"], signal.SIGINT, "Ctrl-C", "long"),
     ("sigint-at-the-prompt", CALLBACK, ["--interactive"], signal.SIGINT, "Ctrl-C", "review"),
     ("sigterm-at-the-prompt", CALLBACK, ["--interactive"], signal.SIGTERM, "SIGTERM", "review"),
     ("sigterm-spinning-handler", SPINNING, [], signal.SIGTERM, "SIGTERM", "spinning"),
