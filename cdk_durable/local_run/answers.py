@@ -254,7 +254,7 @@ def make_prompt(presets: Mapping[str, Any] | None = None) -> Any:
                 try:
                     payload = loads_json(text, what="the payload", error=LocalRunError)
                 except LocalRunError as e:
-                    click.echo(f"  {e}; try again", err=True)
+                    click.echo(f"  not JSON: {e}; try again", err=True)
                     continue
                 return CallbackAnswer.succeed(payload, source="prompt")
         if choice == "fail":

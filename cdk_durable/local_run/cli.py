@@ -66,7 +66,10 @@ def resolve_functions(
         spec = FunctionSpec(name=_function_name_for(target), handler=target)
         targets = []
         keys_by_spec = {id(spec): (spec.name, spec.name)}
-    taken = {spec.name: "the function being run", **{t.name: "a function of the template" for t in targets}}
+    # Without a template the run's own name is only derived from the handler: a target may take it.
+    taken = {t.name: "a function of the template" for t in targets}
+    if template:
+        taken[spec.name] = "the function being run"
     for extra_spec in extra:
         if extra_spec.name in taken:
             raise LocalRunError(

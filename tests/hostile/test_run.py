@@ -210,7 +210,15 @@ CASES: list[Case] = [
         names="--function",
     ),
     _run(
-        "function-same-as-run", "app.py:handler", "{}", "--function", "app=app.py:handler", names="--function"
+        "function-same-as-template-function",
+        "Fn",
+        "{}",
+        "--template",
+        "t.yaml",
+        "--function",
+        "Fn=app.py:handler",
+        names="--function",
+        files={"t.yaml": _sam("DurableConfig:\n  ExecutionTimeout: 900")},
     ),
     _run("function-no-name", "app.py:handler", "{}", "--function", "=app.py:handler", names="--function"),
     _run("function-no-handler", "app.py:handler", "{}", "--function", "p=", names="--function"),
