@@ -5,6 +5,8 @@ Public names (imported lazily, so the command-line tools start without loading a
 - :class:`DurableFunction` - the L3 construct (``cdk_durable.durable_function``)
 - :class:`DurableExecutionStatus`, :class:`DurableMetric` - platform enums (``cdk_durable.platform``)
 - :class:`AsyncStarter` - queue -> durable alias starter (``cdk_durable.starter``)
+- :class:`ApiStarter` - REST API -> durable alias starter, no Lambda in between (``cdk_durable.api_starter``)
+- :class:`ExecutionName` - where a starter takes the execution name from (``cdk_durable.execution_name``)
 - :class:`DurableChecks` - synth-time rule pack (``cdk_durable.checks``)
 - :func:`lint_paths` - the replay-model linter (``cdk_durable.lint``)
 """
@@ -22,6 +24,8 @@ _LAZY: dict[str, str] = {
     "DeadLetterQueueMode": "cdk_durable.durable_function",
     "DurableAlarms": "cdk_durable.observability",
     "AsyncStarter": "cdk_durable.starter",
+    "ApiStarter": "cdk_durable.api_starter",
+    "ExecutionName": "cdk_durable.execution_name",
     "DurableChecks": "cdk_durable.checks",
     "lint_paths": "cdk_durable.lint",
     "DurableExecutionStatus": "cdk_durable.platform",
@@ -34,10 +38,12 @@ __all__ = sorted(_LAZY)
 
 if TYPE_CHECKING:  # pragma: no cover
     from ._validation import DurableValidationError as DurableValidationError
+    from .api_starter import ApiStarter as ApiStarter
     from .checks import DurableChecks as DurableChecks
     from .durable_function import DeadLetterQueueMode as DeadLetterQueueMode
     from .durable_function import DurableFunction as DurableFunction
     from .durable_function import ReplayLint as ReplayLint
+    from .execution_name import ExecutionName as ExecutionName
     from .lint import lint_paths as lint_paths
     from .observability import DurableAlarms as DurableAlarms
     from .platform import DurableExecutionStatus as DurableExecutionStatus

@@ -93,6 +93,74 @@ def check_execution_name(execution_name: str, *, name: str = "execution_name") -
         )
 
 
+# --- Execution-name sources (AsyncStarter, ExecutionName) ------------------------------------------
+
+#: A dotted path of JSON keys (``order.id``), as the starters read a name from a JSON document.
+JSON_FIELD_PATH_PATTERN = r"[A-Za-z0-9_$-]+(\.[A-Za-z0-9_$-]+)*"
+#: An HTTP header name (RFC 9110 ``token``).
+HTTP_HEADER_NAME_PATTERN = r"[!#$%&'*+.^_`|~0-9A-Za-z-]+"
+#: ``{path}`` placeholders of an execution-name template.
+_PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
+
+
+def check_json_field_path(path: object, *, name: str = "field") -> None:
+    """A dotted path of JSON keys: letters, digits, ``_``, ``-``, ``$``, separated by ``.``."""
+    if not isinstance(path, str) or not re.fullmatch(JSON_FIELD_PATH_PATTERN, path):
+        raise DurableValidationError(
+            f"{name} must be a dotted path of JSON keys "
+            f"(letters, digits, '_', '-', '$', separated by '.'), got {path!r}"
+        )
+
+
+def check_http_header_name(header: object, *, name: str = "header") -> None:
+    if not isinstance(header, str) or not re.fullmatch(HTTP_HEADER_NAME_PATTERN, header):
+        raise DurableValidationError(
+            f"{name} must be an HTTP header name (letters, digits and !#$%&'*+.^_`|~-, no spaces), "
+            f"got {header!r}"
+        )
+
+
+def split_execution_name_template(template: object, *, name: str = "template") -> list[tuple[str, str]]:
+    """``"order-{order.id}-x"`` -> ``[("literal", "order-"), ("field", "order.id"), ("literal", "-x")]``.
+
+    Refuses what can never be a valid execution name (1-64 ``[a-zA-Z0-9_-]``): literal text with other
+    characters, literal text that leaves no room for the fields, no field at all (one name = one
+    execution, ever), unbalanced braces, a placeholder that is not a dotted JSON path.
+    """
+    if not isinstance(template, str):
+        raise DurableValidationError(f"{name} must be a string like 'order-{{orderId}}', got {template!r}")
+    parts: list[tuple[str, str]] = []
+    pos = 0
+    for m in _PLACEHOLDER.finditer(template):
+        if m.start() > pos:
+            parts.append(("literal", template[pos : m.start()]))
+        check_json_field_path(m[1], name=f"{name} placeholder {{{m[1]}}}")
+        parts.append(("field", m[1]))
+        pos = m.end()
+    if pos < len(template):
+        parts.append(("literal", template[pos:]))
+    literal = "".join(text for kind, text in parts if kind == "literal")
+    fields = [text for kind, text in parts if kind == "field"]
+    if "{" in literal or "}" in literal:
+        raise DurableValidationError(f"{name} has an unbalanced '{{' or '}}', got {template!r}")
+    if not fields:
+        raise DurableValidationError(
+            f"{name} must contain at least one {{field}} placeholder (a constant name would start one "
+            f"execution only, ever), got {template!r}"
+        )
+    if literal and not re.fullmatch(f"[{p.EXECUTION_NAME_CHARS}]+", literal):
+        raise DurableValidationError(
+            f"{name} text outside the placeholders must be letters, digits, '-' and '_' (execution names "
+            f"allow nothing else), got {template!r}"
+        )
+    if len(literal) + len(fields) > p.EXECUTION_NAME_MAX_LENGTH:
+        raise DurableValidationError(
+            f"{name} leaves no room for its fields: execution names are at most "
+            f"{p.EXECUTION_NAME_MAX_LENGTH} characters and the fixed text is {len(literal)}, got {template!r}"
+        )
+    return parts
+
+
 def runtime_supports_durable(runtime_name: str) -> bool:
     """True for python3.13+ and nodejs22.x+ (also newer versions than :data:`platform.DURABLE_RUNTIMES`)."""
     if runtime_name in p.DURABLE_RUNTIMES:
@@ -178,11 +246,8 @@ def check_execution_name_source(field: str | None, template: str | None) -> None
             "execution_name_template",
             "the durable execution name comes from exactly one of them",
         )
-    if field is not None and not re.fullmatch(r"[A-Za-z0-9_$-]+(\.[A-Za-z0-9_$-]+)*", field):
-        raise DurableValidationError(
-            "execution_name_field must be a dotted path of JSON keys "
-            f"(letters, digits, '_', '-', '$', separated by '.'), got {field!r}"
-        )
+    if field is not None:
+        check_json_field_path(field, name="execution_name_field")
     if template is not None and not re.search(r"\{[A-Za-z0-9_$.-]+\}", template):
         raise DurableValidationError(
             "execution_name_template must contain at least one {field} placeholder "

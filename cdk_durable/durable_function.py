@@ -662,7 +662,18 @@ class DurableFunction(Construct):
             v.check_sync_event_source(seconds, source=f"event source {type(source).__name__}")
         self.alias.add_event_source(source)
 
-    # --- Status events -----------------------------------------------------------------------------------
+    # --- Events: named starts from an EventBridge Custom Event Bus, status-change rules ------------------
+
+    def add_event_starter(self, id: str, **props: Any) -> Any:
+        """Start a named execution per event on an EventBridge Custom Event Bus (an
+        ``AWS::EventsV2::Subscriber`` on the alias): ``bus=`` (``aws_eventsv2.CfnEventBus`` or its ARN),
+        ``execution_name=`` (``ExecutionName.from_body_field("detail.orderId")``, ``from_template``,
+        ``from_jsonata``), ``event_pattern=``, ``dead_letter_queue=``, ``retry_attempts=``,
+        ``max_event_age=``, ``subscriber_name=``.
+        Returns the :class:`cdk_durable.event_starter.EventStarter`."""
+        from .event_starter import EventStarter  # the module imports this one
+
+        return EventStarter(self, id, target=self, **props)
 
     def on_status_change(
         self,

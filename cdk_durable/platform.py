@@ -46,7 +46,14 @@ CALLBACK_RESULT_MAX_BYTES: Final = 1024 * 1024
 # --- Names -----------------------------------------------------------------------------------
 
 #: ``--durable-execution-name``: 1-64 characters of ``[a-zA-Z0-9_-]``.
-EXECUTION_NAME_PATTERN: Final = r"^[a-zA-Z0-9_-]{1,64}$"
+EXECUTION_NAME_CHARS: Final = "a-zA-Z0-9_-"
+EXECUTION_NAME_MAX_LENGTH: Final = 64
+EXECUTION_NAME_PATTERN: Final = rf"^[{EXECUTION_NAME_CHARS}]{{1,{EXECUTION_NAME_MAX_LENGTH}}}$"
+#: Invoke's HTTP headers (Lambda API 2015-03-31): invocation type in, execution name in, execution ARN out.
+INVOKE_API_PATH: Final = "2015-03-31/functions/{function_arn}/invocations"
+INVOCATION_TYPE_HEADER: Final = "X-Amz-Invocation-Type"
+EXECUTION_NAME_HEADER: Final = "X-Amz-Durable-Execution-Name"
+EXECUTION_ARN_HEADER: Final = "X-Amz-Durable-Execution-Arn"
 #: Lambda alias names: 1-128 characters, must not be only digits (that is a version), may not be
 #: ``$LATEST``.
 ALIAS_NAME_PATTERN: Final = r"^(?!^[0-9]+$)([a-zA-Z0-9-_]+)$"
