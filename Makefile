@@ -13,7 +13,7 @@ export SAM_CLI_TELEMETRY := 0
 export CDK_DISABLE_CLI_TELEMETRY := true
 export PATH := $(CURDIR)/$(BIN):$(NODE_BIN):$(PATH)
 
-.PHONY: setup demo synth test lint typecheck bench clean tools-sam
+.PHONY: setup demo synth check test lint typecheck bench clean tools-sam
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -49,9 +49,15 @@ synth: setup
 	$(BIN)/cfn-lint cdk.out/*.template.json -a cdk_durable.cfn_lint
 	@echo "synth OK: $$(ls cdk.out/*.template.json)"
 
+## The fast loop, after each change (CONTRIBUTING.md): ruff, mypy and every test that neither bakes,
+## builds, synthesizes with a CLI nor opens a browser. `make test` before pushing.
+FAST_TESTS := not slow and not browser
+check: tools-sam lint typecheck
+	$(BIN)/pytest -q -m '$(FAST_TESTS)' -n auto --dist worksteal
+
 ## The whole test suite (what CI runs).
 test: setup tools-sam lint typecheck
-	$(BIN)/pytest -n auto
+	$(BIN)/pytest -n auto --dist worksteal
 
 lint: setup
 	$(BIN)/ruff check .

@@ -2,7 +2,7 @@
 
 Prints figures; asserts nothing. Run: `.venv/bin/python bench/html_timeline.py`
 
-1. History -> page in Python (median of 5): parse + analyse, `render_html`, `write_html`, and the
+1. History -> page in Python (median of 5): parse + analyze, `render_html`, `write_html`, and the
    whole `diagnose_history` + `write_html` path, on the synthetic 3,000-operation history of the
    page tests (tests/diagnose/_synthetic.py: a map of 1,499 items and a pending wait).
 2. The same for the recorded demo escalation page (12 operations).
@@ -43,13 +43,13 @@ def main() -> None:
     out = Path(tempfile.mkdtemp(prefix="html-bench-"))
     big = out / "big.html"
     diagnosis = diagnose_history(history, now=now)
-    analyse = median_seconds(lambda: diagnose_history(history, now=now))
+    analyze = median_seconds(lambda: diagnose_history(history, now=now))
     render = median_seconds(lambda: render_html(diagnosis))
     write = median_seconds(lambda: write_html(diagnosis, big))
     whole = median_seconds(lambda: write_html(diagnose_history(history, now=now), big))
     size = big.stat().st_size
     print(f"3,000-operation history ({len(history['Events']):,} events) -> page ({size / 1e6:.1f} MB):")
-    print(f"  parse + analyse          {analyse * 1000:7.1f} ms")
+    print(f"  parse + analyze          {analyze * 1000:7.1f} ms")
     print(f"  render_html              {render * 1000:7.1f} ms")
     print(f"  write_html               {write * 1000:7.1f} ms")
     print(f"  history -> page on disk  {whole * 1000:7.1f} ms  (median of 5)")

@@ -22,23 +22,24 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from .errors import LIMITS, CdkDurableError, loads_json
+from .platform import ExecutionStatus, OperationStatus
 
 #: Event types by operation kind, from the botocore model's ``EventType`` enum.
 OPERATION_KINDS = ("Step", "Wait", "Callback", "Context", "ChainedInvoke")
 EXECUTION_TERMINAL = {
-    "ExecutionSucceeded": "SUCCEEDED",
-    "ExecutionFailed": "FAILED",
-    "ExecutionTimedOut": "TIMED_OUT",
-    "ExecutionStopped": "STOPPED",
+    "ExecutionSucceeded": ExecutionStatus.SUCCEEDED,
+    "ExecutionFailed": ExecutionStatus.FAILED,
+    "ExecutionTimedOut": ExecutionStatus.TIMED_OUT,
+    "ExecutionStopped": ExecutionStatus.STOPPED,
 }
 #: Suffix of an operation event type -> the operation status it leaves behind.
 _SUFFIX_STATUS = {
-    "Started": "STARTED",
-    "Succeeded": "SUCCEEDED",
-    "Failed": "FAILED",
-    "TimedOut": "TIMED_OUT",
-    "Cancelled": "CANCELLED",
-    "Stopped": "STOPPED",
+    "Started": OperationStatus.STARTED,
+    "Succeeded": OperationStatus.SUCCEEDED,
+    "Failed": OperationStatus.FAILED,
+    "TimedOut": OperationStatus.TIMED_OUT,
+    "Cancelled": OperationStatus.CANCELLED,
+    "Stopped": OperationStatus.STOPPED,
 }
 HISTORY_SHAPE = 'the JSON of `aws lambda get-durable-execution-history` (an object with an "Events" list)'
 EXECUTION_SHAPE = (
@@ -138,7 +139,7 @@ class Attempt:
     number: int
     started: datetime
     ended: datetime | None = None
-    status: str = "STARTED"
+    status: OperationStatus = OperationStatus.STARTED
     error: ErrorInfo | None = None
     #: ``RetryDetails.NextAttemptDelaySeconds`` of the failure that ended it, if another try was scheduled.
     next_attempt_delay_seconds: int | None = None
@@ -154,7 +155,7 @@ class Operation:
     parent_id: str | None
     sub_type: str | None
     first_event_id: int
-    status: str = "STARTED"
+    status: OperationStatus = OperationStatus.STARTED
     started: datetime | None = None
     ended: datetime | None = None
     attempts: int = 0
@@ -179,7 +180,7 @@ class Operation:
     @property
     def is_open(self) -> bool:
         """Started and not finished (a step between retries counts as open)."""
-        return self.status in ("STARTED", "RETRYING")
+        return self.status.is_open
 
     @property
     def duration(self) -> timedelta | None:
@@ -204,7 +205,7 @@ class ExecutionRecord:
     arn: str | None = None
     function_arn: str | None = None
     version: str | None = None
-    status: str = "RUNNING"
+    status: ExecutionStatus = ExecutionStatus.RUNNING
     started: datetime | None = None
     ended: datetime | None = None
     timeout_seconds: int | None = None
@@ -391,13 +392,13 @@ class HistoryBuilder:
                 self.invocation_errors.append(error)
             return None
         if event_type == "ExecutionPaused":
-            record.status = "PAUSED"
+            record.status = ExecutionStatus.PAUSED
             record.paused_at = when
             if isinstance(details, dict):
                 record.timeout_paused = bool(details.get("ExecutionTimeoutPaused"))
             return None
         if event_type == "ExecutionResumed":
-            record.status = "RUNNING"
+            record.status = ExecutionStatus.RUNNING
             record.paused_at = None
             record.timeout_paused = False
             return None
@@ -503,7 +504,7 @@ def _apply(operation: Operation, suffix: str, when: datetime, details: Any) -> N
     details = details if isinstance(details, dict) else {}
     if suffix == "Started":
         operation.started = operation.started or when
-        operation.status = "STARTED"
+        operation.status = OperationStatus.STARTED
         operation.ended = None
         if operation.kind == "Step":
             operation.attempts += 1
@@ -530,7 +531,7 @@ def _apply(operation: Operation, suffix: str, when: datetime, details: Any) -> N
         operation.attempts = max(operation.attempts, _int_or_none(retry.get("CurrentAttempt")) or 0)
         operation.retry_delay_seconds = _seconds_or_none(retry.get("NextAttemptDelaySeconds"))
     if suffix == "Failed" and operation.kind == "Step" and (operation.retry_delay_seconds or 0) > 0:
-        operation.status = "RETRYING"  # this failure scheduled another attempt
+        operation.status = OperationStatus.RETRYING  # this failure scheduled another attempt
         operation.error = _error(details) or operation.error
         _record_payload(operation, "error", details, "Error")
         _end_attempt(operation, when, retry)
@@ -558,12 +559,12 @@ def _end_attempt(operation: Operation, when: datetime, retry: dict[str, Any]) ->
     if not log or log[-1].ended is not None:
         start = log[-1].ended if log and log[-1].ended else operation.started or when
         log.append(Attempt(number=len(log) + 1, started=start))
-    failed = operation.status != "SUCCEEDED"
+    failed = operation.status != OperationStatus.SUCCEEDED
     log[-1] = replace(
         log[-1],
         ended=when,
         # a try that scheduled another one failed; RETRYING is the operation's state, not the try's
-        status="FAILED" if operation.status == "RETRYING" else operation.status,
+        status=OperationStatus.FAILED if operation.status == OperationStatus.RETRYING else operation.status,
         error=operation.error if failed else None,
         next_attempt_delay_seconds=_seconds_or_none(retry.get("NextAttemptDelaySeconds")) if failed else None,
     )
@@ -584,8 +585,10 @@ def _merge_execution(record: ExecutionRecord, execution: Any) -> None:
     record.name = _str_or_none(execution.get("DurableExecutionName")) or record.name
     record.function_arn = _str_or_none(execution.get("FunctionArn"))
     record.version = _str_or_none(execution.get("Version"))
-    if record.status not in EXECUTION_TERMINAL.values():
-        record.status = execution["Status"]  # the history may lag behind, or the execution is PAUSED
+    if not record.status.is_terminal:
+        record.status = _execution_status(
+            execution["Status"]
+        )  # the history may lag behind, or the execution is PAUSED
     if execution.get("StartTimestamp") is not None and record.started is None:
         record.started = parse_timestamp(execution["StartTimestamp"], where="execution: StartTimestamp")
     if execution.get("EndTimestamp") is not None and record.ended is None:
@@ -599,7 +602,7 @@ def _merge_execution(record: ExecutionRecord, execution: Any) -> None:
     if isinstance(config, dict) and record.timeout_seconds is None:
         record.timeout_seconds = _seconds_or_none(config.get("ExecutionTimeout"))
     pause = execution.get("PauseDetails")
-    if record.status in ("PAUSED", "PAUSING") and isinstance(pause, dict):
+    if record.status in (ExecutionStatus.PAUSED, ExecutionStatus.PAUSING) and isinstance(pause, dict):
         record.timeout_paused = bool(pause.get("ExecutionTimeoutPaused"))
         if pause.get("PauseRequestTimestamp") is not None:
             record.paused_at = parse_timestamp(
@@ -607,6 +610,14 @@ def _merge_execution(record: ExecutionRecord, execution: Any) -> None:
             )
     if record.error is None and isinstance(execution.get("Error"), dict):
         record.error = _error({"Error": execution["Error"]})
+
+
+def _execution_status(value: str) -> ExecutionStatus:
+    try:
+        return ExecutionStatus(value)
+    except ValueError:
+        allowed = ", ".join(ExecutionStatus)
+        raise DiagnoseInputError(f"execution: Status must be one of {allowed}, got {value!r}") from None
 
 
 def open_callbacks(history: History) -> list[Operation]:

@@ -58,8 +58,9 @@ EXECUTION_ARN_HEADER: Final = "X-Amz-Durable-Execution-Arn"
 #: ``$LATEST``.
 ALIAS_NAME_PATTERN: Final = r"^(?!^[0-9]+$)([a-zA-Z0-9-_]+)$"
 ALIAS_NAME_MAX_LENGTH: Final = 128
-#: Lambda function names (the part after ``function:``).
-FUNCTION_NAME_PATTERN: Final = r"^[a-zA-Z0-9-_]{1,64}$"
+#: Lambda function names (the part after ``function:``), unanchored for use inside ARN patterns.
+FUNCTION_NAME_CHARS: Final = r"[a-zA-Z0-9_-]{1,64}"
+FUNCTION_NAME_PATTERN: Final = rf"^{FUNCTION_NAME_CHARS}$"
 
 # --- Runtimes ----------------------------------------------------------------------------------
 
@@ -140,12 +141,79 @@ EVENT_SOURCE: Final = "aws.lambda"
 STATUS_CHANGE_DETAIL_TYPE: Final = "Durable Execution Status Change"
 
 
+class ExecutionStatus(enum.StrEnum):
+    """``ExecutionStatus`` of the API (botocore 1.44; a test keeps it equal to the installed model).
+
+    The one definition of which statuses are terminal and which are open: a string compares equal to
+    its member (``ExecutionStatus.RUNNING == "RUNNING"``), so JSON and text output are unchanged.
+    """
+
+    RUNNING = "RUNNING"
+    SUCCEEDED = "SUCCEEDED"
+    FAILED = "FAILED"
+    TIMED_OUT = "TIMED_OUT"
+    STOPPED = "STOPPED"
+    DELETING = "DELETING"
+    PAUSING = "PAUSING"
+    PAUSED = "PAUSED"
+
+    @property
+    def is_terminal(self) -> bool:
+        """Finished: it will never run again."""
+        return self in _TERMINAL_EXECUTION
+
+    @property
+    def is_open(self) -> bool:
+        """Still needs its version: it replays there when it resumes (PAUSING is on its way to PAUSED)."""
+        return self in (ExecutionStatus.RUNNING, ExecutionStatus.PAUSING, ExecutionStatus.PAUSED)
+
+
+_TERMINAL_EXECUTION: Final = frozenset(
+    {ExecutionStatus.SUCCEEDED, ExecutionStatus.FAILED, ExecutionStatus.TIMED_OUT, ExecutionStatus.STOPPED}
+)
+
+
+class OperationStatus(enum.StrEnum):
+    """An operation's status: the API's ``OperationStatus`` plus RETRYING (a step failed and another
+    attempt is scheduled; the history shows it as ``StepFailed`` with ``RetryDetails``)."""
+
+    STARTED = "STARTED"
+    PENDING = "PENDING"
+    READY = "READY"
+    RETRYING = "RETRYING"
+    SUCCEEDED = "SUCCEEDED"
+    FAILED = "FAILED"
+    CANCELLED = "CANCELLED"
+    TIMED_OUT = "TIMED_OUT"
+    STOPPED = "STOPPED"
+
+    @property
+    def is_open(self) -> bool:
+        """Started and not finished (a step between retries counts as open)."""
+        return not self.is_terminal
+
+    @property
+    def is_terminal(self) -> bool:
+        return self in _TERMINAL_OPERATION
+
+
+_TERMINAL_OPERATION: Final = frozenset(
+    {
+        OperationStatus.SUCCEEDED,
+        OperationStatus.FAILED,
+        OperationStatus.CANCELLED,
+        OperationStatus.TIMED_OUT,
+        OperationStatus.STOPPED,
+    }
+)
+
+
 class DurableExecutionStatus(enum.Enum):
     """Status of a durable execution, as in the status-change event (and the API).
 
     Only the statuses the ``Durable Execution Status Change`` event is documented to carry
     (durable-monitoring: RUNNING, SUCCEEDED, FAILED, TIMED_OUT, STOPPED). The API also has DELETING,
-    PAUSING and PAUSED (:data:`API_EXECUTION_STATUSES`), but whether the event carries them is not
+    PAUSING and PAUSED (:class:`ExecutionStatus`), but whether the event carries them is not
     documented, so a rule filtering on them might never match: they are left out until it is.
     """
 
@@ -157,25 +225,15 @@ class DurableExecutionStatus(enum.Enum):
 
     @property
     def is_terminal(self) -> bool:
-        return self is not DurableExecutionStatus.RUNNING
+        return ExecutionStatus(self.value).is_terminal
 
 
 TERMINAL_STATUSES: Final = tuple(s for s in DurableExecutionStatus if s.is_terminal)
-#: Every ``ExecutionStatus`` of the API (``ListDurableExecutionsByFunction`` ``Statuses`` filter, botocore
-#: 1.44); a test keeps it equal to the installed model.
-API_EXECUTION_STATUSES: Final = (
-    "RUNNING",
-    "SUCCEEDED",
-    "FAILED",
-    "TIMED_OUT",
-    "STOPPED",
-    "DELETING",
-    "PAUSING",
-    "PAUSED",
-)
+#: Every ``ExecutionStatus`` of the API (``ListDurableExecutionsByFunction`` ``Statuses`` filter).
+API_EXECUTION_STATUSES: Final = tuple(s.value for s in ExecutionStatus)
 #: Executions that still need their version: they replay on it when they resume (``cdk-durable versions``
-#: never prunes a version with one). PAUSING is on its way to PAUSED.
-LIVE_EXECUTION_STATUSES: Final = ("RUNNING", "PAUSING", "PAUSED")
+#: never prunes a version with one).
+LIVE_EXECUTION_STATUSES: Final = tuple(s.value for s in ExecutionStatus if s.is_open)
 FAILURE_STATUSES: Final = (DurableExecutionStatus.FAILED, DurableExecutionStatus.TIMED_OUT)
 
 # --- Metrics -------------------------------------------------------------------------------------

@@ -16,9 +16,8 @@ Dry run unless ``--yes``. Shape: collect (boto3) -> :func:`plan_prune` (pure) ->
 
 from __future__ import annotations
 
+import functools
 import json
-import os
-import re
 import sys
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -26,7 +25,9 @@ from typing import Any
 
 import click
 
+from . import _aws
 from . import platform as p
+from ._options import aws_client_options, count_option, format_option
 from .errors import CdkDurableError
 
 FORMATS = ("text", "json")
@@ -40,10 +41,11 @@ REQUIRED_ACTIONS: Mapping[str, tuple[str, str]] = {
     "DeleteFunction": ("lambda:DeleteFunction", "<function ARN>:* (--prune --yes only)"),
 }
 
-_FUNCTION_ARN = re.compile(
-    r"^(?P<name>arn:aws[a-zA-Z-]*:lambda:[a-z0-9-]+:\d{12}:function:[a-zA-Z0-9_-]{1,64})(?::(?P<alias>[^:]+))?$"
+_CLIENT_MESSAGES = _aws.ClientMessages(
+    no_boto3="cdk-durable versions needs boto3: pip install 'cdk-durable[local]'",
+    no_credentials="no AWS credentials found (set AWS_PROFILE or AWS_ACCESS_KEY_ID, or run `aws configure`)",
+    no_region="no AWS region: pass --region or set AWS_REGION (or AWS_DEFAULT_REGION)",
 )
-_FUNCTION_NAME = re.compile(r"^(?P<name>[a-zA-Z0-9_-]{1,64})(?::(?P<alias>[^:]+))?$")
 
 
 class VersionsError(CdkDurableError):
@@ -75,16 +77,15 @@ class PruneDecision:
 
 def split_target(target: str) -> tuple[str, str | None]:
     """``NAME[:ALIAS]`` or a function ARN (optionally with an alias) -> (FunctionName, alias)."""
-    for pattern in (_FUNCTION_ARN, _FUNCTION_NAME):
-        match = pattern.match(target)
-        if match:
-            alias = match["alias"]
-            if alias is not None and (alias.isdigit() or alias == "$LATEST"):
-                raise VersionsError(
-                    f"FUNCTION must be NAME, NAME:ALIAS or a function ARN (an alias, not a version), "
-                    f"got {target!r}"
-                )
-            return match["name"], alias
+    split = _aws.split_function(target)
+    if split is not None:
+        name, alias = split
+        if alias is not None and (alias.isdigit() or alias == "$LATEST"):
+            raise VersionsError(
+                f"FUNCTION must be NAME, NAME:ALIAS or a function ARN (an alias, not a version), "
+                f"got {target!r}"
+            )
+        return name, alias
     raise VersionsError(
         f"FUNCTION must be NAME, NAME:ALIAS or a function ARN (e.g. orders or orders:live), got {target!r}"
     )
@@ -222,20 +223,28 @@ def delete_versions(client: Any, function_name: str, versions: Iterable[str]) ->
 # --- render ---------------------------------------------------------------------------------------
 
 
-def to_json_dict(
-    function_name: str,
-    alias: str | None,
-    versions: Sequence[VersionInfo],
-    decisions: Sequence[PruneDecision] | None,
-    *,
-    keep: int,
-    dry_run: bool,
-    deleted: Sequence[str] = (),
-) -> dict[str, Any]:
-    by_version = {d.version: d for d in decisions or ()}
+@dataclass(frozen=True)
+class Listing:
+    """What a run found and did: the versions, the prune plan (``None`` without ``--prune``) and the
+    versions deleted."""
+
+    function_name: str
+    alias: str | None
+    versions: Sequence[VersionInfo]
+    decisions: Sequence[PruneDecision] | None
+    keep: int
+    dry_run: bool
+    deleted: Sequence[str] = ()
+
+    @property
+    def by_version(self) -> dict[str, PruneDecision]:
+        return {d.version: d for d in self.decisions or ()}
+
+
+def to_json_dict(listing: Listing) -> dict[str, Any]:
     document: dict[str, Any] = {
-        "function": function_name,
-        "alias": alias,
+        "function": listing.function_name,
+        "alias": listing.alias,
         "versions": [
             {
                 "version": v.version,
@@ -247,43 +256,36 @@ def to_json_dict(
                 "description": v.description,
                 "code_size": v.code_size,
                 **(
-                    {"prune": by_version[v.version].delete, "reason": by_version[v.version].reason}
-                    if v.version in by_version
+                    {
+                        "prune": listing.by_version[v.version].delete,
+                        "reason": listing.by_version[v.version].reason,
+                    }
+                    if v.version in listing.by_version
                     else {}
                 ),
             }
-            for v in versions
+            for v in listing.versions
         ],
     }
-    if decisions is not None:
+    if listing.decisions is not None:
         document["prune"] = {
-            "keep": keep,
-            "dry_run": dry_run,
-            "candidates": [d.version for d in decisions if d.delete],
-            "deleted": list(deleted),
+            "keep": listing.keep,
+            "dry_run": listing.dry_run,
+            "candidates": [d.version for d in listing.decisions if d.delete],
+            "deleted": list(listing.deleted),
         }
     return document
 
 
-def render_text(
-    function_name: str,
-    alias: str | None,
-    versions: Sequence[VersionInfo],
-    decisions: Sequence[PruneDecision] | None,
-    *,
-    keep: int,
-    dry_run: bool,
-    deleted: Sequence[str] = (),
-) -> str:
-    if not versions:
-        return f"{function_name}: no published versions\n"
-    by_version = {d.version: d for d in decisions or ()}
+def render_text(listing: Listing) -> str:
+    if not listing.versions:
+        return f"{listing.function_name}: no published versions\n"
     header = ["VERSION", "ALIASES", "RUNNING", "PAUSING", "PAUSED", "LAST MODIFIED", "DESCRIPTION"]
-    if decisions is not None:
+    if listing.decisions is not None:
         header.append("PRUNE")
     rows = [header]
-    for v in versions:
-        names = [f"{a}*" if a == alias else a for a in v.aliases]
+    for v in listing.versions:
+        names = [f"{a}*" if a == listing.alias else a for a in v.aliases]
         row = [
             v.version,
             ",".join(names) or "-",
@@ -291,25 +293,30 @@ def render_text(
             v.last_modified or "-",
             v.description or "-",
         ]
-        if decisions is not None:
-            d = by_version[v.version]
-            verb = ("deleted" if v.version in deleted else "delete") if d.delete else "keep"
+        if listing.decisions is not None:
+            d = listing.by_version[v.version]
+            verb = ("deleted" if v.version in listing.deleted else "delete") if d.delete else "keep"
             row.append(verb if d.delete else f"keep ({d.reason})")
         rows.append(row)
     widths = [max(len(r[i]) for r in rows) for i in range(len(header) - 1)]
     lines = ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=False)) + "  " + r[-1] for r in rows]
-    out = [f"{function_name}: {len(versions)} published version(s)", *[ln.rstrip() for ln in lines]]
-    if alias is not None:
-        out.append(f"(* = {alias})")
-    if decisions is not None:
-        candidates = [d.version for d in decisions if d.delete]
+    out = [
+        f"{listing.function_name}: {len(listing.versions)} published version(s)",
+        *[ln.rstrip() for ln in lines],
+    ]
+    if listing.alias is not None:
+        out.append(f"(* = {listing.alias})")
+    if listing.decisions is not None:
+        candidates = [d.version for d in listing.decisions if d.delete]
         if not candidates:
-            out.append(f"nothing to prune (kept: aliased, with live executions, or among the newest {keep})")
-        elif dry_run:
+            out.append(
+                f"nothing to prune (kept: aliased, with live executions, or among the newest {listing.keep})"
+            )
+        elif listing.dry_run:
             out.append(f"dry run: would delete version(s) {', '.join(candidates)}; pass --yes to delete")
         else:
-            skipped = [c for c in candidates if c not in deleted]
-            out.append(f"deleted version(s) {', '.join(deleted) or 'none'}")
+            skipped = [c for c in candidates if c not in listing.deleted]
+            out.append(f"deleted version(s) {', '.join(listing.deleted) or 'none'}")
             if skipped:
                 out.append(f"kept {', '.join(skipped)}: an execution started on it since the listing")
     return "\n".join(out) + "\n"
@@ -318,70 +325,18 @@ def render_text(
 # --- command --------------------------------------------------------------------------------------
 
 
-def lambda_client(*, region: str | None, profile: str | None) -> Any:
-    """A boto3 ``lambda`` client, or one clear error when boto3, credentials or a region are missing."""
-    try:
-        import boto3
-        import botocore.exceptions
-    except ImportError:  # pragma: no cover - boto3 ships with the [local] extra
-        raise VersionsError("cdk-durable versions needs boto3: pip install 'cdk-durable[local]'") from None
-    try:
-        # AWS_REGION as well as botocore's AWS_DEFAULT_REGION (the SDKs and AWS CLI v2 read both).
-        region = region or os.environ.get("AWS_REGION") or None
-        session = boto3.Session(profile_name=profile, region_name=region)
-    except (
-        botocore.exceptions.ProfileNotFound,
-        botocore.exceptions.InvalidConfigError,
-        botocore.exceptions.ConfigParseError,
-    ) as exc:
-        where = "--profile" if isinstance(exc, botocore.exceptions.ProfileNotFound) else "AWS config"
-        raise VersionsError(f"{where}: {exc}") from None
-    if session.get_credentials() is None:
-        raise VersionsError(
-            "no AWS credentials found (set AWS_PROFILE or AWS_ACCESS_KEY_ID, or run `aws configure`)"
-        )
-    if session.region_name is None:
-        raise VersionsError("no AWS region: pass --region or set AWS_REGION (or AWS_DEFAULT_REGION)")
-    try:
-        return session.client("lambda")
-    except (botocore.exceptions.BotoCoreError, ValueError) as exc:  # a bad region or endpoint URL
-        where = "--region" if isinstance(exc, botocore.exceptions.InvalidRegionError) else "endpoint"
-        raise VersionsError(
-            f"cannot make a Lambda client ({where}): {exc} (check --region, AWS_REGION and "
-            "AWS_ENDPOINT_URL / AWS_ENDPOINT_URL_LAMBDA)"
-        ) from None
+#: A boto3 ``lambda`` client (:func:`cdk_durable._aws.lambda_client`), or one clear error.
+lambda_client = functools.partial(_aws.lambda_client, messages=_CLIENT_MESSAGES, fail=VersionsError)
 
 
 @click.command(name="versions")
 @click.argument("target", metavar="FUNCTION[:ALIAS]")
 @click.option("--prune", is_flag=True, help="Delete versions no alias points at, with no live execution.")
-@click.option(
-    "--keep",
-    "keep_text",
-    default=str(DEFAULT_KEEP),
-    show_default=True,
-    metavar="K",
-    help="With --prune: never delete the newest K versions.",
-)
+@count_option("--keep", "keep_text", DEFAULT_KEEP, "K", "With --prune: never delete the newest K versions.")
 @click.option("--yes", is_flag=True, help="With --prune: really delete (default: dry run).")
-@click.option(
-    "--format",
-    "output_format",
-    default="text",
-    show_default=True,
-    help=f"Output format: {', '.join(FORMATS)}.",
-)
-@click.option("--region", help="AWS region (default: from the environment/profile).")
-@click.option("--profile", help="AWS profile.")
-def command(
-    target: str,
-    prune: bool,
-    keep_text: str,
-    yes: bool,
-    output_format: str,
-    region: str | None,
-    profile: str | None,
-) -> None:
+@format_option(FORMATS)
+@aws_client_options()
+def command(**options: Any) -> None:
     """List a durable function's published versions; prune the ones nothing needs.
 
     FUNCTION is a function name or ARN; with :ALIAS that alias is marked (and must exist). Each
@@ -390,13 +345,14 @@ def command(
     unless --yes).
     """
     try:
-        _run(target, prune, keep_text, yes, output_format, region, profile)
+        _run(**options)
     except VersionsError as exc:
         click.echo(f"cdk-durable versions: {exc.one_line()}", err=True)
         sys.exit(1)
 
 
 def _run(
+    *,
     target: str,
     prune: bool,
     keep_text: str,
@@ -404,6 +360,7 @@ def _run(
     output_format: str,
     region: str | None,
     profile: str | None,
+    endpoint_url: str | None,
 ) -> None:
     if output_format not in FORMATS:
         raise VersionsError(f"--format must be one of {', '.join(FORMATS)}, got {output_format!r}")
@@ -413,15 +370,15 @@ def _run(
     if yes and not prune:
         raise VersionsError("--yes only applies with --prune (listing never deletes anything)")
     function_name, alias = split_target(target)
-    client = lambda_client(region=region, profile=profile)
+    _aws.check_endpoint_url(endpoint_url, VersionsError)
+    client = lambda_client(region=region, profile=profile, endpoint_url=endpoint_url)
     versions = collect_versions(client, function_name, alias=alias)
     decisions = plan_prune(versions, keep=keep) if prune else None
     deleted: list[str] = []
     if decisions is not None and yes:
         deleted = delete_versions(client, function_name, [d.version for d in decisions if d.delete])
-    args = (function_name, alias, versions, decisions)
+    listing = Listing(function_name, alias, versions, decisions, keep=keep, dry_run=not yes, deleted=deleted)
     if output_format == "json":
-        document = to_json_dict(*args, keep=keep, dry_run=not yes, deleted=deleted)
-        click.echo(json.dumps(document, indent=2))
+        click.echo(json.dumps(to_json_dict(listing), indent=2))
     else:
-        click.echo(render_text(*args, keep=keep, dry_run=not yes, deleted=deleted), nl=False)
+        click.echo(render_text(listing), nl=False)

@@ -15,26 +15,13 @@ when first used, so the cfn-lint plugin imports this package without them.
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from .._lazy import lazy_getattr
+from . import rules as _rules
 from ._template import Compliance, FunctionTarget, Resource, StackTemplate
 from .registry import PACK_NAME, RULES, RULES_BY_CFN_LINT_ID, RULES_BY_ID, DurableRule, cfn_lint_id
-from .rules import (
-    INVOKERS,
-    Invoker,
-    async_without_dlq,
-    durable_destinations,
-    esm_execution_timeout,
-    execution_role_checkpoint,
-    failure_monitoring,
-    kms_key_policy,
-    no_version_or_alias,
-    pinned_function_name,
-    unqualified_env_reference,
-    unqualified_invocation,
-    version_deleted_on_update,
-)
+from .rules import *  # noqa: F403 - every rule function and the invokers table (rules.__all__)
 
 _LAZY: dict[str, str] = {
     "DurableChecks": "cdk_durable.checks.pack",
@@ -50,7 +37,6 @@ if TYPE_CHECKING:  # pragma: no cover
     from .suppressions import DurableSuppressions as DurableSuppressions
 
 __all__ = [
-    "INVOKERS",
     "PACK_NAME",
     "PLUGIN_NAME",
     "RULES",
@@ -61,29 +47,12 @@ __all__ = [
     "DurableRule",
     "DurableSuppressions",
     "FunctionTarget",
-    "Invoker",
     "Resource",
     "StackTemplate",
-    "async_without_dlq",
     "cfn_lint_id",
-    "durable_destinations",
-    "esm_execution_timeout",
-    "execution_role_checkpoint",
-    "failure_monitoring",
     "is_acknowledged",
-    "kms_key_policy",
-    "no_version_or_alias",
-    "pinned_function_name",
-    "unqualified_env_reference",
-    "unqualified_invocation",
-    "version_deleted_on_update",
 ]
+__all__ += _rules.__all__
 
 
-def __getattr__(name: str) -> Any:
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module 'cdk_durable.checks' has no attribute {name!r}")
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value
-    return value
+__getattr__ = lazy_getattr(__name__, _LAZY, globals())

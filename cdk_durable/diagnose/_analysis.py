@@ -18,7 +18,9 @@ from .._history import (
     format_duration,
     parse_history,
 )
-from . import codes as C
+from ..platform import ExecutionStatus, OperationStatus
+from ..rule_info import RuleInfo, Severity
+from . import codes
 
 #: A quantity at or above this share of its limit is "near" the limit.
 NEAR_LIMIT_RATIO = 0.8
@@ -27,7 +29,7 @@ TIMEOUT_NEAR_RATIO = 0.1
 SLOWEST_COUNT = 5
 RESULT_PLACEHOLDER = "<result JSON>"
 
-SEVERITIES = ("error", "warning", "info", "ok")
+SEVERITIES = tuple(Severity)
 
 
 @dataclass(frozen=True)
@@ -35,13 +37,25 @@ class Finding:
     """One diagnosis: a stable ``code``, a severity, what was found and what to do next."""
 
     code: str
-    severity: str
+    severity: Severity
     message: str
     next_steps: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
-        if self.code not in C.CODES_BY_NAME:  # every code is registered (cdk_durable.diagnose.codes)
+        if self.code not in codes.CODES_BY_NAME:  # every code is registered (cdk_durable.diagnose.codes)
             raise ValueError(f"unregistered diagnosis code {self.code!r}")
+
+    @classmethod
+    def of(
+        cls,
+        rule: RuleInfo,
+        message: str,
+        next_steps: tuple[str, ...] = (),
+        *,
+        severity: Severity | None = None,
+    ) -> Finding:
+        """A finding of ``rule``, with the rule's severity unless this one differs (``severity``)."""
+        return cls(rule.code, severity or rule.severity, message, next_steps)
 
 
 @dataclass(frozen=True)
@@ -108,7 +122,7 @@ class Diagnosis:
 
     @property
     def worst_severity(self) -> str:
-        return min((f.severity for f in self.findings), key=SEVERITIES.index, default="ok")
+        return min((f.severity for f in self.findings), key=SEVERITIES.index, default=Severity.OK)
 
 
 def format_bytes(size: int) -> str:
@@ -186,14 +200,22 @@ def analyze(history: History, *, now: datetime, callback_result: str | None = No
     latest = max(history.last_event or execution.started, execution.started)
     if now < latest:  # ages and time left would be negative: measure at the last event instead
         now = latest
-    terminal = execution.status in ("SUCCEEDED", "FAILED", "TIMED_OUT", "STOPPED")
+    terminal = execution.status.is_terminal
     end = execution.ended if terminal and execution.ended else now
     time_left = execution.deadline - now if execution.deadline and not terminal else None
     timeline = build_timeline(history.operations, execution.started, end)
     pending_callbacks = [] if terminal else find_pending_callbacks(history, now=now, result=callback_result)
     pending_waits = [] if terminal else find_pending_waits(history, now=now)
     failures = [
-        op for op in history.operations if op.status in ("FAILED", "TIMED_OUT", "STOPPED", "RETRYING")
+        op
+        for op in history.operations
+        if op.status
+        in (
+            OperationStatus.FAILED,
+            OperationStatus.TIMED_OUT,
+            OperationStatus.STOPPED,
+            OperationStatus.RETRYING,
+        )
     ]
     payloads = check_payloads(history)
     diagnosis = Diagnosis(
@@ -365,15 +387,16 @@ def find_problems(diagnosis: Diagnosis, history: History) -> list[Finding]:
     status = execution.status
     timeout_text = format_duration(execution.timeout_seconds) if execution.timeout_seconds else "?"
 
-    failed_steps = [op for op in history.operations if op.kind == "Step" and op.status == "FAILED"]
+    failed_steps = [
+        op for op in history.operations if op.kind == "Step" and op.status == OperationStatus.FAILED
+    ]
     for op in failed_steps:
         findings.append(_failed_step(op))
     for op in history.operations:
-        if op.kind == "Step" and op.status == "RETRYING" and status == "RUNNING":
+        if op.kind == "Step" and op.status == OperationStatus.RETRYING and status == ExecutionStatus.RUNNING:
             findings.append(
-                Finding(
-                    C.STEP_RETRYING.code,
-                    "warning",
+                Finding.of(
+                    codes.STEP_RETRYING,
                     f"step {op.label!r} failed attempt {op.attempts} ({op.error}); next attempt in "
                     f"{format_duration(op.retry_delay_seconds)}",
                     (
@@ -382,18 +405,21 @@ def find_problems(diagnosis: Diagnosis, history: History) -> list[Finding]:
                     ),
                 )
             )
-        elif op.kind == "Callback" and op.status in ("FAILED", "TIMED_OUT"):
+        elif op.kind == "Callback" and op.status in (OperationStatus.FAILED, OperationStatus.TIMED_OUT):
             findings.append(_failed_callback(op))
-        elif op.kind == "ChainedInvoke" and op.status in ("FAILED", "TIMED_OUT", "STOPPED"):
+        elif op.kind == "ChainedInvoke" and op.status in (
+            OperationStatus.FAILED,
+            OperationStatus.TIMED_OUT,
+            OperationStatus.STOPPED,
+        ):
             findings.append(_failed_invoke(op))
 
     if history.invocation_errors:
         errors = history.invocation_errors
         kinds = sorted({str(e.type or e.message or "unknown error") for e in errors})
         findings.append(
-            Finding(
-                C.INVOCATION_FAILED.code,
-                "warning",
+            Finding.of(
+                codes.INVOCATION_FAILED,
                 f"{plural(len(errors), 'invocation')} ended with an error and the execution was invoked "
                 f"again ({', '.join(kinds)}); last: {errors[-1]}",
                 (
@@ -404,13 +430,12 @@ def find_problems(diagnosis: Diagnosis, history: History) -> list[Finding]:
             )
         )
 
-    if status == "TIMED_OUT":
+    if status == ExecutionStatus.TIMED_OUT:
         waiting = [e.operation.label for e in diagnosis.timeline if e.open]
         what = f"; still open: {', '.join(repr(w) for w in waiting)}" if waiting else ""
         findings.append(
-            Finding(
-                C.EXECUTION_TIMED_OUT.code,
-                "error",
+            Finding.of(
+                codes.EXECUTION_TIMED_OUT,
                 f"the execution hit its ExecutionTimeout of {timeout_text} after "
                 f"{format_duration(diagnosis.duration)}{what}",
                 (
@@ -422,11 +447,14 @@ def find_problems(diagnosis: Diagnosis, history: History) -> list[Finding]:
                 ),
             )
         )
-    elif status == "FAILED" and not failed_steps and not any(f.severity == "error" for f in findings):
+    elif (
+        status == ExecutionStatus.FAILED
+        and not failed_steps
+        and not any(f.severity == "error" for f in findings)
+    ):
         findings.append(
-            Finding(
-                C.EXECUTION_FAILED.code,
-                "error",
+            Finding.of(
+                codes.EXECUTION_FAILED,
                 f"the handler failed outside any step: {execution.error}",
                 (
                     "Code between durable operations raised: read the error above and the function's logs.",
@@ -434,29 +462,27 @@ def find_problems(diagnosis: Diagnosis, history: History) -> list[Finding]:
                 ),
             )
         )
-    elif status == "STOPPED":
+    elif status == ExecutionStatus.STOPPED:
         findings.append(
-            Finding(
-                C.EXECUTION_STOPPED.code,
-                "warning",
+            Finding.of(
+                codes.EXECUTION_STOPPED,
                 "the execution was stopped (StopDurableExecution) after "
                 f"{format_duration(diagnosis.duration)}: "
                 f"{execution.error}",
                 ("Start a new execution if the work still has to be done.",),
             )
         )
-    elif status == "SUCCEEDED":
+    elif status == ExecutionStatus.SUCCEEDED:
         findings.append(
-            Finding(
-                C.SUCCEEDED.code,
-                "ok",
+            Finding.of(
+                codes.SUCCEEDED,
                 f"the execution succeeded in {format_duration(diagnosis.duration)} "
                 f"({plural(len(history.operations), 'operation')}, "
                 f"{plural(diagnosis.invocations, 'invocation')})",
             )
         )
 
-    if status in ("PAUSED", "PAUSING"):
+    if status in (ExecutionStatus.PAUSED, ExecutionStatus.PAUSING):
         since = f" since {format_time(execution.paused_at)}" if execution.paused_at else ""
         clock = (
             "its ExecutionTimeout is paused too"
@@ -464,14 +490,13 @@ def find_problems(diagnosis: Diagnosis, history: History) -> list[Finding]:
             else "its ExecutionTimeout keeps running"
         )
         findings.append(
-            Finding(
-                C.EXECUTION_PAUSED.code,
-                "warning",
+            Finding.of(
+                codes.EXECUTION_PAUSED,
                 f"the execution is {status}{since}: no invocation runs until it is resumed; {clock}",
                 ("Resume the execution when ready.",),
             )
         )
-    if status in ("RUNNING", "PAUSED", "PAUSING"):
+    if status.is_open:
         findings.extend(_running_findings(diagnosis, timeout_text))
 
     findings.extend(_limit_findings(diagnosis, history))
@@ -480,9 +505,8 @@ def find_problems(diagnosis: Diagnosis, history: History) -> list[Finding]:
 
 def _failed_step(op: Operation) -> Finding:
     if op.attempts > 1:
-        return Finding(
-            C.RETRIES_EXHAUSTED.code,
-            "error",
+        return Finding.of(
+            codes.RETRIES_EXHAUSTED,
             f"step {op.label!r} failed after {op.attempts} attempts: {op.error}",
             (
                 "Fix the cause of the error above (it repeated on every attempt).",
@@ -493,9 +517,8 @@ def _failed_step(op: Operation) -> Finding:
                 "Start a new execution (a new --durable-execution-name) once fixed.",
             ),
         )
-    return Finding(
-        C.STEP_FAILED.code,
-        "error",
+    return Finding.of(
+        codes.STEP_FAILED,
         f"step {op.label!r} failed on its first attempt and was not retried: {op.error}",
         (
             "Fix the cause of the error above.",
@@ -512,19 +535,17 @@ def _failed_invoke(op: Operation) -> Finding:
         )
     else:
         steps = (f"Read the errors and logs of {target} (the invoked function raised or timed out).",)
-    return Finding(
-        C.INVOKE_FAILED.code,
-        "error",
+    return Finding.of(
+        codes.INVOKE_FAILED,
         f"chained invoke {op.label!r} of {target} ended {op.status}: {op.error}",
         steps,
     )
 
 
 def _failed_callback(op: Operation) -> Finding:
-    if op.status == "TIMED_OUT":
-        return Finding(
-            C.CALLBACK_TIMED_OUT.code,
-            "error",
+    if op.status == OperationStatus.TIMED_OUT:
+        return Finding.of(
+            codes.CALLBACK_TIMED_OUT,
             f"callback {op.label!r} timed out before anyone answered it: {op.error}",
             (
                 "Check that the system you sent the callback id to received it and can call "
@@ -533,9 +554,8 @@ def _failed_callback(op: Operation) -> Finding:
                 "Use heartbeats (CallbackConfig.heartbeat_timeout) for long human tasks.",
             ),
         )
-    return Finding(
-        C.CALLBACK_FAILED.code,
-        "error",
+    return Finding.of(
+        codes.CALLBACK_FAILED,
         f"callback {op.label!r} was answered with a failure: {op.error}",
         (
             "The external system reported a failure (send-durable-execution-callback-failure): "
@@ -566,9 +586,8 @@ def _running_findings(diagnosis: Diagnosis, timeout_text: str) -> list[Finding]:
         else:
             steps.append("Check that the system meant to answer received the callback id.")
         findings.append(
-            Finding(
-                C.STUCK_IN_CALLBACK.code,
-                "warning",
+            Finding.of(
+                codes.STUCK_IN_CALLBACK,
                 f"waiting on callback {callback.operation.label!r} for "
                 f"{format_duration(callback.age)}; {left}",
                 tuple(s for s in steps if s),
@@ -578,9 +597,8 @@ def _running_findings(diagnosis: Diagnosis, timeout_text: str) -> list[Finding]:
         total = execution.timeout_seconds or diagnosis.duration.total_seconds() or 1
         if diagnosis.time_left <= timedelta(0):
             findings.append(
-                Finding(
-                    C.EXECUTION_TIMEOUT_OVER.code,
-                    "error",
+                Finding.of(
+                    codes.EXECUTION_TIMEOUT_OVER,
                     f"the ExecutionTimeout ({timeout_text}) passed "
                     f"{format_duration(-diagnosis.time_left)} ago "
                     "but the execution is still reported RUNNING",
@@ -589,9 +607,8 @@ def _running_findings(diagnosis: Diagnosis, timeout_text: str) -> list[Finding]:
             )
         elif diagnosis.time_left.total_seconds() <= TIMEOUT_NEAR_RATIO * total:
             findings.append(
-                Finding(
-                    C.EXECUTION_TIMEOUT_NEAR.code,
-                    "warning",
+                Finding.of(
+                    codes.EXECUTION_TIMEOUT_NEAR,
                     f"{format_duration(diagnosis.time_left)} left of the ExecutionTimeout ({timeout_text})",
                     (
                         "Answer pending callbacks now, or the execution ends TIMED_OUT.",
@@ -603,9 +620,8 @@ def _running_findings(diagnosis: Diagnosis, timeout_text: str) -> list[Finding]:
     for wait in diagnosis.pending_waits:
         if wait.after_execution_deadline:
             findings.append(
-                Finding(
-                    C.WAIT_OUTLIVES_EXECUTION.code,
-                    "error",
+                Finding.of(
+                    codes.WAIT_OUTLIVES_EXECUTION,
                     f"wait {wait.operation.label!r} ends {_at(wait.until)}, after the execution times out "
                     f"({_at(execution.deadline)}): the execution will end TIMED_OUT",
                     ("Shorten the wait or raise DurableConfig.ExecutionTimeout for new executions.",),
@@ -613,9 +629,8 @@ def _running_findings(diagnosis: Diagnosis, timeout_text: str) -> list[Finding]:
             )
         else:
             findings.append(
-                Finding(
-                    C.WAIT_PENDING.code,
-                    "info",
+                Finding.of(
+                    codes.WAIT_PENDING,
                     f"wait {wait.operation.label!r} resumes the execution {_at(wait.until)} "
                     f"(in {format_duration(wait.time_left)})",
                     ("Nothing to do: the execution is suspended and uses no compute while it waits.",),
@@ -623,16 +638,15 @@ def _running_findings(diagnosis: Diagnosis, timeout_text: str) -> list[Finding]:
             )
     open_steps = [e.operation for e in diagnosis.timeline if e.open and e.operation.kind == "Step"]
     if (
-        execution.status == "RUNNING"
+        execution.status == ExecutionStatus.RUNNING
         and not diagnosis.pending_callbacks
         and not diagnosis.pending_waits
-        and not any(f.code == C.STEP_RETRYING.code for f in findings)
+        and not any(f.code == codes.STEP_RETRYING.code for f in findings)
     ):
         running = f" (open: {', '.join(repr(op.label) for op in open_steps)})" if open_steps else ""
         findings.append(
-            Finding(
-                C.RUNNING.code,
-                "info",
+            Finding.of(
+                codes.RUNNING,
                 f"the execution is running and not waiting on a callback or a wait{running}",
                 (
                     "An invocation is probably in progress: check the function's logs and fetch "
@@ -656,9 +670,8 @@ def _limit_findings(diagnosis: Diagnosis, history: History) -> list[Finding]:
             continue
         over = check.ratio > 1
         findings.append(
-            Finding(
-                (C.PAYLOAD_OVER_LIMIT if over else C.PAYLOAD_NEAR_LIMIT).code,
-                "error" if over else "warning",
+            Finding.of(
+                codes.PAYLOAD_OVER_LIMIT if over else codes.PAYLOAD_NEAR_LIMIT,
                 f"{check.what} is {format_bytes(check.size_bytes)}, {check.ratio:.0%} of the "
                 f"{format_bytes(check.limit_bytes)} {check.limit_name} limit",
                 (
@@ -670,12 +683,13 @@ def _limit_findings(diagnosis: Diagnosis, history: History) -> list[Finding]:
     count = len(history.operations)
     if count >= NEAR_LIMIT_RATIO * p.MAX_OPERATIONS_PER_EXECUTION:
         findings.append(
-            Finding(
-                C.OPERATIONS_NEAR_LIMIT.code,
-                "error" if count >= p.MAX_OPERATIONS_PER_EXECUTION else "warning",
+            Finding.of(
+                codes.OPERATIONS_NEAR_LIMIT,
                 f"{count} operations, {count / p.MAX_OPERATIONS_PER_EXECUTION:.0%} of the "
                 f"{p.MAX_OPERATIONS_PER_EXECUTION:,} per execution",
                 ("Batch work into fewer steps, or continue in a new execution (chained invoke).",),
+                # at the limit itself the next operation fails: an error, not the rule's warning
+                severity=Severity.ERROR if count >= p.MAX_OPERATIONS_PER_EXECUTION else None,
             )
         )
     return findings

@@ -24,6 +24,7 @@ from pathlib import Path
 
 from .._history import Operation, format_duration
 from ..errors import safe_text
+from ..platform import ExecutionStatus, OperationStatus
 from ._analysis import Diagnosis, TimelineEntry, format_bytes, format_time
 from ._render import (
     UNNAMED,
@@ -183,7 +184,7 @@ def _failures(diagnosis: Diagnosis) -> str:
     for op in diagnosis.failures:
         rows.append(_failure_row(op))
     execution = diagnosis.execution
-    if execution.error and execution.status != "SUCCEEDED":
+    if execution.error and execution.status != ExecutionStatus.SUCCEEDED:
         error = execution.error
         rows.append(
             '<tr class="failure" data-operation-id="">'
@@ -310,7 +311,7 @@ def _walk(roots: list[TimelineEntry], children: dict[str, list[TimelineEntry]]) 
 
 
 def _is_problem(entry: TimelineEntry) -> bool:
-    return entry.open or entry.operation.status != "SUCCEEDED"
+    return entry.open or entry.operation.status != OperationStatus.SUCCEEDED
 
 
 def _problem_ids(timeline: list[TimelineEntry]) -> set[str]:
@@ -478,10 +479,10 @@ def _bars(entry: TimelineEntry, axis: _Axis, *, ended: bool, resumes: datetime |
                 _bar(axis, attempt.started, attempt.ended, attempt.status, tip, is_open, attempt.number)
             )
             previous_end = attempt.ended
-        if op.status == "RETRYING" and previous_end is not None:
+        if op.status == OperationStatus.RETRYING and previous_end is not None:
             out.append(_gap(axis, previous_end, None, open_=True))
         return "".join(out)
-    tip = f"{op.status}" + (f" - {op.error}" if op.error and op.status != "SUCCEEDED" else "")
+    tip = f"{op.status}" + (f" - {op.error}" if op.error and op.status != OperationStatus.SUCCEEDED else "")
     if entry.open:
         tip += " - never completed" if ended else f" - open for {format_duration(entry.duration)} so far"
     if resumes is not None:
@@ -514,201 +515,8 @@ def _gap(axis: _Axis, started: datetime, ended: datetime | None, *, open_: bool 
     return f'<i class="gap" title="{_e(label)}" style="--l:{left:.5f};--w:{width:.5f}"></i>'
 
 
-_CSS = """
-:root{--ok:#2e9d4f;--open:#2f74d0;--retrying:#e08a00;--failed:#d03030;--timedout:#8e2b8e;
---stopped:#7a7a7a;--paused:#b59a00;--other:#555;--line:#e3e6ea;--muted:#5f6670;--name-w:330px}
-*{box-sizing:border-box}
-body{font:14px/1.4 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:0;padding:16px 24px;
-color:#1d2126;background:#fff}
-h1{font-size:22px;margin:0 0 6px}h2{font-size:17px;margin:22px 0 8px}h3{font-size:15px;margin:0 0 4px}
-small{color:var(--muted);font-weight:normal}
-code,pre{font:12.5px/1.4 ui-monospace,SFMono-Regular,Menlo,Consolas,monospace}
-.badge.badge{font-size:13px;padding:2px 8px;border-radius:10px;color:#fff;vertical-align:middle}
-.badge.st-ok{background:var(--ok)}.badge.st-open{background:var(--open)}.badge.st-failed{background:var(--failed)}
-.badge.st-timedout{background:var(--timedout)}.badge.st-stopped{background:var(--stopped)}
-.badge.st-paused{background:var(--paused)}.badge.st-retrying{background:var(--retrying)}
-.badge.st-other{background:var(--other)}
-.facts{display:grid;grid-template-columns:max-content 1fr;gap:2px 14px;margin:0}
-.facts dt{color:var(--muted)}.facts dd{margin:0;word-break:break-all}
-.findings{list-style:none;padding:0;margin:0}
-.finding{border-left:4px solid var(--other);background:#f6f7f9;padding:6px 10px;margin:0 0 6px}
-.finding .sev{font-weight:600;font-size:12px}
-.sev-error{border-color:var(--failed)}.sev-error .sev{color:var(--failed)}
-.sev-warning{border-color:var(--retrying)}.sev-warning .sev{color:#a36200}
-.sev-info{border-color:var(--open)}.sev-info .sev{color:var(--open)}
-.sev-ok{border-color:var(--ok)}.sev-ok .sev{color:var(--ok)}
-.next-steps{margin:4px 0 0 0;padding-left:20px;color:#30363d}.next-steps li{word-break:break-word}
-.note{color:var(--muted);margin:4px 0}
-.callback{border:1px solid var(--line);border-radius:6px;padding:8px 12px;margin:0 0 8px}
-.callback p{margin:2px 0}
-.command{display:flex;align-items:flex-start;gap:8px;margin:4px 0}
-.cmd-kind{width:72px;color:var(--muted);flex:none;padding-top:5px}
-pre.cmd{flex:1;margin:0;padding:5px 8px;background:#f3f4f6;border-radius:4px;white-space:pre-wrap;
-word-break:break-all}
-button{font:inherit;font-size:12px;padding:3px 9px;border:1px solid #c8cdd3;border-radius:4px;background:#fff;
-cursor:pointer}button:hover{background:#f0f2f4}
-table{border-collapse:collapse}td,th{padding:3px 10px 3px 0;text-align:left;vertical-align:top}
-th{color:var(--muted);font-weight:normal;border-bottom:1px solid var(--line)}
-.error-message{word-break:break-word;max-width:640px}
-.st{font-weight:600}.st-ok{color:var(--ok)}.st-open{color:var(--open)}.st-failed{color:var(--failed)}
-.st-retrying{color:#a36200}.st-timedout{color:var(--timedout)}.st-stopped{color:var(--stopped)}
-.st-paused{color:var(--paused)}.st-other{color:var(--other)}
-.meter{display:inline-block;width:60px;height:8px;background:#eceef1;margin-right:6px;vertical-align:middle}
-.meter i{display:block;height:100%;background:var(--open)}
-.late{color:var(--failed)}
-.callback-id{word-break:break-all}
-.cards{display:flex;gap:40px;flex-wrap:wrap;align-items:flex-start}.cards section{min-width:300px}
-.controls{display:flex;gap:8px;align-items:center;margin:0 0 6px;flex-wrap:wrap}
-.zoom{display:inline-flex;gap:6px;align-items:center;color:var(--muted);font-size:12px}
-.controls label{font-size:12px;color:var(--muted);display:inline-flex;gap:4px;align-items:center}
-#zoom-label{color:#1d2126}
-.legend{display:flex;gap:12px;margin-left:12px;color:var(--muted);font-size:12px;flex-wrap:wrap}
-.legend-item{display:inline-flex;align-items:center;gap:4px}
-.legend-item i.bar,.legend-item i.gap{position:static;display:inline-block;width:16px;height:9px}
-.axis-row,.row{display:grid;grid-template-columns:var(--name-w) 190px 170px 70px minmax(240px,1fr);
-align-items:center;column-gap:8px}
-.axis-row{border-bottom:1px solid var(--line);padding:2px 0;color:var(--muted);font-size:12px;
-position:sticky;top:0;background:#fff;z-index:2}
-.axis{position:relative;height:18px}
-.tick{position:absolute;transform:translateX(-50%);white-space:nowrap}
-.tick.first{transform:none}.tick.last{transform:translateX(-100%)}
-.tick.now{transform:translateX(-100%);top:-14px;color:var(--open)}
-.row{min-height:22px;border-bottom:1px solid #f1f2f4;font-size:13px}
-.row:hover{background:#f7f9fc}
-summary.row{cursor:pointer;list-style:none}summary.row::-webkit-details-marker{display:none}
-.name{white-space:nowrap;overflow:hidden;text-overflow:ellipsis}
-.twisty{display:inline-block;width:14px;color:var(--muted)}
-details>summary .twisty::before{content:"\\25B8"}details[open]>summary .twisty::before{content:"\\25BE"}
-.type{color:var(--muted);white-space:nowrap;overflow:hidden;text-overflow:ellipsis}
-.status{white-space:nowrap;overflow:hidden;text-overflow:ellipsis;font-size:12px}
-.dur{text-align:right;color:var(--muted);font-variant-numeric:tabular-nums}
-.track{position:relative;height:12px;background:repeating-linear-gradient(90deg,transparent 0,
-transparent calc(25% - 1px),#eef0f3 calc(25% - 1px),#eef0f3 25%)}
-#timeline{--z0:0;--zk:1}
-.bar,.gap{position:absolute;top:0;height:100%;min-width:2px;border-radius:2px;
-left:calc((var(--l) - var(--z0)) * var(--zk) * 1%);width:calc(var(--w) * var(--zk) * 1%)}
-.track{overflow:hidden}
-.zoomed .tick.now{display:none}
-.only-problems .op[data-problem="false"]{display:none}
-.op.match>.row{background:#fff4c2}
-#find-count{color:var(--muted);font-size:12px}
-.bar.st-ok{background:var(--ok)}.bar.st-open{background:var(--open)}.bar.st-retrying{background:var(--retrying)}
-.bar.st-failed{background:var(--failed)}.bar.st-timedout{background:var(--timedout)}
-.bar.st-stopped{background:var(--stopped)}.bar.st-paused{background:var(--paused)}
-.bar.st-other{background:var(--other)}
-.bar.open-bar{background-image:repeating-linear-gradient(135deg,rgba(255,255,255,.35) 0,
-rgba(255,255,255,.35) 4px,transparent 4px,transparent 8px);border-radius:2px 0 0 2px}
-.gap{top:45%;height:2px;background:repeating-linear-gradient(90deg,var(--retrying) 0,var(--retrying) 3px,
-transparent 3px,transparent 6px)}
-"""
-
-_JS = """
-(function () {
-  function all(selector) { return Array.prototype.slice.call(document.querySelectorAll(selector)); }
-  document.getElementById('expand-all') && document.getElementById('expand-all').addEventListener(
-    'click', function () { all('#timeline details').forEach(function (d) { d.open = true; }); });
-  document.getElementById('collapse-all') && document.getElementById('collapse-all').addEventListener(
-    'click', function () { all('#timeline details').forEach(function (d) { d.open = false; }); });
-  // Zoom: bars are placed by --l/--w (percent of the whole span); the axis shows --z0 .. --z0 + 100/--zk.
-  var timeline = document.getElementById('timeline');
-  var axis = timeline && timeline.querySelector('.axis');
-  function fmt(seconds) {
-    if (seconds < 1) { return Math.round(seconds * 1000) + 'ms'; }
-    if (seconds < 60) { return seconds.toFixed(1) + 's'; }
-    var whole = Math.round(seconds), d = Math.floor(whole / 86400), h = Math.floor(whole % 86400 / 3600);
-    var m = Math.floor(whole % 3600 / 60), s = whole % 60;
-    function two(n) { return (n < 10 ? '0' : '') + n; }
-    if (d) { return d + 'd ' + h + 'h'; }
-    if (h) { return h + 'h ' + two(m) + 'm'; }
-    return m + 'm ' + two(s) + 's';
-  }
-  function zoom(from, to) {
-    from = Math.max(0, from); to = Math.min(100, to);
-    if (to - from < 0.0001) { to = Math.min(100, from + 0.0001); from = to - 0.0001; }
-    timeline.style.setProperty('--z0', from);
-    timeline.style.setProperty('--zk', 100 / (to - from));
-    var whole = from <= 0 && to >= 100;
-    timeline.classList.toggle('zoomed', !whole);
-    var span = parseFloat(axis.getAttribute('data-span-seconds'));
-    var ticks = axis.querySelectorAll('.tick:not(.now)');
-    for (var i = 0; i < ticks.length; i++) {
-      ticks[i].textContent = '+' + fmt(span * (from + (to - from) * i / (ticks.length - 1)) / 100);
-    }
-    document.getElementById('zoom-label').textContent = whole ? 'whole execution'
-      : '+' + fmt(span * from / 100) + ' to +' + fmt(span * to / 100);
-  }
-  function extent(bars) {
-    var lo = Infinity, hi = -Infinity;
-    bars.forEach(function (bar) {
-      var l = parseFloat(bar.style.getPropertyValue('--l'));
-      var w = parseFloat(bar.style.getPropertyValue('--w'));
-      lo = Math.min(lo, l); hi = Math.max(hi, l + w);
-    });
-    return lo <= hi ? [lo, hi] : null;
-  }
-  function zoomTo(bars) {
-    var range = extent(bars);
-    if (!range) { return; }
-    var pad = Math.max((range[1] - range[0]) * 0.03, 0.00005);
-    zoom(range[0] - pad, range[1] + pad);
-  }
-  if (timeline && axis) {
-    document.getElementById('zoom-reset').addEventListener('click', function () { zoom(0, 100); });
-    document.getElementById('zoom-activity').addEventListener('click', function () {
-      zoomTo(all('#timeline .rows .bar:not(.open-bar)'));
-    });
-    timeline.addEventListener('dblclick', function (event) {
-      var row = event.target.closest && event.target.closest('.row');
-      if (!row) { return; }
-      var op = row.parentNode;
-      zoomTo(Array.prototype.slice.call(op.querySelectorAll('.bar')));
-      if (window.getSelection) { window.getSelection().removeAllRanges(); }
-    });
-  }
-  // Only what did not succeed: hide rows with data-problem="false" (a problem's parents are problems too).
-  var only = document.getElementById('only-problems');
-  if (only) {
-    only.addEventListener('change', function () {
-      timeline.classList.toggle('only-problems', only.checked);
-    });
-  }
-  // Find: highlight rows whose name contains the text and unfold their parents.
-  var find = document.getElementById('find');
-  if (find) {
-    find.addEventListener('input', function () {
-      var text = find.value.trim().toLowerCase(), count = 0;
-      all('#timeline .op').forEach(function (op) {
-        var hit = text !== '' && op.getAttribute('data-name').toLowerCase().indexOf(text) !== -1;
-        op.classList.toggle('match', hit);
-        if (!hit) { return; }
-        count += 1;
-        for (var up = op.parentElement; up && up.id !== 'timeline'; up = up.parentElement) {
-          if (up.tagName === 'DETAILS') { up.open = true; }
-        }
-      });
-      document.getElementById('find-count').textContent = text === '' ? '' : count + ' found';
-    });
-  }
-  all('button.copy').forEach(function (button) {
-    button.addEventListener('click', function () {
-      var pre = document.getElementById(button.getAttribute('data-target'));
-      var text = pre.textContent;
-      function done() { button.textContent = 'Copied'; }
-      function select() {
-        var range = document.createRange();
-        range.selectNodeContents(pre);
-        var selection = window.getSelection();
-        selection.removeAllRanges();
-        selection.addRange(range);
-        try { if (document.execCommand('copy')) { done(); return; } } catch (e) {}
-        button.textContent = 'Selected: press Ctrl+C';
-      }
-      if (navigator.clipboard && window.isSecureContext) {
-        navigator.clipboard.writeText(text).then(done, select);
-      } else {
-        select();
-      }
-    });
-  });
-})();
-"""
+#: The page's style and script, package data beside this module (``_page/``, shipped in the wheel).
+#: The script's ``fmt`` mirrors :func:`format_duration` (``tests/diagnose/test_page_assets.py`` runs both).
+PAGE_DIR = Path(__file__).resolve().parent / "_page"
+_CSS = "\n" + (PAGE_DIR / "timeline.css").read_text(encoding="utf-8")
+_JS = "\n" + (PAGE_DIR / "timeline.js").read_text(encoding="utf-8")

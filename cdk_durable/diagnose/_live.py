@@ -2,66 +2,38 @@
 
 from __future__ import annotations
 
-import os
-import re
+import functools
 from typing import Any
 
+from .. import _aws
 from .. import platform as p
 from .._history import DiagnoseInputError
 
-_FUNCTION_ARN = re.compile(
-    r"^(?P<arn>arn:aws[a-zA-Z-]*:lambda:[a-z0-9-]+:\d{12}:function:[a-zA-Z0-9_-]+)(?::(?P<qualifier>[^:]+))?$"
+#: Qualifiers diagnose accepts after ``NAME:`` (a version or an alias).
+_QUALIFIER = r"[a-zA-Z0-9_$.-]+"
+_CLIENT_MESSAGES = _aws.ClientMessages(
+    no_boto3="live mode needs boto3: pip install 'cdk-durable[local]', or pass the history JSON as a file",
+    no_credentials=(
+        "no AWS credentials found for live mode (set AWS_PROFILE or AWS_ACCESS_KEY_ID, or run "
+        "`aws configure`); or save `aws lambda get-durable-execution-history` output and pass the file"
+    ),
+    no_region="no AWS region for live mode: pass --region or set AWS_REGION",
 )
-_FUNCTION_NAME = re.compile(r"^(?P<name>[a-zA-Z0-9_-]{1,64})(?::(?P<qualifier>[a-zA-Z0-9_$.-]+))?$")
 
 
 def split_function(function: str) -> tuple[str, str | None]:
     """``NAME[:QUALIFIER]`` or a function ARN (qualified or not) -> (FunctionName, Qualifier)."""
-    for pattern, key in ((_FUNCTION_ARN, "arn"), (_FUNCTION_NAME, "name")):
-        match = pattern.match(function)
-        if match:
-            return match[key], match["qualifier"]
-    raise DiagnoseInputError(
-        f"--function must be NAME:QUALIFIER (a version or alias, e.g. orders:live) or a function ARN, "
-        f"got {function!r}"
-    )
-
-
-def lambda_client(*, region: str | None, profile: str | None) -> Any:
-    """A boto3 ``lambda`` client, or one clear error when boto3, credentials or a region are missing."""
-    try:
-        import boto3
-        import botocore.exceptions
-    except ImportError:  # pragma: no cover - boto3 ships with the [local] extra used in development
+    split = _aws.split_function(function, qualifier=_QUALIFIER)
+    if split is None:
         raise DiagnoseInputError(
-            "live mode needs boto3: pip install 'cdk-durable[local]', or pass the history JSON as a file"
-        ) from None
-    try:
-        # AWS_REGION as well as botocore's AWS_DEFAULT_REGION (the SDKs and AWS CLI v2 read both).
-        region = region or os.environ.get("AWS_REGION") or None
-        session = boto3.Session(profile_name=profile, region_name=region)
-    except (
-        botocore.exceptions.ProfileNotFound,
-        botocore.exceptions.InvalidConfigError,
-        botocore.exceptions.ConfigParseError,
-    ) as exc:
-        where = "--profile" if isinstance(exc, botocore.exceptions.ProfileNotFound) else "AWS config"
-        raise DiagnoseInputError(f"{where}: {exc}") from None
-    if session.get_credentials() is None:
-        raise DiagnoseInputError(
-            "no AWS credentials found for live mode (set AWS_PROFILE or AWS_ACCESS_KEY_ID, or run "
-            "`aws configure`); or save `aws lambda get-durable-execution-history` output and pass the file"
+            f"--function must be NAME:QUALIFIER (a version or alias, e.g. orders:live) or a function ARN, "
+            f"got {function!r}"
         )
-    if session.region_name is None:
-        raise DiagnoseInputError("no AWS region for live mode: pass --region or set AWS_REGION")
-    try:
-        return session.client("lambda")
-    except (botocore.exceptions.BotoCoreError, ValueError) as exc:  # a bad region or endpoint URL
-        where = "--region" if isinstance(exc, botocore.exceptions.InvalidRegionError) else "endpoint"
-        raise DiagnoseInputError(
-            f"cannot make a Lambda client ({where}): {exc} (check --region, AWS_REGION and "
-            "AWS_ENDPOINT_URL / AWS_ENDPOINT_URL_LAMBDA)"
-        ) from None
+    return split
+
+
+#: A boto3 ``lambda`` client (:func:`cdk_durable._aws.lambda_client`), or one clear error.
+lambda_client = functools.partial(_aws.lambda_client, messages=_CLIENT_MESSAGES, fail=DiagnoseInputError)
 
 
 def fetch_execution(

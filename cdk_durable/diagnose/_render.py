@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from .._history import Operation, format_duration
+from ..platform import ExecutionStatus, OperationStatus
 from ._analysis import (
     Diagnosis,
     PayloadCheck,
@@ -73,7 +74,7 @@ def render_text(diagnosis: Diagnosis, *, timeline_limit: int = DEFAULT_TIMELINE_
         for op in diagnosis.failures:
             lines.append(f"  {op.label}  {op.kind} {op.status}{attempts_text(op)}")
             lines.append(f"    {op.error}")
-    if diagnosis.execution.error and diagnosis.execution.status != "SUCCEEDED":
+    if diagnosis.execution.error and diagnosis.execution.status != ExecutionStatus.SUCCEEDED:
         if not diagnosis.failures:
             lines += ["", "Failures"]
         lines.append(f"  execution  {diagnosis.execution.status}")
@@ -176,7 +177,7 @@ def _timeline_rows(timeline: list[TimelineEntry], limit: int) -> list[TimelineEn
         return list(timeline)
     head, tail = limit // 2, limit - limit // 2
     keep = set(range(head)) | set(range(len(timeline) - tail, len(timeline)))
-    keep |= {i for i, e in enumerate(timeline) if e.open or e.operation.status != "SUCCEEDED"}
+    keep |= {i for i, e in enumerate(timeline) if e.open or e.operation.status != OperationStatus.SUCCEEDED}
     rows: list[TimelineEntry | str] = []
     skipped: list[TimelineEntry] = []
     for index, entry in enumerate(timeline):
@@ -210,12 +211,12 @@ def _offset(offset: timedelta | None) -> str:
 
 def status_text(op: Operation, entry: TimelineEntry, *, ended: bool) -> str:
     """A timeline row's status: ``FAILED (3 attempts, ErrorType: message)``, ``STARTED (open)``."""
-    parts = [op.status]
+    parts: list[str] = [op.status]
     if op.kind == "Step" and op.attempts > 1:
         parts.append(f"{op.attempts} attempts")
     if entry.open:
         parts.append("never completed" if ended else "open")
-    if op.error and op.status != "SUCCEEDED":
+    if op.error and op.status != OperationStatus.SUCCEEDED:
         parts.append(str(op.error))
     return parts[0] + (f" ({', '.join(parts[1:])})" if len(parts) > 1 else "")
 

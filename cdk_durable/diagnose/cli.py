@@ -10,7 +10,9 @@ from typing import Any
 
 import click
 
+from .._aws import check_endpoint_url
 from .._history import EXECUTION_SHAPE, DiagnoseInputError, load_json, parse_timestamp
+from .._options import aws_client_options, count_option, format_option
 from ..errors import LIMITS, InputLimitError, decode_text, format_bytes, loads_json, read_limited_text
 from ._analysis import diagnose_history
 from ._html import write_html
@@ -53,25 +55,17 @@ def _read(path: str, label: str) -> Any:
 @click.option(
     "--execution-name", help="Live mode with --function: the execution's name (latest run is used)."
 )
-@click.option("--region", help="Live mode: AWS region (default: from the environment/profile).")
-@click.option("--profile", help="Live mode: AWS profile.")
-@click.option(
-    "--format",
-    "output_format",
-    default="text",
-    show_default=True,
-    help=f"Output format: {', '.join(FORMATS)}.",
-)
+@aws_client_options("Live mode: ")
+@format_option(FORMATS)
 @click.option(
     "--now", "now_text", metavar="ISO8601", help="Evaluate ages and time left at this instant (default: now)."
 )
-@click.option(
+@count_option(
     "--timeline-limit",
     "timeline_limit_text",
-    default=str(DEFAULT_TIMELINE_LIMIT),
-    show_default=True,
-    metavar="N",
-    help="Text format: timeline rows before the middle is summarised (0: all rows).",
+    DEFAULT_TIMELINE_LIMIT,
+    "N",
+    "Text format: timeline rows before the middle is summarised (0: all rows).",
 )
 @click.option(
     "--html",
@@ -85,20 +79,7 @@ def _read(path: str, label: str) -> Any:
     help="Result to put in the printed send-durable-execution-callback-success commands (default: "
     "a placeholder).",
 )
-def command(
-    history: str | None,
-    execution_path: str | None,
-    execution_arn: str | None,
-    function: str | None,
-    execution_name: str | None,
-    region: str | None,
-    profile: str | None,
-    output_format: str,
-    now_text: str | None,
-    callback_result: str | None,
-    timeline_limit_text: str,
-    html_path: str | None,
-) -> None:
+def command(**options: Any) -> None:
     """Explain why a durable execution is stuck or failed.
 
     Reads the JSON of `aws lambda get-durable-execution-history --include-execution-data` from
@@ -108,26 +89,14 @@ def command(
     With --html OUT.html it also writes the same diagnosis as a timeline page.
     """
     try:
-        _run(
-            history,
-            execution_path,
-            execution_arn,
-            function,
-            execution_name,
-            region,
-            profile,
-            output_format,
-            now_text,
-            callback_result,
-            timeline_limit_text,
-            html_path,
-        )
+        _run(history_path=options.pop("history"), **options)
     except DiagnoseInputError as exc:
         click.echo(f"cdk-durable diagnose: {exc.one_line()}", err=True)
         sys.exit(1)
 
 
 def _run(
+    *,
     history_path: str | None,
     execution_path: str | None,
     execution_arn: str | None,
@@ -139,7 +108,8 @@ def _run(
     now_text: str | None,
     callback_result: str | None,
     timeline_limit_text: str,
-    html_path: str | None = None,
+    html_path: str | None,
+    endpoint_url: str | None,
 ) -> None:
     if output_format not in FORMATS:
         raise DiagnoseInputError(f"--format must be one of {', '.join(FORMATS)}, got {output_format!r}")
@@ -149,6 +119,7 @@ def _run(
         )
     if html_path is not None:
         check_html_path(html_path)
+    check_endpoint_url(endpoint_url, DiagnoseInputError)
     now = parse_timestamp(now_text, where="--now") if now_text is not None else datetime.now(UTC)
     if callback_result is not None:
         loads_json(callback_result, what="--callback-result", error=DiagnoseInputError)
@@ -166,7 +137,7 @@ def _run(
             raise DiagnoseInputError("live mode needs --execution-arn, or --function with --execution-name")
         if function is not None:
             split_function(function)  # fail on a malformed --function before looking for credentials
-        client = lambda_client(region=region, profile=profile)
+        client = lambda_client(region=region, profile=profile, endpoint_url=endpoint_url)
         history, execution = fetch_execution(
             client, execution_arn=execution_arn, function=function, execution_name=execution_name
         )

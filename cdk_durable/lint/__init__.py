@@ -8,7 +8,7 @@ Python API::
         print(finding.path, finding.line, finding.code, finding.message)
 
 Only files that use the durable SDK (import ``aws_durable_execution_sdk_python``, or mention
-``durable_execution`` / ``DurableContext``) are analysed. Importing this package loads only the
+``durable_execution`` / ``DurableContext``) are analyzed. Importing this package loads only the
 standard library (never aws-cdk-lib), so the construct can call it at synth time.
 """
 
@@ -20,7 +20,8 @@ from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
 from ..errors import EXIT_USAGE, CdkDurableError, safe_text
-from .analyzer import analyse
+from ..rule_info import Severity
+from .analyzer import analyze
 from .finding import Finding
 from .rules import DEFAULT_CODES, RULES, RULES_BY_CODE, SYNTAX_ERROR_CODE, Rule
 from .suppressions import ALL_CODES, suppressions
@@ -117,7 +118,7 @@ def lint_source(
     suppressed = suppressions(source) if "#" in source else {}
     out = []
     try:
-        analysed = analyse(source, path)
+        analysed = analyze(source, path)
     except RecursionError:
         # CPython parses deeper nesting than the walk can recurse: say so, keep the other files.
         analysed = [_unanalysed(path, "it is nested too deeply for the linter to analyse (RecursionError)")]
@@ -137,11 +138,11 @@ def lint_source(
 
 
 def _unread(path: Path, why: str) -> Finding:
-    return Finding(str(path), 1, 1, SYNTAX_ERROR_CODE, why, "error")
+    return Finding(str(path), 1, 1, SYNTAX_ERROR_CODE, why, Severity.ERROR)
 
 
 def _unanalysed(path: str, why: str) -> Finding:
-    return Finding(path, 1, 1, SYNTAX_ERROR_CODE, f"could not analyse file: {why}", "error")
+    return Finding(path, 1, 1, SYNTAX_ERROR_CODE, f"could not analyse file: {why}", Severity.ERROR)
 
 
 def iter_python_files(
@@ -236,30 +237,17 @@ def lint_paths(
         try:
             source = file.read_text(encoding="utf-8")
         except OSError as exc:
-            findings.append(
-                Finding(
-                    str(file), 1, 1, SYNTAX_ERROR_CODE, f"could not read file: {exc.strerror or exc}", "error"
-                )
-            )
+            findings.append(_unread(file, f"could not read file: {exc.strerror or exc}"))
             continue
         except UnicodeDecodeError as exc:
-            findings.append(
-                Finding(
-                    str(file),
-                    1,
-                    1,
-                    SYNTAX_ERROR_CODE,
-                    f"could not read file: not UTF-8 ({exc.reason} at byte {exc.start})",
-                    "error",
-                )
-            )
+            findings.append(_unread(file, f"could not read file: not UTF-8 (byte {exc.start})"))
             continue
         findings.extend(
             lint_source(source, str(file), select=select, ignore=ignore, extend_select=extend_select)
         )
     for error in unreadable:  # a directory that could not be listed: its files were not linted
         why = f"could not read directory: {error.strerror or error}"
-        findings.append(Finding(str(error.filename), 1, 1, SYNTAX_ERROR_CODE, why, "error"))
+        findings.append(Finding(str(error.filename), 1, 1, SYNTAX_ERROR_CODE, why, Severity.ERROR))
     return sorted(findings)
 
 

@@ -16,55 +16,75 @@ from __future__ import annotations
 
 import ast
 import re
-from typing import TYPE_CHECKING
+from typing import Protocol
 
-from . import _catalogs as K
-from . import rules as R
+from . import _catalogs as catalogs
+from . import rules
 from ._scope import Region, _arg, _last, _root_name
 
-if TYPE_CHECKING:
-    from .analyzer import _Walker
+
+class Walk(Protocol):
+    """What a check may ask of the walk (:class:`cdk_durable.lint.analyzer._Walker` provides it): the
+    names in scope at the node being checked, and where to report. Nothing else of the walker."""
+
+    @property
+    def replay_guards(self) -> int:
+        """Depth of ``if [not] context.is_replaying():`` blocks around the node."""
+        ...
+
+    def report(self, node: ast.AST, rule: rules.Rule, message: str) -> None: ...
+    def dotted(self, node: ast.AST) -> str | None: ...
+    def operation_of(self, call: ast.Call) -> str | None: ...
+    def is_context(self, name: str) -> bool: ...
+    def is_client(self, name: str) -> bool: ...
+    def is_logger(self, name: str) -> bool: ...
+    def is_outer(self, name: str) -> bool: ...
+    def is_module_import(self, name: str) -> bool: ...
+    def is_declared_outer(self, name: str) -> bool: ...
+    def is_lazily_initialised(self, name: str) -> bool: ...
+    def taint_of(self, name: str) -> str | None: ...
+
 
 _WRITE_MODE = re.compile(r"[wax+]")
 
 
-def check_durable_call(w: _Walker, call: ast.Call, dotted: str | None) -> None:
+def check_durable_call(w: Walk, call: ast.Call, dotted: str | None) -> None:
     verdict = classify_call(w, call, dotted)
     if verdict is None:
         return
     rule, message = verdict
-    if rule is R.SIDE_EFFECT_OUTSIDE_STEP and w.replay_guards:
+    if rule is rules.SIDE_EFFECT_OUTSIDE_STEP and w.replay_guards:
         return  # output under `if not context.is_replaying():` is deliberately replay-aware
     w.report(call, rule, message)
 
 
-def classify_call(w: _Walker, call: ast.Call, dotted: str | None) -> tuple[R.Rule, str] | None:
+def classify_call(w: Walk, call: ast.Call, dotted: str | None) -> tuple[rules.Rule, str] | None:
     """What rule a call in the durable region breaks, if any, and the message."""
     shown = ast.unparse(call.func)
     nondeterministic = (
-        R.NONDETERMINISTIC_CALL,
+        rules.NONDETERMINISTIC_CALL,
         f"`{shown}()` runs outside a step and returns a different value on replay",
     )
     output = (
-        R.SIDE_EFFECT_OUTSIDE_STEP,
+        rules.SIDE_EFFECT_OUTSIDE_STEP,
         f"`{shown}()` outside a step repeats on every replay; use context.logger",
     )
-    write = (R.SIDE_EFFECT_OUTSIDE_STEP, f"`{shown}()` writes outside a step and repeats on every replay")
+    write = (rules.SIDE_EFFECT_OUTSIDE_STEP, f"`{shown}()` writes outside a step and repeats on every replay")
     func = call.func
-    if isinstance(func, ast.Attribute) and func.attr in K.NONDETERMINISTIC_METHODS:
+    if isinstance(func, ast.Attribute) and func.attr in catalogs.NONDETERMINISTIC_METHODS:
         return nondeterministic
     if dotted is not None:
         if _is_nondeterministic(dotted):
             return nondeterministic
         if _is_network(dotted):
-            return (R.EXTERNAL_IO, f"network call `{shown}()` outside a step repeats on every replay")
-        if dotted in K.PRINT_CALLS or (
-            dotted.startswith("logging.") and _last(dotted) in K.LOGGING_FUNCTIONS
+            return (rules.EXTERNAL_IO, f"network call `{shown}()` outside a step repeats on every replay")
+        if dotted in catalogs.PRINT_CALLS or (
+            dotted.startswith("logging.") and _last(dotted) in catalogs.LOGGING_FUNCTIONS
         ):
             return output
-        if dotted in K.FILE_WRITE_CALLS or (dotted == "open" and _opens_for_write(call)):
+        if dotted in catalogs.FILE_WRITE_CALLS or (dotted == "open" and _opens_for_write(call)):
             return write
-        if dotted in K.ENV_READ_CALLS:
+        if dotted in catalogs.ENV_READ_CALLS:
             return env_read(f"`{shown}()`", _arg(call, 0, "key"))
     if not isinstance(func, ast.Attribute):
         return None
@@ -72,11 +92,11 @@ def classify_call(w: _Walker, call: ast.Call, dotted: str | None) -> tuple[R.Rul
     if root is not None and w.is_context(root):
         return None  # context.logger.info(...) is replay-aware
     if (root is not None and w.is_client(root)) or _inline_client(w, func.value):
-        return (R.EXTERNAL_IO, f"client call `{shown}()` outside a step repeats on every replay")
-    if root is not None and w.is_logger(root) and func.attr in K.LOGGING_FUNCTIONS:
+        return (rules.EXTERNAL_IO, f"client call `{shown}()` outside a step repeats on every replay")
+    if root is not None and w.is_logger(root) and func.attr in catalogs.LOGGING_FUNCTIONS:
         return output
     if (
-        func.attr in K.PATH_WRITE_METHODS
+        func.attr in catalogs.PATH_WRITE_METHODS
         and isinstance(func.value, ast.Call)
         and _last(w.dotted(func.value.func) or "") == "Path"
     ):
@@ -84,25 +104,24 @@ def classify_call(w: _Walker, call: ast.Call, dotted: str | None) -> tuple[R.Rul
     return None
 
 
-def _inline_client(w: _Walker, node: ast.AST) -> bool:
-    return isinstance(node, ast.Call) and (w.dotted(node.func) or "") in K.CLIENT_FACTORIES
+def _inline_client(w: Walk, node: ast.AST) -> bool:
+    return isinstance(node, ast.Call) and (w.dotted(node.func) or "") in catalogs.CLIENT_FACTORIES
 
 
 # -- step-body writes --------------------------------------------------------------------
 
 
-def check_step_write(w: _Walker, target: ast.AST, *, augmented: bool) -> None:
+def check_step_write(w: Walk, target: ast.AST, *, augmented: bool) -> None:
     if isinstance(target, (ast.Tuple, ast.List)):
         for elt in target.elts:
             check_step_write(w, elt, augmented=augmented)
         return
     if isinstance(target, ast.Name):
         name = target.id
-        declared = any(name in f.declared_outer for f in w.frames)
-        if declared and not any(name in guard for guard in w.lazy_guards):
+        if w.is_declared_outer(name) and not w.is_lazily_initialised(name):
             w.report(
                 target,
-                R.CAPTURED_WRITE_IN_STEP,
+                rules.CAPTURED_WRITE_IN_STEP,
                 f"step function assigns captured variable `{name}`; the write is lost on replay - "
                 "return the value from the step instead",
             )
@@ -112,23 +131,23 @@ def check_step_write(w: _Walker, target: ast.AST, *, augmented: bool) -> None:
         if root is not None and w.is_outer(root) and not w.is_client(root):
             w.report(
                 target,
-                R.CAPTURED_WRITE_IN_STEP,
+                rules.CAPTURED_WRITE_IN_STEP,
                 f"step function writes to captured `{root}`; the write is lost on replay - "
                 "return the value from the step instead",
             )
 
 
-def check_step_mutation(w: _Walker, call: ast.Call) -> None:
+def check_step_mutation(w: Walk, call: ast.Call) -> None:
     func = call.func
-    if not isinstance(func, ast.Attribute) or func.attr not in K.MUTATING_METHODS:
+    if not isinstance(func, ast.Attribute) or func.attr not in catalogs.MUTATING_METHODS:
         return
     root = _root_name(func.value)
-    if root is None or (root in w.m.aliases and w._binding_frame(root) is None):
+    if root is None or w.is_module_import(root):
         return
     if w.is_outer(root) and not w.is_client(root) and not w.is_logger(root):
         w.report(
             call,
-            R.CAPTURED_WRITE_IN_STEP,
+            rules.CAPTURED_WRITE_IN_STEP,
             f"step function mutates captured `{root}` with `.{func.attr}()`; the change is lost on "
             "replay - return the value from the step instead",
         )
@@ -137,7 +156,7 @@ def check_step_mutation(w: _Walker, call: ast.Call) -> None:
 # -- branches and names ------------------------------------------------------------------
 
 
-def nondeterministic_source(w: _Walker, expr: ast.AST) -> str | None:
+def nondeterministic_source(w: Walk, expr: ast.AST) -> str | None:
     """The first non-deterministic call or tainted name ``expr`` evaluates (outside steps)."""
     stack: list[ast.AST] = [expr]
     while stack:
@@ -149,7 +168,7 @@ def nondeterministic_source(w: _Walker, expr: ast.AST) -> str | None:
                 continue  # a checkpointed result is deterministic
             dotted = w.dotted(node.func)
             if (dotted is not None and _is_nondeterministic(dotted)) or (
-                isinstance(node.func, ast.Attribute) and node.func.attr in K.NONDETERMINISTIC_METHODS
+                isinstance(node.func, ast.Attribute) and node.func.attr in catalogs.NONDETERMINISTIC_METHODS
             ):
                 return f"{ast.unparse(node.func)}()"
         elif isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load):
@@ -160,32 +179,34 @@ def nondeterministic_source(w: _Walker, expr: ast.AST) -> str | None:
     return None
 
 
-def check_branch(w: _Walker, test: ast.AST, node: ast.AST, region: Region) -> None:
+def check_branch(w: Walk, test: ast.AST, node: ast.AST, region: Region) -> None:
     if region is not Region.DURABLE:
         return
     source = nondeterministic_source(w, test)
     if source is not None:
         w.report(
             node,
-            R.NONDETERMINISTIC_BRANCH,
+            rules.NONDETERMINISTIC_BRANCH,
             f"branch depends on non-deterministic `{source}`; replay can take another path",
         )
 
 
-def check_name(w: _Walker, expr: ast.AST | None, op: str) -> None:
+def check_name(w: Walk, expr: ast.AST | None, op: str) -> None:
     if expr is None or isinstance(expr, ast.Constant):
         return
     source = nondeterministic_source(w, expr)
     if source is not None:
-        w.report(expr, R.UNSTABLE_OPERATION_NAME, f"`{op}` name is built from non-deterministic `{source}`")
+        w.report(
+            expr, rules.UNSTABLE_OPERATION_NAME, f"`{op}` name is built from non-deterministic `{source}`"
+        )
         return
     for node in ast.walk(expr):
         if isinstance(node, ast.Call):
             callee = ast.unparse(node.func)
-            if _last(callee) not in K.NAME_SAFE_CALLS:
+            if _last(callee) not in catalogs.NAME_SAFE_CALLS:
                 w.report(
                     expr,
-                    R.UNSTABLE_OPERATION_NAME,
+                    rules.UNSTABLE_OPERATION_NAME,
                     f"`{op}` name is computed by `{callee}()`, not a stable literal",
                 )
                 return
@@ -195,29 +216,29 @@ def check_name(w: _Walker, expr: ast.AST | None, op: str) -> None:
 
 
 def _is_nondeterministic(dotted: str) -> bool:
-    if dotted in K.NONDETERMINISTIC_CALLS:
+    if dotted in catalogs.NONDETERMINISTIC_CALLS:
         return True
-    if dotted in K.DETERMINISTIC_EXCEPTIONS:
+    if dotted in catalogs.DETERMINISTIC_EXCEPTIONS:
         return False
-    return any(dotted.startswith(module + ".") for module in K.NONDETERMINISTIC_MODULES)
+    return any(dotted.startswith(module + ".") for module in catalogs.NONDETERMINISTIC_MODULES)
 
 
 def _is_network(dotted: str) -> bool:
-    if dotted in K.NETWORK_CALLS:
+    if dotted in catalogs.NETWORK_CALLS:
         return True
     module, _, verb = dotted.rpartition(".")
-    return module in K.HTTP_MODULES and verb in K.HTTP_VERBS
+    return module in catalogs.HTTP_MODULES and verb in catalogs.HTTP_VERBS
 
 
-def env_read(shown: str, key: ast.AST | None) -> tuple[R.Rule, str]:
+def env_read(shown: str, key: ast.AST | None) -> tuple[rules.Rule, str]:
     """DUR008 for a variable that changes per invocation or sandbox, DUR009 for configuration."""
-    if isinstance(key, ast.Constant) and key.value in K.VOLATILE_ENV_VARS:
+    if isinstance(key, ast.Constant) and key.value in catalogs.VOLATILE_ENV_VARS:
         return (
-            R.VOLATILE_ENVIRONMENT_READ,
+            rules.VOLATILE_ENVIRONMENT_READ,
             f"{shown} changes per invocation or sandbox; read outside a step it differs on replay",
         )
     return (
-        R.ENVIRONMENT_READ,
+        rules.ENVIRONMENT_READ,
         f"{shown} reads configuration outside a step; pin executions to a version or read it in a step",
     )
 

@@ -12,7 +12,7 @@ from enum import Enum
 from typing import TYPE_CHECKING
 
 from ..platform import PYTHON_CONTEXT_OPERATIONS, PYTHON_SDK_MODULE
-from . import _catalogs as K
+from . import _catalogs as catalogs
 
 if TYPE_CHECKING:
     from .analyzer import _Walker
@@ -62,7 +62,7 @@ _MAX_DEPTH = 8
 
 
 def is_durable_source(source: str) -> bool:
-    """Cheap pre-filter: only files that use the durable SDK are analysed."""
+    """Cheap pre-filter: only files that use the durable SDK are analyzed."""
     return PYTHON_SDK_MODULE in source or _HANDLER_DECORATOR in source or _CONTEXT_TYPE in source
 
 
@@ -175,9 +175,9 @@ class _Module:
         if not isinstance(value, ast.Call):
             return None
         dotted = _dotted(value.func, self.aliases)
-        if dotted in K.CLIENT_FACTORIES:
+        if dotted in catalogs.CLIENT_FACTORIES:
             return "client"
-        if dotted in K.LOGGER_FACTORIES:
+        if dotted in catalogs.LOGGER_FACTORIES:
             return "logger"
         root = _root_name(value.func)
         if root is not None and root in clients:

@@ -21,9 +21,9 @@ from __future__ import annotations
 import ast
 
 from ..platform import PYTHON_SDK_MODULE
-from . import _catalogs as K
-from . import _checks as C
-from . import rules as R
+from . import _catalogs as catalogs
+from . import _checks as checks
+from . import rules
 from ._scope import (
     _BOUND_BY_CALLER,
     _CALLABLE_ARG,
@@ -51,7 +51,7 @@ from ._scope import (
 from .finding import Finding
 from .suppressions import ALL_CODES, suppressions
 
-__all__ = ["ALL_CODES", "Finding", "Region", "analyse", "is_durable_source", "suppressions"]
+__all__ = ["ALL_CODES", "Finding", "Region", "analyze", "is_durable_source", "suppressions"]
 
 
 class _Walker:
@@ -69,19 +69,19 @@ class _Walker:
         #: counting). An entry that performs none never suspends, so it never replays: its replay
         #: findings (``pending``) are dropped.
         self.entry_operations: int | None = None
-        self.pending: list[tuple[ast.AST, R.Rule, str]] = []
+        self.pending: list[tuple[ast.AST, rules.Rule, str]] = []
 
     # -- reporting ---------------------------------------------------------------------------
 
-    def report(self, node: ast.AST, rule: R.Rule, message: str) -> None:
+    def report(self, node: ast.AST, rule: rules.Rule, message: str) -> None:
         if self.via:
             message += " (reached through " + " -> ".join(f"{n}()" for n in self.via) + ")"
-        if self.entry_operations is not None and rule.code in R.REPLAY_CODES:
+        if self.entry_operations is not None and rule.code in rules.REPLAY_CODES:
             self.pending.append((node, rule, message))  # kept only if the entry has an operation
             return
         self._record(node, rule, message)
 
-    def _record(self, node: ast.AST, rule: R.Rule, message: str) -> None:
+    def _record(self, node: ast.AST, rule: rules.Rule, message: str) -> None:
         code = rule.code
         line = getattr(node, "lineno", 1)
         col = getattr(node, "col_offset", 0) + 1
@@ -94,7 +94,7 @@ class _Walker:
                 col=col,
                 code=code,
                 message=message,
-                severity=rule.severity.value,
+                severity=rule.severity,
                 end_line=getattr(node, "end_lineno", None),
                 end_col=None if end_col is None else end_col + 1,
             )
@@ -115,6 +115,18 @@ class _Walker:
             if name in self.frames[i].locals:
                 return i
         return None
+
+    def is_module_import(self, name: str) -> bool:
+        """Is ``name`` a module-level import alias no local binding shadows?"""
+        return name in self.m.aliases and self._binding_frame(name) is None
+
+    def is_declared_outer(self, name: str) -> bool:
+        """Is ``name`` declared ``global``/``nonlocal`` in a frame being walked?"""
+        return any(name in f.declared_outer for f in self.frames)
+
+    def is_lazily_initialised(self, name: str) -> bool:
+        """Is ``name`` written under an ``if name is None:`` guard (the lazy-initialisation exemption)?"""
+        return any(name in guard for guard in self.lazy_guards)
 
     def _frame_attr_has(self, attr: str, name: str) -> bool:
         idx = self._binding_frame(name)
@@ -237,7 +249,7 @@ class _Walker:
             callee = self.dotted(expr.func) or ""
             if _last(callee) == "ParallelBranch":
                 func = _arg(expr, 0, "func")
-                C.check_name(self, _arg(expr, 1, "name"), "ParallelBranch")
+                checks.check_name(self, _arg(expr, 1, "name"), "ParallelBranch")
                 if func is not None:
                     self.walk_callable(func, region, context_first=context_first, depth=depth + 1)
                 return
@@ -283,19 +295,19 @@ class _Walker:
 
     def visit(self, node: ast.AST, region: Region) -> None:
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
-            return  # deferred: analysed where it is called or passed to an operation
+            return  # deferred: analyzed where it is called or passed to an operation
         if isinstance(node, ast.Call):
             self.visit_call(node, region)
             return
         if isinstance(node, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
             self.visit_assign(node, region)
         elif isinstance(node, (ast.If, ast.While, ast.IfExp)):
-            C.check_branch(self, node.test, node, region)
+            checks.check_branch(self, node.test, node, region)
             if isinstance(node, ast.If):
                 guard = int(self.is_replay_check(node.test))
                 self.replay_guards += guard
                 self.visit(node.test, region)
-                self.lazy_guards.append(C.lazy_init_targets(node.test))
+                self.lazy_guards.append(checks.lazy_init_targets(node.test))
                 for stmt in node.body:
                     self.visit(stmt, region)
                 self.lazy_guards.pop()
@@ -304,7 +316,7 @@ class _Walker:
                 self.replay_guards -= guard
                 return
         elif isinstance(node, ast.Match):
-            C.check_branch(self, node.subject, node, region)
+            checks.check_branch(self, node.subject, node, region)
         elif isinstance(node, (ast.With, ast.AsyncWith)) and self.frames:
             # `with requests.Session() as http:` binds a client like an assignment does.
             for item in node.items:
@@ -316,7 +328,7 @@ class _Walker:
                         self.frames[-1].clients.add(item.optional_vars.id)
         elif isinstance(node, (ast.For, ast.AsyncFor)) and region is Region.DURABLE and self.frames:
             # `for x in random.sample(...)`: the loop variable carries the non-determinism.
-            source = C.nondeterministic_source(self, node.iter)
+            source = checks.nondeterministic_source(self, node.iter)
             if source is not None:
                 for name in ast.walk(node.target):
                     if isinstance(name, ast.Name):
@@ -325,9 +337,9 @@ class _Walker:
             isinstance(node, ast.Subscript)
             and region is Region.DURABLE
             and isinstance(node.ctx, ast.Load)
-            and self.dotted(node.value) == K.ENV_MAPPING
+            and self.dotted(node.value) == catalogs.ENV_MAPPING
         ):
-            self.report(node, *C.env_read(f"`{ast.unparse(node)}`", node.slice))
+            self.report(node, *checks.env_read(f"`{ast.unparse(node)}`", node.slice))
         for child in ast.iter_child_nodes(node):
             self.visit(child, region)
 
@@ -335,7 +347,7 @@ class _Walker:
         targets = node.targets if isinstance(node, ast.Assign) else [node.target]
         if region is Region.STEP:
             for t in targets:
-                C.check_step_write(self, t, augmented=isinstance(node, ast.AugAssign))
+                checks.check_step_write(self, t, augmented=isinstance(node, ast.AugAssign))
         if node.value is None or not self.frames:
             return
         frame = self.frames[-1]
@@ -346,7 +358,7 @@ class _Walker:
         elif kind == "logger":
             frame.loggers.update(names)
         if region is Region.DURABLE:
-            source = C.nondeterministic_source(self, node.value)
+            source = checks.nondeterministic_source(self, node.value)
             for name in names:
                 if source is not None:
                     frame.tainted[name] = source
@@ -378,7 +390,7 @@ class _Walker:
             if region is Region.STEP:
                 self.report(
                     call,
-                    R.DURABLE_OP_IN_STEP,
+                    rules.DURABLE_OP_IN_STEP,
                     f"durable operation `{ast.unparse(call.func)}()` inside a step function; "
                     "use run_in_child_context to group operations",
                 )
@@ -386,7 +398,7 @@ class _Walker:
                 if self.replay_guards:
                     self.report(
                         call,
-                        R.NONDETERMINISTIC_BRANCH,
+                        rules.NONDETERMINISTIC_BRANCH,
                         f"durable operation `{ast.unparse(call.func)}()` under a `context.is_replaying()` "
                         "branch; the operation sequence differs on replay",
                     )
@@ -394,9 +406,9 @@ class _Walker:
                 return
         dotted = self.dotted(call.func)
         if region is Region.DURABLE and op is None:
-            C.check_durable_call(self, call, dotted)
+            checks.check_durable_call(self, call, dotted)
         elif region is Region.STEP:
-            C.check_step_mutation(self, call)
+            checks.check_step_mutation(self, call)
         self.follow_helper(call, region)
         deferred_args = dotted is not None and (
             dotted.startswith(PYTHON_SDK_MODULE) or _last(dotted) == "ParallelBranch"
@@ -411,7 +423,7 @@ class _Walker:
 
     def visit_operation(self, call: ast.Call, op: str) -> None:
         name_expr = _arg(call, _NAME_ARG.get(op, -1), "name")
-        C.check_name(self, name_expr, op)
+        checks.check_name(self, name_expr, op)
         body: ast.AST | None = None
         if op in _CALLABLE_ARG:
             index, keyword, body_region = _CALLABLE_ARG[op]
@@ -461,7 +473,7 @@ class _Walker:
         )
 
 
-def analyse(source: str, path: str) -> list[Finding]:
+def analyze(source: str, path: str) -> list[Finding]:
     """All findings for one file's source, before suppression and selection."""
     if not is_durable_source(source):
         return []
@@ -473,8 +485,8 @@ def analyse(source: str, path: str) -> list[Finding]:
                 path=path,
                 line=exc.lineno or 1,
                 col=exc.offset or 1,
-                code=R.SYNTAX_ERROR_CODE,
-                message=f"syntax error, file not analysed: {exc.msg}",
+                code=rules.SYNTAX_ERROR_CODE,
+                message=f"syntax error, file not analyzed: {exc.msg}",
             )
         ]
     walker = _Walker(path, _Module(tree))

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..rule_info import Severity
+
 
 @dataclass(frozen=True, order=True)
 class Finding:
@@ -14,6 +16,7 @@ class Finding:
     col: int
     code: str
     message: str
-    severity: str = "error"
+    #: The rule's severity (``RuleInfo.severity``); a syntax error is an error.
+    severity: Severity = Severity.ERROR
     end_line: int | None = None
     end_col: int | None = None

@@ -146,7 +146,7 @@ SYNTAX_ERROR = Rule(
     code="DUR900",
     name="syntax-error",
     severity=Severity.ERROR,
-    summary="The file could not be parsed and was not analysed.",
+    summary="The file could not be parsed and was not analyzed.",
     fix="Fix the syntax; this finding is never suppressible.",
     docs=f"{DOCS_PAGE}#dur900",
 )

@@ -14,6 +14,7 @@ from typing import Any
 import click
 
 from ..errors import interruption
+from ..platform import ExecutionStatus
 from .answers import collect_answers, load_presets, make_prompt
 from .inputs import (
     DEFAULT_REGION,
@@ -342,4 +343,4 @@ def command(
         words, code = interruption(e)
         click.echo(f"\nError: {words}" if isinstance(e, click.Abort) else f"Error: {words}", err=True)
         sys.exit(code)
-    sys.exit(0 if report.status == "SUCCEEDED" else EXIT_EXECUTION_NOT_SUCCEEDED)
+    sys.exit(0 if report.status == ExecutionStatus.SUCCEEDED else EXIT_EXECUTION_NOT_SUCCEEDED)

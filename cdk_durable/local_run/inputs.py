@@ -20,12 +20,13 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from .. import platform as p
 from ..errors import LIMITS, CdkDurableError, InputLimitError, format_bytes, loads_json, read_limited_text
 
 #: Runtimes that run durable Python handlers (``cdk-durable run`` runs Python handlers only).
-DURABLE_PYTHON_RUNTIMES = ("python3.13", "python3.14")
+DURABLE_PYTHON_RUNTIMES = p.PYTHON_DURABLE_RUNTIMES
 #: Every runtime Lambda supports durable functions on.
-DURABLE_RUNTIMES = (*DURABLE_PYTHON_RUNTIMES, "nodejs22.x", "nodejs24.x")
+DURABLE_RUNTIMES = p.DURABLE_RUNTIMES
 DEFAULT_RUNTIME = "python3.13"
 DEFAULT_REGION = "us-east-1"
 #: The account of every local stand-in ARN (the testing SDK's default account).
@@ -33,8 +34,8 @@ LOCAL_ACCOUNT_ID = "123456789012"
 DEFAULT_MEMORY_SIZE = 128
 #: Execution timeout when neither a template nor an option gives one: the platform maximum, so the
 #: handler, not the runner, decides when to give up.
-DEFAULT_EXECUTION_TIMEOUT_SECONDS = 366 * 24 * 60 * 60
-_FUNCTION_NAME = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+DEFAULT_EXECUTION_TIMEOUT_SECONDS = p.EXECUTION_TIMEOUT_MAX_SECONDS
+_FUNCTION_NAME = re.compile(p.FUNCTION_NAME_PATTERN)
 _ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from .._history import History, HistoryBuilder, Operation, format_duration
+from ..platform import OperationStatus
 from .answers import CallbackAnswer
 from .runner import Crash
 
@@ -27,17 +28,21 @@ def kind_label(operation: Operation) -> str:
 
 def should_show(operation: Operation) -> bool:
     """Every change but a start, except the starts where something waits (callbacks, waits, invokes)."""
-    return operation.status != "STARTED" or operation.kind in ("Callback", "Wait", "ChainedInvoke")
+    return operation.status != OperationStatus.STARTED or operation.kind in (
+        "Callback",
+        "Wait",
+        "ChainedInvoke",
+    )
 
 
 def format_operation(operation: Operation, depth: int) -> str:
     """One live line: kind, name (indented by nesting), status and what is special about it."""
     indent = "  " * depth
     line = f"  {kind_label(operation):<8} {indent + operation.display_name:<38} {operation.status:<10}"
-    if operation.status == "RETRYING":
+    if operation.status == OperationStatus.RETRYING:
         delay = format_duration(operation.retry_delay_seconds)
         return f"{line} attempt {operation.attempts} failed ({operation.error}); next in {delay}"
-    if operation.status == "STARTED":
+    if operation.status == OperationStatus.STARTED:
         if operation.kind == "Callback" and operation.callback_id:
             limits = [
                 f"{label} {format_duration(seconds)}"

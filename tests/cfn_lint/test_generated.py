@@ -11,6 +11,9 @@ import pytest
 from ..templates.conftest import PYTHON, bake
 from ._lint import durable_findings
 
+#: Bakes projects and runs cfn-lint / their `make validate`: `make test` only.
+pytestmark = pytest.mark.slow
+
 COMBOS = [
     ("sam", "python3.13", "hello"),
     ("sam", "python3.13", "approval"),
@@ -65,7 +68,6 @@ def test_generated_cloudformation_make_validate_passes(tmp_path: Path) -> None:
     assert "cdk_durable.cfn_lint" in proc.stdout
 
 
-@pytest.mark.slow
 def test_generated_cloudformation_make_validate_in_its_own_environment(tmp_path: Path) -> None:
     # The path a user takes: no PYTHON override, `make validate` creates .venv from requirements-dev.txt.
     project = bake(tmp_path, iac="cloudformation", runtime="nodejs22.x", blueprint="hello")

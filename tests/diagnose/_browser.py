@@ -30,8 +30,6 @@ def _probe(*names: str) -> str:
     )
 
 
-CHROMIUM = _probe("chromium", "chromium-browser")
-CHROMEDRIVER = _probe("chromedriver")
 FLAGS = (
     "--headless",
     "--no-sandbox",
@@ -47,14 +45,17 @@ FLAGS = (
 
 @contextmanager
 def chromium(width: int = 1400, height: int = 1000) -> Iterator[webdriver.Chrome]:
+    # Probed here, not at import: ``pytest -m "not browser"`` collects the page tests without a browser.
+    chromium_path = _probe("chromium", "chromium-browser")
+    chromedriver_path = _probe("chromedriver")
     profile = tempfile.mkdtemp(prefix="chromium-profile-")
     options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
+    options.binary_location = chromium_path
     for flag in FLAGS:
         options.add_argument(flag)
     options.add_argument(f"--user-data-dir={profile}")
     options.add_argument(f"--window-size={width},{height}")
-    driver = webdriver.Chrome(options=options, service=Service(executable_path=CHROMEDRIVER))
+    driver = webdriver.Chrome(options=options, service=Service(executable_path=chromedriver_path))
     try:
         yield driver
     finally:

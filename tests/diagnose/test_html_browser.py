@@ -25,6 +25,9 @@ from . import _fixtures as fx
 from ._browser import chromium, full_page_screenshot, open_page
 from ._synthetic import big_map_history, fail_item
 
+#: Deselect with ``-m "not browser"`` (``make check``); ``make test`` runs them.
+pytestmark = pytest.mark.browser
+
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
 

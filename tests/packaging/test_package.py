@@ -227,6 +227,28 @@ def test_the_fresh_venv_sees_only_itself(venv_from_wheel, tmp_path):
 
 
 @pytest.mark.slow
+def test_the_wheel_holds_the_timeline_page_style_and_script(dist):
+    names = set(zipfile.ZipFile(_only(dist, "*.whl")).namelist())
+
+    assert {"cdk_durable/diagnose/_page/timeline.css", "cdk_durable/diagnose/_page/timeline.js"} <= names
+
+
+@pytest.mark.slow
+def test_the_installed_diagnose_writes_a_page_with_its_style_and_script(venv_from_wheel, tmp_path):
+    fixtures = ROOT / "tests" / "diagnose" / "fixtures"
+    page = tmp_path / "timeline.html"
+    command = [str(venv_from_wheel / "bin" / "cdk-durable"), "diagnose"]
+    args = [str(fixtures / "callback_pending.history.json"), "--now", "2030-01-01T00:00:00+00:00"]
+
+    run([*command, *args, "--html", str(page)], cwd=tmp_path, env=clean_env([venv_from_wheel / "bin"]))
+
+    html = page.read_text()
+    assets = ROOT / "cdk_durable" / "diagnose" / "_page"
+    assert f"<style>\n{(assets / 'timeline.css').read_text()}</style>" in html
+    assert f"<script>\n{(assets / 'timeline.js').read_text()}</script>" in html
+
+
+@pytest.mark.slow
 @pytest.mark.parametrize("combo", WHEEL_COMBOS, ids="-".join)
 def test_new_from_the_wheel_bakes_a_project_whose_make_test_passes(venv_from_wheel, dist, tmp_path, combo):
     iac, runtime, blueprint = combo

@@ -83,6 +83,7 @@ def project_files(project: Path) -> set[str]:
     }
 
 
+@pytest.mark.slow  # bakes every Python combination
 @pytest.mark.parametrize("combo", PYTHON_COMBOS, ids=combo_id)
 def test_renders_completely(baked, combo):
     iac, runtime, _ = combo

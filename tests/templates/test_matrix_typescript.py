@@ -9,8 +9,8 @@ API. Every bundle must load in Node and export ``handler``.
 The handler, its tests and the TypeScript tooling do not depend on the IaC kind (asserted below),
 so the project's own checks (``make test``: ``npm ci`` with a shared npm cache, ``tsc``, vitest on
 the durable testing SDK's ``LocalDurableTestRunner``, ESLint) run once per runtime x blueprint, and
-the other IaC variants of that pair reuse its ``node_modules`` (a symlink) instead of installing
-the same lockfile again.
+every other project reuses the first one's ``node_modules`` (a symlink) instead of installing the
+same lockfile again (the lockfiles differ only in the project's name).
 """
 
 from __future__ import annotations
@@ -99,7 +99,7 @@ class Projects:
     def __init__(self, factory: pytest.TempPathFactory) -> None:
         self._factory = factory
         self._baked: dict[Combo, Path] = {}
-        self._installed: dict[tuple[str, str], Path] = {}
+        self._installed: dict[str, Path] = {}
 
     def get(self, combo: Combo) -> Path:
         if combo not in self._baked:
@@ -114,18 +114,29 @@ class Projects:
         return self._baked[combo]
 
     def installed(self, combo: Combo) -> Path:
-        """The project with node_modules: `npm ci` once per runtime x blueprint, a symlink after."""
-        _, runtime, blueprint = combo
+        """The project with node_modules: `npm ci` once per lockfile (every TypeScript project has the
+        same dependencies; only the project's name differs), a symlink after."""
         project = self.get(combo)
         modules = project / "node_modules"
-        source = self._installed.get((runtime, blueprint))
+        key = _lockfile_key(project)
+        source = self._installed.get(key)
         if source is None:
             if not modules.exists():
                 run(["npm", "ci"], cwd=project, env=npm_env())
-            self._installed[(runtime, blueprint)] = project
+            self._installed[key] = project
         elif not modules.exists():
             modules.symlink_to(source / "node_modules", target_is_directory=True)
+            # npm's record of the install is newer than this project's package files, as after `npm ci`
+            (modules / ".package-lock.json").touch()
         return project
+
+
+def _lockfile_key(project: Path) -> str:
+    """The project's package-lock.json without its own name: equal keys install equal node_modules."""
+    lock = json.loads((project / "package-lock.json").read_text())
+    lock.pop("name", None)
+    lock.get("packages", {}).get("", {}).pop("name", None)
+    return json.dumps(lock, sort_keys=True)
 
 
 @pytest.fixture(scope="session")
@@ -150,6 +161,7 @@ def esbuild_target(runtime: str) -> str:
     return runtime.replace("nodejs", "node").removesuffix(".x")
 
 
+@pytest.mark.slow  # bakes projects (the `projects` fixture)
 @pytest.mark.parametrize("combo", TS_COMBOS, ids=combo_id)
 def test_renders_completely(projects: Projects, combo: Combo) -> None:
     iac, runtime, _ = combo
@@ -173,6 +185,7 @@ def test_renders_completely(projects: Projects, combo: Combo) -> None:
     assert f"--target={esbuild_target(runtime)}" in build_script
 
 
+@pytest.mark.slow  # bakes projects (the `projects` fixture)
 @pytest.mark.parametrize("pair", PAIRS, ids=pair_id)
 def test_handler_and_tooling_are_the_same_for_every_iac(projects: Projects, pair: tuple[str, str]) -> None:
     runtime, blueprint = pair

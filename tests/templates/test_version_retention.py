@@ -29,6 +29,9 @@ from tests.cfnlint_helper import assert_cfn_lint_clean
 
 from .conftest import PYTHON, ROOT, bake, run, tool_env
 
+#: Bakes projects, synthesizes with the CDK CLI and runs the SAM translator: `make test` only.
+pytestmark = pytest.mark.slow
+
 Combo = tuple[str, str]  # (iac, blueprint); runtime python3.13
 
 SAM_PYTHON = ROOT / ".venv-sam" / "bin" / "python"
