@@ -322,7 +322,8 @@ CASES: list[Case] = [
     Case(
         "execution-status-escape",
         ("diagnose", "h.json", "--now", T2, "--execution", "e.json"),
-        0,
+        1,
+        "Status",
         files={
             **_history(_doc(_started())),
             "e.json": json.dumps({"Status": ESC, "StartTimestamp": T0, "DurableExecutionArn": ESC}),
