@@ -9,6 +9,7 @@ Public names (imported lazily, so the command-line tools start without loading a
 - :class:`ExecutionName` - where a starter takes the execution name from (``cdk_durable.execution_name``)
 - :class:`DurableChecks` - synth-time rule pack (``cdk_durable.checks``)
 - :func:`lint_paths` - the replay-model linter (``cdk_durable.lint``)
+- :class:`DurableTracing`, :class:`DurableTelemetry` - the ``tracing=`` / ``telemetry=`` props
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ _LAZY: dict[str, str] = {
     "DurableFunctionProps": "cdk_durable.durable_function",
     "DeadLetterQueueMode": "cdk_durable.durable_function",
     "DurableAlarms": "cdk_durable.observability",
+    "ImportedDurableFunction": "cdk_durable.imported",
     "AsyncStarter": "cdk_durable.starter",
     "ApiStarter": "cdk_durable.api_starter",
     "ExecutionName": "cdk_durable.execution_name",
@@ -33,6 +35,8 @@ _LAZY: dict[str, str] = {
     "DurableMetric": "cdk_durable.platform",
     "DurableValidationError": "cdk_durable._validation",
     "ReplayLint": "cdk_durable.durable_function",
+    "DurableTracing": "cdk_durable.tracing",
+    "DurableTelemetry": "cdk_durable.telemetry",
 }
 
 __all__ = sorted(_LAZY)
@@ -45,11 +49,14 @@ if TYPE_CHECKING:  # pragma: no cover
     from .durable_function import DurableFunction as DurableFunction
     from .durable_function import ReplayLint as ReplayLint
     from .execution_name import ExecutionName as ExecutionName
+    from .imported import ImportedDurableFunction as ImportedDurableFunction
     from .lint import lint_paths as lint_paths
     from .observability import DurableAlarms as DurableAlarms
     from .platform import DurableExecutionStatus as DurableExecutionStatus
     from .platform import DurableMetric as DurableMetric
     from .starter import AsyncStarter as AsyncStarter
+    from .telemetry import DurableTelemetry as DurableTelemetry
+    from .tracing import DurableTracing as DurableTracing
 
 
 __getattr__ = lazy_getattr(__name__, _LAZY, globals())

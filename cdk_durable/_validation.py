@@ -253,3 +253,15 @@ def check_execution_name_source(field: str | None, template: str | None) -> None
             "execution_name_template must contain at least one {field} placeholder "
             f"(a dotted path of JSON keys, e.g. 'order-{{orderId}}'), got {template!r}"
         )
+
+
+def check_sync_invoker(execution_timeout_seconds: float, *, invoker: str) -> None:
+    """A synchronous (RequestResponse) invoker: the execution must fit in 15 minutes."""
+    if execution_timeout_seconds > p.SYNC_INVOCATION_MAX_SECONDS:
+        raise DurableValidationError(
+            f"{invoker} invokes synchronously, and a synchronous invocation of a durable function is limited "
+            f"to 15 minutes (900 seconds); execution_timeout is {_fmt_seconds(execution_timeout_seconds)}. "
+            "Start executions asynchronously instead (cdk_durable.ApiStarter for an API, an EventBridge "
+            "target, Step Functions LambdaInvoke with invocation_type=EVENT, cdk_durable.AsyncStarter for a "
+            "queue), or lower execution_timeout to 15 minutes or less"
+        )

@@ -11,6 +11,7 @@ command        module                          what it does
 ``diagnose``   ``cdk_durable.diagnose``        why is an execution stuck or failed?
 ``versions``   ``cdk_durable.versions``        published versions, what needs them, safe pruning
 ``new``        ``cdk_durable.new``             generate a project from the packaged template
+``serve``      ``cdk_durable.serve``           a local durable-functions service (AWS's API)
 =============  ==============================  =========================================
 
 Each module exposes a ``click.Command`` named ``command``. User errors (bad file, bad JSON,
@@ -52,6 +53,7 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
     "lint": ("cdk_durable.lint.cli", "Find replay-model violations in Python durable handlers."),
     "diagnose": ("cdk_durable.diagnose", "Explain why a durable execution is stuck or failed."),
     "versions": ("cdk_durable.versions", "List published versions and prune the ones nothing needs."),
+    "serve": ("cdk_durable.serve", "Serve durable functions locally with AWS's Lambda and durable API."),
     "new": ("cdk_durable.new", "Generate a durable-function project (SAM, CloudFormation or CDK)."),
 }
 

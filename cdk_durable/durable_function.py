@@ -16,11 +16,10 @@ import inspect
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypedDict
+from typing import TYPE_CHECKING, Any, TypedDict
 
 import aws_cdk as cdk
 import jsii
-from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_events as events
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
@@ -31,7 +30,14 @@ from constructs import Construct
 
 from . import _validation as v
 from . import platform as p
-from .observability import DurableAlarms, durable_metric
+from ._args import require_duration, require_int, require_optional
+from ._facade import DurableFunctionFacade
+from .checks.suppressions import acknowledge, mark_reported
+from .telemetry import DurableTelemetry, validate_observability, wire_observability
+from .tracing import DurableTracing
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .imported import ImportedDurableFunction
 
 __all__ = ["DeadLetterQueueMode", "DurableFunction", "DurableFunctionProps", "ReplayLint"]
 
@@ -44,6 +50,16 @@ ANN_REPLAY_LINT = "cdk-durable:replay-lint"
 ANN_KMS_POLICY = "cdk-durable:kms-key-policy"
 ANN_ROLE_POLICY = "cdk-durable:role-policy"
 ANN_VERSION_DESTROY = "cdk-durable:version-removal-destroy"
+
+#: DurableChecks rule id -> the construct warnings that report the same finding (one acknowledgment,
+#: :meth:`DurableFunction.acknowledge`, silences both).
+RULE_VERSION_DELETED = "DUR-W4"
+_ANNOTATIONS_BY_RULE: Mapping[str, tuple[str, ...]] = {
+    RULE_VERSION_DELETED: (ANN_VERSION_DESTROY,),
+    "DUR-E7": (ANN_PINNED_NAME,),
+    "DUR-E8": (ANN_KMS_POLICY,),
+    "DUR-E6": (ANN_ROLE_POLICY,),
+}
 
 #: ``version_removal_policy`` values that a Lambda version supports (SNAPSHOT does not apply to it).
 VERSION_REMOVAL_POLICIES: tuple[cdk.RemovalPolicy, ...] = (
@@ -101,6 +117,8 @@ class DurableFunctionProps(TypedDict, total=False):
     allow_custom_runtime: bool
     replay_lint: ReplayLint
     version_removal_policy: cdk.RemovalPolicy
+    tracing: DurableTracing | lambda_.Tracing
+    telemetry: DurableTelemetry
 
 
 # Function options the construct owns (error when passed through), with the reason.
@@ -217,9 +235,77 @@ def _version_options(
     return lambda_.VersionOptions(**{**given, "removal_policy": policy}), policy
 
 
+def _handler_files(module: str, family: str) -> list[str]:
+    """Files that provide a handler module, relative to the asset root."""
+    if family == "python":
+        path = module.replace(".", "/")
+        return [f"{path}.py", f"{path}/__init__.py", f"{path}.pyc"]
+    return [f"{module}.js", f"{module}.mjs", f"{module}.cjs"]
+
+
+def _staged_path(function: lambda_.Function) -> Path | None:
+    """Where the function's asset was staged (the bundle's output for bundled code), if it was."""
+    asset = function.node.try_find_child("Code")
+    staging = asset.node.try_find_child("Stage") if asset is not None else None
+    staged = getattr(staging, "absolute_staged_path", None)
+    return Path(staged).resolve() if isinstance(staged, str) else None
+
+
 def _require(value: Any, kind: type | tuple[type, ...], name: str, example: str) -> None:
     if not isinstance(value, kind):
         raise v.DurableValidationError(f"{name} must be {example}, got {type(value).__name__} {value!r}")
+
+
+def _check_prop_types(
+    *,
+    role: Any,
+    kms_key: Any,
+    memory_size: Any,
+    environment: Any,
+    function_name: Any,
+    description: Any,
+    dead_letter_queue: Any,
+    max_event_age: Any,
+    retry_attempts: Any,
+    provisioned_concurrent_executions: Any,
+    allow_custom_runtime: Any,
+) -> None:
+    """Types and bounds of the props the construct passes on, checked before CDK sees them (one line
+    instead of a jsii traceback or a CDK RuntimeError)."""
+    require_optional(
+        role, iam.IRole, "role", "an iam.IRole (e.g. iam.Role(...) or iam.Role.from_role_arn(...))"
+    )
+    require_optional(kms_key, kms.IKey, "kms_key", "a kms.IKey (e.g. kms.Key(...))")
+    require_optional(dead_letter_queue, sqs.IQueue, "dead_letter_queue", "an sqs.IQueue")
+    if memory_size is not None:
+        require_int(memory_size, "memory_size", p.MEMORY_MIN_MB, p.MEMORY_MAX_MB)
+    if environment is not None and not (
+        isinstance(environment, Mapping)
+        and all(isinstance(k, str) and isinstance(val, str) for k, val in environment.items())
+    ):
+        raise v.DurableValidationError(
+            f"environment must be a mapping of strings to strings, got {environment!r}"
+        )
+    for name, text in (("function_name", function_name), ("description", description)):
+        if text is not None and not isinstance(text, str):
+            raise v.DurableValidationError(f"{name} must be a string, got {type(text).__name__} {text!r}")
+    if max_event_age is not None:
+        require_duration(
+            max_event_age,
+            "max_event_age",
+            low_seconds=p.MAX_EVENT_AGE_MIN_SECONDS,
+            high_seconds=p.MAX_EVENT_AGE_MAX_SECONDS,
+            bound="between 1 minute and 6 hours",
+        )
+    if retry_attempts is not None:
+        require_int(retry_attempts, "retry_attempts", 0, p.ASYNC_RETRY_ATTEMPTS_MAX)
+    if provisioned_concurrent_executions is not None:
+        require_int(provisioned_concurrent_executions, "provisioned_concurrent_executions", 0)
+    if not isinstance(allow_custom_runtime, bool):
+        raise v.DurableValidationError(
+            f"allow_custom_runtime must be True or False, got {type(allow_custom_runtime).__name__} "
+            f"{allow_custom_runtime!r}"
+        )
 
 
 @dataclass(frozen=True)
@@ -235,9 +321,13 @@ class _CheckedProps:
     version_removal_policy: cdk.RemovalPolicy
 
 
-@jsii.implements(iam.IGrantable)
-class DurableFunction(Construct):
+@jsii.implements(lambda_.IFunction)
+class DurableFunction(DurableFunctionFacade, Construct):
     """An AWS Lambda durable function with a version and an alias that everything uses.
+
+    It is an ``aws_lambda.IFunction`` that stands for its alias (:mod:`cdk_durable._facade`): pass it to
+    any CDK integration and it is wired to the alias ARN. ``function`` is the unqualified function, for
+    what must not invoke (policies on execution ARNs, L2 options).
 
     Children (construct ids are a contract): ``Function`` (``lambda_.Function``), its current version
     (``Function/CurrentVersion``, retained by default),
@@ -246,6 +336,9 @@ class DurableFunction(Construct):
     ``**function_props`` accepts any other ``lambda_.Function`` option (``vpc``, ``layers``,
     ``tracing``, ``architecture``, ...). ``events=`` is routed to :meth:`add_event_source`.
     """
+
+    alias: lambda_.Alias
+    version: lambda_.Version
 
     def __init__(
         self,
@@ -273,6 +366,8 @@ class DurableFunction(Construct):
         allow_custom_runtime: bool = False,
         replay_lint: ReplayLint = ReplayLint.WARN,
         version_removal_policy: cdk.RemovalPolicy | None = None,
+        tracing: DurableTracing | lambda_.Tracing | None = None,
+        telemetry: DurableTelemetry | None = None,
         **function_props: Any,
     ) -> None:
         """Create the durable function.
@@ -304,8 +399,28 @@ class DurableFunction(Construct):
             can resume after the next deploy; prune with ``cdk-durable versions --prune``. ``DESTROY``
             deletes the previous version on each deploy and adds a warning saying what that costs.
             (``current_version_options=`` is honoured; its ``removal_policy`` counts as this prop.)
+        :param tracing: Default: no tracing. ``DurableTracing.xray(view=...)`` (ADOT layer -> X-Ray) or
+            ``DurableTracing.otlp(endpoint=..., headers_secret=...)`` (community layer -> OTLP backend):
+            layer, wrapper, ``OTEL_*`` and ``DURABLE_EXECUTION_PLUGINS`` (docs/observability.md). A
+            ``lambda_.Tracing`` is passed to the L2 unchanged.
+        :param telemetry: Default: none. ``DurableTelemetry.log_group()`` / ``.table()`` /
+            ``.event_bus()``: the telemetry exporter's destination, created or passed in, granted and
+            named to the handler in ``DURABLE_TELEMETRY_*`` (``self.telemetry_destination``).
         """
         super().__init__(scope, id)
+        _check_prop_types(
+            role=role,
+            kms_key=kms_key,
+            memory_size=memory_size,
+            environment=environment,
+            function_name=function_name,
+            description=description,
+            dead_letter_queue=dead_letter_queue,
+            max_event_age=max_event_age,
+            retry_attempts=retry_attempts,
+            provisioned_concurrent_executions=provisioned_concurrent_executions,
+            allow_custom_runtime=allow_custom_runtime,
+        )
         checked = self._validate(
             code=code,
             handler=handler,
@@ -322,6 +437,9 @@ class DurableFunction(Construct):
             version_removal_policy=version_removal_policy,
             function_props=function_props,
         )
+        validate_observability(tracing, telemetry, runtime_name=checked.runtime_name, environment=environment)
+        if isinstance(tracing, lambda_.Tracing):
+            function_props["tracing"] = tracing
         self.execution_timeout = execution_timeout
         self.kms_key = kms_key
         self.dead_letter_queue: sqs.IQueue | None = self._create_dead_letter_queue(
@@ -341,7 +459,15 @@ class DurableFunction(Construct):
             description=description,
             function_props=function_props,
         )
-        self.role: iam.IRole = self._configure_role(role)
+        self._configure_role(role)
+        self.telemetry_destination = wire_observability(
+            self,
+            self.function,
+            tracing=tracing,
+            telemetry=telemetry,
+            runtime_name=checked.runtime_name,
+            environment=environment,
+        )
         if kms_key is not None:
             self._configure_kms(kms_key, cdk.Stack.of(self))
         self.version, self.alias = self._create_version_and_alias(
@@ -352,6 +478,7 @@ class DurableFunction(Construct):
             provisioned_concurrent_executions=provisioned_concurrent_executions,
         )
         self._annotate(checked, function_name=function_name)
+        self._check_handler_exists(code, handler, checked.runtime_name)
         if replay_lint is not ReplayLint.OFF:
             self._replay_lint(code, checked.runtime_name, replay_lint)
 
@@ -559,6 +686,11 @@ class DurableFunction(Construct):
                 "function to durable.",
             )
         if checked.version_removal_policy is cdk.RemovalPolicy.DESTROY:
+            # One finding, one warning: DurableChecks does not repeat it as DUR-W4 (cfn-lint, which
+            # sees only the template, reports it as WD3004). acknowledge("DUR-W4", ...) silences all.
+            version_resource = self.version.node.default_child
+            assert version_resource is not None
+            mark_reported(version_resource, RULE_VERSION_DELETED)
             cdk.Annotations.of(self).add_warning_v2(
                 ANN_VERSION_DESTROY,
                 "version_removal_policy is DESTROY: every deploy that publishes a new version deletes the "
@@ -567,100 +699,76 @@ class DurableFunction(Construct):
                 "and prune unused versions with `cdk-durable versions FUNCTION --prune`.",
             )
 
-    # --- IGrantable ------------------------------------------------------------------------------
+    # --- Imports -------------------------------------------------------------------------------------
+
+    @staticmethod
+    def from_alias_arn(
+        scope: Construct, id: str, alias_arn: str, *, kms_key: kms.IKey | None = None
+    ) -> ImportedDurableFunction:
+        """A durable function defined in another stack or app, by its alias ARN
+        (``arn:aws:lambda:<region>:<account>:function:<name>:<alias>``, or a token such as
+        ``Fn.import_value(...)``). An ``IFunction`` standing for that alias, with the durable grants
+        (on ``<function ARN>:*``) and metrics. ``kms_key``: the key of its execution data, if any (the
+        read and callback grants then include ``kms:Decrypt``)."""
+        from .imported import ImportedDurableFunction, check_alias_arn
+
+        return ImportedDurableFunction(scope, id, alias_arn=check_alias_arn(alias_arn), kms_key=kms_key)
+
+    @staticmethod
+    def from_function_name(
+        scope: Construct, id: str, function_name: str, *, alias: str = "live", kms_key: kms.IKey | None = None
+    ) -> ImportedDurableFunction:
+        """Like :meth:`from_alias_arn`, for a function in the scope's account and region, by name and
+        alias (default ``live``, the ``DurableFunction`` default)."""
+        from .imported import ImportedDurableFunction, alias_arn_for
+
+        return ImportedDurableFunction(
+            scope, id, alias_arn=alias_arn_for(scope, function_name, alias), kms_key=kms_key
+        )
+
+    # --- Acknowledgments ---------------------------------------------------------------------------
+
+    def acknowledge(self, rule_id: str, reason: str) -> None:
+        """Accept a finding, once, for every tool: the construct's own warning, DurableChecks (both
+        modes) and the cfn-lint pack (``Metadata.cfn-lint.config.ignore_checks`` on this construct's
+        resources). ``rule_id`` is a DurableChecks id (``DUR-W4``); unknown ids are refused."""
+        acknowledge(self, rule_id, reason)
+
+    def annotation_ids_for_rule(self, rule_id: str) -> tuple[str, ...]:
+        """The construct warnings that report the same finding as DurableChecks rule ``rule_id``."""
+        return _ANNOTATIONS_BY_RULE.get(rule_id, ())
+
+    # --- Facade hooks (IFunction members and durable grants are in DurableFunctionFacade) -------------
 
     @property
-    def grant_principal(self) -> iam.IPrincipal:
-        """The execution role: ``other.grant_invoke(durable_fn)`` lets this handler call ``other``."""
-        return self.function.grant_principal
-
-    # --- Derived values ----------------------------------------------------------------------------
+    def _function(self) -> lambda_.IFunction:
+        return self.function
 
     @property
-    def function_arn(self) -> str:
-        """The unqualified function ARN (for policies on execution ARNs; not invokable)."""
-        return self.function.function_arn
+    def role(self) -> iam.IRole:
+        """The execution role (created, or the one given)."""
+        role = self.function.role
+        assert role is not None  # the L2 always has one
+        return role
 
     @property
-    def alias_arn(self) -> str:
-        """The qualified ARN to invoke: ``<function ARN>:<alias_name>``."""
-        return self.alias.function_arn
+    def _execution_seconds(self) -> float | None:
+        return _seconds(self.execution_timeout)
 
     @property
-    def function_name(self) -> str:
+    def metric_function_name(self) -> str:
+        """The unqualified function name: the ``FunctionName`` dimension of the durable metrics."""
         return self.function.function_name
 
-    # --- Grants ----------------------------------------------------------------------------------------
+    @property
+    def unqualified_function_arn(self) -> str:
+        """The unqualified function ARN, for policies on execution ARNs (``<arn>:*``); never invoke it."""
+        return self.function.function_arn
 
-    def grant_invoke(self, grantee: iam.IGrantable) -> iam.Grant:
-        """``lambda:InvokeFunction`` on the alias only (service principals get a permission on the alias)."""
-        return self.alias.grant_invoke(grantee)
-
-    def grant_send_callback(self, grantee: iam.IGrantable) -> iam.Grant:
-        """``SendDurableExecutionCallbackSuccess/Failure/Heartbeat`` on this function's executions."""
-        return self._grant_on_executions(grantee, p.CALLBACK_ACTIONS)
-
-    def grant_read_executions(self, grantee: iam.IGrantable) -> iam.Grant:
-        """``GetDurableExecution``, ``GetDurableExecutionHistory`` on executions and
-        ``ListDurableExecutionsByFunction`` on the function."""
-        get_actions = tuple(a for a in p.READ_EXECUTION_ACTIONS if a != p.LIST_EXECUTIONS_ACTION)
-        grant = self._grant_on_executions(grantee, get_actions)
-        listing = iam.Grant.add_to_principal(
-            grantee=grantee,
-            actions=[p.LIST_EXECUTIONS_ACTION],
-            resource_arns=[self._arn_for(grantee), self._execution_arns(grantee)],
-        )
-        return grant.combine(listing)
-
-    def grant_stop_execution(self, grantee: iam.IGrantable) -> iam.Grant:
-        """``StopDurableExecution`` on this function's executions."""
-        return self._grant_on_executions(grantee, p.STOP_EXECUTION_ACTIONS)
-
-    def grant_pause_execution(self, grantee: iam.IGrantable) -> iam.Grant:
-        """``PauseDurableExecution`` and ``ResumeDurableExecution`` on this function's executions.
-
-        No ``kms:Decrypt`` with ``kms_key``: AWS lists the callers that read execution data (get, history,
-        callbacks, stop) as needing it, and pausing is not among them.
-        """
-        return self._grant_on_executions(grantee, p.PAUSE_EXECUTION_ACTIONS, decrypt=False)
-
-    def grant_delete_execution(self, grantee: iam.IGrantable) -> iam.Grant:
-        """``DeleteDurableExecution`` on this function's executions (Lambda deletes terminal ones only).
-
-        No ``kms:Decrypt`` with ``kms_key`` (deleting does not read execution data).
-        """
-        return self._grant_on_executions(grantee, p.DELETE_EXECUTION_ACTIONS, decrypt=False)
-
-    def _arn_for(self, grantee: iam.IGrantable) -> str:
+    def _unqualified_arn(self, grantee: iam.IGrantable | None) -> str:
         """The function ARN for a grant. This function's own role cannot reference its function (the
         function depends on the role's policy: a cycle), so it gets the reference-free form."""
-        return self._own_arn_pattern() if grantee is self else self.function_arn
-
-    def _execution_arns(self, grantee: iam.IGrantable) -> str:
-        return f"{self._arn_for(grantee)}{p.EXECUTION_ARN_SUFFIX}"
-
-    def _grant_on_executions(
-        self, grantee: iam.IGrantable, actions: Sequence[str], *, decrypt: bool = True
-    ) -> iam.Grant:
-        grant = iam.Grant.add_to_principal(
-            grantee=grantee, actions=list(actions), resource_arns=[self._execution_arns(grantee)]
-        )
-        if decrypt and self.kms_key is not None:  # readers/senders of execution data decrypt it
-            grant = grant.combine(self.kms_key.grant(grantee, *p.KMS_READER_ACTIONS))
-        return grant
-
-    # --- Event sources ---------------------------------------------------------------------------------
-
-    def add_event_source(self, source: lambda_.IEventSource) -> None:
-        """Attach an event source mapping to the alias.
-
-        Raises when ``execution_timeout`` exceeds 15 minutes (mappings invoke synchronously): use
-        :class:`cdk_durable.AsyncStarter` for those.
-        """
-        seconds = _seconds(self.execution_timeout)
-        if seconds is not None:
-            v.check_sync_event_source(seconds, source=f"event source {type(source).__name__}")
-        self.alias.add_event_source(source)
+        return self._own_arn_pattern() if grantee is self else self.function.function_arn
 
     # --- Events: named starts from an EventBridge Custom Event Bus, status-change rules ------------------
 
@@ -692,7 +800,7 @@ class DurableFunction(Construct):
         detail: dict[str, Any] = {
             # The event's functionArn is qualified (``...:function:NAME:2``); the trailing colon keeps
             # ``orders`` from matching ``orders-v2``.
-            "functionArn": [{"prefix": f"{self.function_arn}:"}],
+            "functionArn": [{"prefix": f"{self.function.function_arn}:"}],
         }
         if statuses is not None:
             statuses = list(statuses)
@@ -720,46 +828,6 @@ class DurableFunction(Construct):
             rule.add_target(target)
         return rule
 
-    # --- Observability -------------------------------------------------------------------------------------
-
-    def metric(self, metric: p.DurableMetric, **props: Any) -> cloudwatch.Metric:
-        """Any durable metric (``props``: ``cloudwatch.MetricOptions`` such as ``period``, ``statistic``)."""
-        return durable_metric(self.function.function_name, metric, **props)
-
-    def metric_started(self, **props: Any) -> cloudwatch.Metric:
-        return self.metric(p.DurableMetric.STARTED, **props)
-
-    def metric_succeeded(self, **props: Any) -> cloudwatch.Metric:
-        return self.metric(p.DurableMetric.SUCCEEDED, **props)
-
-    def metric_failed(self, **props: Any) -> cloudwatch.Metric:
-        return self.metric(p.DurableMetric.FAILED, **props)
-
-    def metric_timed_out(self, **props: Any) -> cloudwatch.Metric:
-        return self.metric(p.DurableMetric.TIMED_OUT, **props)
-
-    def metric_stopped(self, **props: Any) -> cloudwatch.Metric:
-        return self.metric(p.DurableMetric.STOPPED, **props)
-
-    def metric_duration(self, **props: Any) -> cloudwatch.Metric:
-        return self.metric(p.DurableMetric.DURATION, **props)
-
-    def metric_operations(self, **props: Any) -> cloudwatch.Metric:
-        return self.metric(p.DurableMetric.OPERATIONS, **props)
-
-    def metric_storage_written_bytes(self, **props: Any) -> cloudwatch.Metric:
-        return self.metric(p.DurableMetric.STORAGE_WRITTEN_BYTES, **props)
-
-    def metric_running(self, **props: Any) -> cloudwatch.Metric:
-        return self.metric(p.DurableMetric.RUNNING, **props)
-
-    def metric_running_utilization(self, **props: Any) -> cloudwatch.Metric:
-        return self.metric(p.DurableMetric.RUNNING_UTILIZATION, **props)
-
-    def add_recommended_alarms(self, id: str = "Alarms", **props: Any) -> DurableAlarms:
-        """Create :class:`DurableAlarms` for this function (``props``: topic, alarm_actions, thresholds)."""
-        return DurableAlarms(self, id, target=self, **props)
-
     # --- Outputs ---
 
     def add_outputs(self, *, export_prefix: str | None = None) -> tuple[cdk.CfnOutput, cdk.CfnOutput]:
@@ -778,7 +846,7 @@ class DurableFunction(Construct):
         name = cdk.CfnOutput(
             self,
             "OutputsFunctionName",
-            value=self.function_name,
+            value=self.function.function_name,
             description="Durable function name (use with --qualifier / the alias name)",
             export_name=f"{export_prefix}-FunctionName" if export_prefix else None,
         )
@@ -853,7 +921,7 @@ class DurableFunction(Construct):
                 f"{p.KMS_ENCRYPTION_CONTEXT_KEY} conditions (see docs/construct.md)",
             )
         # The execution role decrypts execution data through Lambda only.
-        self.role.add_to_principal_policy(
+        self._configure_role(None).add_to_principal_policy(
             iam.PolicyStatement(
                 actions=list(p.KMS_ROLE_ACTIONS),
                 resources=[key.key_arn],
@@ -880,6 +948,41 @@ class DurableFunction(Construct):
             resource="function",
             resource_name=literal or "*",
             arn_format=cdk.ArnFormat.COLON_RESOURCE_NAME,
+        )
+
+    def _check_handler_exists(self, code: lambda_.Code, handler: str, runtime_name: str) -> None:
+        """The handler's module must be in the asset directory (Python and Node layouts), or every
+        invocation fails with ``Runtime.ImportModuleError``. Skipped for code that is not a directory
+        asset (inline, S3, a zip, an image), and for bundled code when bundling is skipped (the
+        bundle's output is what Lambda gets, and it is only there when bundling runs)."""
+        family = (
+            "python"
+            if runtime_name.startswith("python")
+            else "nodejs"
+            if runtime_name.startswith("nodejs")
+            else None
+        )
+        if family is None or not isinstance(code, lambda_.AssetCode) or _is_token(handler):
+            return
+        source = Path(code.path).resolve()
+        if not source.is_dir():
+            return
+        module, _, function = handler.rpartition(".")
+        if not module or not function:
+            raise v.DurableValidationError(
+                f"handler must be 'module.function' (e.g. 'app.handler'), got {handler!r}"
+            )
+        candidates = _handler_files(module, family)
+        if any((source / c).exists() for c in candidates):
+            return
+        if not cdk.Stack.of(self).bundling_required:
+            return  # bundling skipped for this stack: code that is bundled cannot be told apart
+        staged = _staged_path(self.function)
+        if staged is not None and staged != source and any((staged / c).exists() for c in candidates):
+            return  # bundled: the handler is in the bundle's output
+        raise v.DurableValidationError(
+            f"handler {handler!r} names module {module!r}, but the asset directory {code.path} has no "
+            f"{' or '.join(candidates)}: every invocation would fail with Runtime.ImportModuleError"
         )
 
     def _replay_lint(self, code: lambda_.Code, runtime_name: str, mode: ReplayLint) -> None:

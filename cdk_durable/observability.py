@@ -17,11 +17,16 @@ from typing import Any, Protocol
 import aws_cdk as cdk
 from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_cloudwatch_actions as cw_actions
+from aws_cdk import aws_iam as iam
 from aws_cdk import aws_sns as sns
 from constructs import Construct
 
 from . import platform as p
+from ._args import require, require_duration, require_optional
 from ._validation import DurableValidationError
+
+#: Warning id (acknowledge with ``Annotations.of(x).acknowledge_warning(id)``).
+ANN_ALARM_TOPIC_KEY = "cdk-durable:alarm-topic-key"
 
 
 class AlarmTarget(Protocol):
@@ -33,6 +38,13 @@ class AlarmTarget(Protocol):
 
     @property
     def function_name(self) -> str: ...
+
+
+def _metric_name_of(target: AlarmTarget) -> str:
+    """The ``FunctionName`` dimension: a durable function's unqualified name (its ``function_name`` is
+    the alias's qualified name), any other function's ``function_name``."""
+    name = getattr(target, "metric_function_name", None)
+    return name if isinstance(name, str) else target.function_name
 
 
 #: Metrics that describe the whole account (no FunctionName dimension).
@@ -100,6 +112,22 @@ class DurableAlarms(Construct):
         storage_written_percent: float | None = 80,
     ) -> None:
         super().__init__(scope, id)
+        require_optional(
+            topic, sns.ITopic, "topic", "an sns.ITopic (e.g. sns.Topic(...) or sns.Topic.from_topic_arn(...))"
+        )
+        if isinstance(alarm_actions, str) or not isinstance(alarm_actions, Sequence):
+            raise DurableValidationError(
+                f"alarm_actions must be a list of cloudwatch.IAlarmAction, got {type(alarm_actions).__name__}"
+            )
+        for i, action in enumerate(alarm_actions):
+            require(
+                action,
+                cloudwatch.IAlarmAction,
+                f"alarm_actions[{i}]",
+                "a cloudwatch.IAlarmAction (e.g. SnsAction(topic))",
+            )
+        if period is not None:
+            require_duration(period, "period")
         period = period or cdk.Duration.minutes(5)
         for name, count in (
             ("failures_threshold", failures_threshold),
@@ -122,7 +150,7 @@ class DurableAlarms(Construct):
         self.timed_out: cloudwatch.Alarm | None = None
         self.running_utilization: cloudwatch.Alarm | None = None
         self.storage_written: cloudwatch.Alarm | None = None
-        fname = target.function_name
+        fname = _metric_name_of(target)
 
         def alarm(alarm_id: str, metric: p.DurableMetric, threshold: float, what: str) -> cloudwatch.Alarm:
             return durable_metric(fname, metric, period=period).create_alarm(
@@ -159,8 +187,32 @@ class DurableAlarms(Construct):
             )
         if topic is not None:
             self.add_alarm_action(cw_actions.SnsAction(topic))
+            self._allow_cloudwatch_to_use_key(topic)
         for action in alarm_actions:
             self.add_alarm_action(action)
+
+    def _allow_cloudwatch_to_use_key(self, topic: sns.ITopic) -> None:
+        """A topic encrypted with a customer managed key drops CloudWatch's notifications unless the key
+        policy lets CloudWatch use the key: add that statement, or warn when the key is imported."""
+        key = getattr(topic, "master_key", None)
+        if key is None:
+            return
+        added = key.add_to_resource_policy(
+            iam.PolicyStatement(
+                sid="AllowCloudWatchAlarmsToPublish",
+                principals=[iam.ServicePrincipal(p.CLOUDWATCH_SERVICE_PRINCIPAL)],
+                actions=list(p.ALARM_TOPIC_KMS_ACTIONS),
+                resources=["*"],
+            ),
+            allow_no_op=True,
+        )
+        if not added.statement_added:
+            cdk.Annotations.of(self).add_warning_v2(
+                ANN_ALARM_TOPIC_KEY,
+                "topic is encrypted with an imported KMS key whose policy cannot be changed here: allow the "
+                f"{p.CLOUDWATCH_SERVICE_PRINCIPAL} service principal {', '.join(p.ALARM_TOPIC_KMS_ACTIONS)} "
+                "on it, or the alarms' notifications are dropped",
+            )
 
     @property
     def alarms(self) -> list[cloudwatch.Alarm]:

@@ -24,8 +24,17 @@ RETENTION_MAX_DAYS: Final = 90
 RETENTION_DEFAULT_DAYS: Final = 14
 #: A single Lambda invocation (the per-invocation ``Timeout``) never exceeds 15 minutes.
 INVOCATION_TIMEOUT_MAX_SECONDS: Final = 15 * 60
+#: A function's ``Timeout`` when its template gives none (seconds per invocation).
+INVOCATION_TIMEOUT_DEFAULT_SECONDS: Final = 3
 #: Event source mappings invoke synchronously: the whole execution must fit in 15 minutes.
 SYNC_INVOCATION_MAX_SECONDS: Final = 15 * 60
+#: Lambda function memory, MB (``MemorySize``).
+MEMORY_MIN_MB: Final = 128
+MEMORY_MAX_MB: Final = 10_240
+#: Asynchronous invocation settings (``EventInvokeConfig``): event age 60 s - 6 h, retries 0 - 2.
+MAX_EVENT_AGE_MIN_SECONDS: Final = 60
+MAX_EVENT_AGE_MAX_SECONDS: Final = 6 * 60 * 60
+ASYNC_RETRY_ATTEMPTS_MAX: Final = 2
 #: Waits and retry delays.
 WAIT_MIN_SECONDS: Final = 1
 WAIT_MAX_SECONDS: Final = EXECUTION_TIMEOUT_MAX_SECONDS
@@ -36,6 +45,8 @@ MAX_OPERATIONS_PER_EXECUTION: Final = 3_000
 MAX_STORAGE_WRITTEN_BYTES: Final = 100 * 1024 * 1024
 #: The SDK checkpoints larger step results through a different path above this size.
 CHECKPOINT_PAYLOAD_THRESHOLD_BYTES: Final = 256 * 1024
+#: The largest payload one operation update of a checkpoint may carry (botocore: OperationPayload max).
+OPERATION_PAYLOAD_MAX_BYTES: Final = 6 * 1024 * 1024
 #: Invocation payload limits (async ``Event`` invocation / synchronous).
 ASYNC_PAYLOAD_MAX_BYTES: Final = 1024 * 1024
 SYNC_PAYLOAD_MAX_BYTES: Final = 6 * 1024 * 1024
@@ -285,3 +296,58 @@ PYTHON_CONTEXT_OPERATIONS: Final = (
 #: maximum running durable executions quota"). The page lists no dimensions; cdk-durable emits these
 #: without dimensions and the others with ``FunctionName`` (Lambda's per-function dimension).
 ACCOUNT_LEVEL_METRICS: Final = frozenset({DurableMetric.RUNNING_UTILIZATION})
+
+# --- Observability: OpenTelemetry and durable telemetry (checked 2026-12-04) ---------------------------
+# Sources: aws-durable-execution-sdk-python 3.0.0 (plugin_discovery.py), aws-durable-execution-sdk-
+# python-otel 2.0.0 (entry_points.txt, README), the conformance suite aws-durable-execution-
+# conformance-tests-otel 0.2.0 (exporters.py: AdotExporterProfile, CommunityExporterProfile), and
+# aws-cdk-lib 2.275 (aws_lambda.AdotLayerVersion / AdotLambdaExecWrapper).
+
+#: The SDK reads this at cold start (when ``@durable_execution`` runs) and loads the named entry points.
+PLUGINS_ENV: Final = "DURABLE_EXECUTION_PLUGINS"
+#: Entry-point group the SDK searches (plugin_discovery.PLUGIN_ENTRY_POINT_GROUP).
+PLUGINS_ENTRY_POINT_GROUP: Final = "aws_durable_execution.plugins"
+#: The two OTel views (otel 2.0.0 entry points). Their factories share one exclusive group: naming both
+#: raises ``PluginLoadError`` at cold start.
+OTEL_VIEWS: Final = {"invocation": "otel-invocation", "execution": "otel-execution"}
+#: The distribution that provides them.
+OTEL_PLUGIN_DISTRIBUTION: Final = "aws-durable-execution-sdk-python-otel"
+#: Workflow Insight 0.0.1 returns plugin instances (the SDK 2 shape); SDK 3 rejects them at cold start.
+INSIGHT_MODULE: Final = "aws_durable_execution_sdk_python_insight"
+#: The durable SDK's minimum boto3 (SDK 3.0.0 METADATA): chained invokes carry
+#: ``ChainedInvokeOptions.XAmznTraceId``, which older botocore models reject.
+SDK_MIN_BOTO3: Final = (1, 43, 114)
+
+#: OpenTelemetry environment variables the exporter profiles set.
+ENV_EXEC_WRAPPER: Final = "AWS_LAMBDA_EXEC_WRAPPER"
+ENV_OTEL_SERVICE_NAME: Final = "OTEL_SERVICE_NAME"
+ENV_OTEL_TRACES_EXPORTER: Final = "OTEL_TRACES_EXPORTER"
+ENV_OTEL_PROPAGATORS: Final = "OTEL_PROPAGATORS"
+ENV_OTLP_ENDPOINT: Final = "OTEL_EXPORTER_OTLP_ENDPOINT"
+#: A secret in AWS's community profile (``secret_environment_names``): never a template literal.
+ENV_OTLP_HEADERS: Final = "OTEL_EXPORTER_OTLP_HEADERS"
+#: Wrapper scripts the OpenTelemetry layers install under /opt (ADOT: ``/opt/otel-instrument`` for
+#: Python and Node; community: ``/opt/otel-instrument`` for Python, ``/opt/otel-handler`` for Node).
+OTEL_WRAPPER_PREFIX: Final = "/opt/otel-"
+ADOT_WRAPPER: Final = "/opt/otel-instrument"
+COMMUNITY_WRAPPERS: Final = {"python": "/opt/otel-instrument", "nodejs": "/opt/otel-handler"}
+#: The community layers of AWS's profile (account 184161586896, layer name:version; any region).
+COMMUNITY_LAYER_ACCOUNT: Final = "184161586896"
+COMMUNITY_LAYERS: Final = {
+    "python": "opentelemetry-python-0_13_0:1",
+    "nodejs": "opentelemetry-nodejs-0_18_0:1",
+}
+#: Layer-name fragments that identify an OpenTelemetry layer in a template (ADOT: ``aws-otel-python-
+#: amd64-ver-1-29-0``, ``aws-otel-nodejs-...``; community: ``opentelemetry-python-0_13_0``).
+ADOT_LAYER_MARK: Final = ":layer:aws-otel-"
+OTEL_LAYER_MARKS: Final = (ADOT_LAYER_MARK, ":layer:opentelemetry-")
+#: What the X-Ray path needs from the execution role (aws-cdk-lib's Tracing.ACTIVE grants these two;
+#: the otel README asks for AWSXRayDaemonWriteAccess "or equivalent").
+XRAY_WRITE_ACTIONS: Final = ("xray:PutTraceSegments", "xray:PutTelemetryRecords")
+XRAY_MANAGED_POLICIES: Final = ("AWSXRayDaemonWriteAccess", "AWSXrayWriteOnlyAccess")
+# --- Alarm notifications -----------------------------------------------------------------------
+
+#: CloudWatch publishes alarm notifications as this service principal; an SNS topic encrypted with a
+#: customer managed key must let it use the key (AWS: "Amazon SNS - encrypting topics for alarms").
+CLOUDWATCH_SERVICE_PRINCIPAL: Final = "cloudwatch.amazonaws.com"
+ALARM_TOPIC_KMS_ACTIONS: Final = ("kms:Decrypt", "kms:GenerateDataKey*")

@@ -18,7 +18,9 @@ from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
 from . import _validation as v
+from ._facade import DurableFunctionFacade
 from .durable_function import DurableFunction, quiet_redundant_role_dependency
+from .imported import ImportedDurableFunction
 
 __all__ = ["AsyncStarter"]
 
@@ -47,7 +49,7 @@ class AsyncStarter(Construct):
         scope: Construct,
         id: str,
         *,
-        target: DurableFunction,
+        target: DurableFunction | ImportedDurableFunction,
         queue: sqs.IQueue,
         execution_name_field: str | None = None,
         execution_name_template: str | None = None,
@@ -72,9 +74,10 @@ class AsyncStarter(Construct):
         :param runtime: Default: python3.13 (its boto3 must know ``DurableExecutionName``).
         """
         super().__init__(scope, id)
-        if not isinstance(target, DurableFunction):
+        if not isinstance(target, DurableFunctionFacade):
             raise v.DurableValidationError(
-                f"target must be a cdk_durable.DurableFunction, got {type(target).__name__}"
+                "target must be a cdk_durable.DurableFunction (or one imported with "
+                f"DurableFunction.from_alias_arn / from_function_name), got {type(target).__name__}"
             )
         v.check_execution_name_source(execution_name_field, execution_name_template)
         runtime = runtime or lambda_.Runtime.PYTHON_3_13

@@ -33,8 +33,13 @@ HERE = Path(__file__).resolve().parent
 MANIFEST_FILE = HERE / "manifest.json"
 COOKIECUTTER_FILE = HERE / "cookiecutter.json"
 #: cookiecutter variable -> manifest section that lists its choices.
-CHOICES = {"iac": "iac", "runtime": "runtimes", "blueprint": "blueprints"}
-PROMPTS = {"iac": "Infrastructure as code", "runtime": "Lambda runtime", "blueprint": "Workflow blueprint"}
+CHOICES = {"iac": "iac", "runtime": "runtimes", "blueprint": "blueprints", "tracing": "tracing"}
+PROMPTS = {
+    "iac": "Infrastructure as code",
+    "runtime": "Lambda runtime",
+    "blueprint": "Workflow blueprint",
+    "tracing": "Tracing (OpenTelemetry)",
+}
 
 
 def load_manifest() -> dict[str, Any]:

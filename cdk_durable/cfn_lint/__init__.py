@@ -22,10 +22,16 @@ from .rules import (
     KmsKeyPolicy,
     NotChecked,
     NoVersionOrAlias,
+    OtelBothViews,
+    OtelLayerWithoutWrapper,
+    OtelWrapperWithoutLayer,
+    OtlpHeadersPlaintext,
     PinnedFunctionName,
+    SyncInvocationTimeout,
     UnqualifiedEnvReference,
     UnqualifiedInvocation,
     VersionDeletedOnUpdate,
+    XrayTracingWithoutPermission,
 )
 
 __all__ = [
@@ -37,8 +43,14 @@ __all__ = [
     "KmsKeyPolicy",
     "NoVersionOrAlias",
     "NotChecked",
+    "OtelBothViews",
+    "OtelLayerWithoutWrapper",
+    "OtelWrapperWithoutLayer",
+    "OtlpHeadersPlaintext",
     "PinnedFunctionName",
+    "SyncInvocationTimeout",
     "UnqualifiedEnvReference",
     "UnqualifiedInvocation",
     "VersionDeletedOnUpdate",
+    "XrayTracingWithoutPermission",
 ]

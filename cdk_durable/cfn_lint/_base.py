@@ -20,7 +20,7 @@ from ..checks.rules.not_checked import unchecked_rules
 from ._sam import SamTranslationError, is_sam, translate
 
 #: The rule that reports what the others could not check (and a SAM template that was not translated).
-NOT_CHECKED_ID = "DUR-W3"
+NOT_CHECKED_ID = "DUR-W5"
 
 _VIEWS: dict[int, tuple[Mapping[str, Any], StackTemplate | SamTranslationError]] = {}
 

@@ -42,10 +42,6 @@ class KmsKeyPolicy(DurableLintRule):
     spec = RULES_BY_ID["DUR-E8"]
 
 
-class VersionDeletedOnUpdate(DurableLintRule):
-    spec = RULES_BY_ID["DUR-E9"]
-
-
 class AsyncWithoutDlq(DurableLintRule):
     spec = RULES_BY_ID["DUR-W1"]
 
@@ -54,8 +50,36 @@ class FailureMonitoring(DurableLintRule):
     spec = RULES_BY_ID["DUR-W2"]
 
 
-class NotChecked(DurableLintRule):
+class OtelBothViews(DurableLintRule):
+    spec = RULES_BY_ID["DUR-E10"]
+
+
+class OtelWrapperWithoutLayer(DurableLintRule):
+    spec = RULES_BY_ID["DUR-E11"]
+
+
+class XrayTracingWithoutPermission(DurableLintRule):
+    spec = RULES_BY_ID["DUR-E12"]
+
+
+class OtlpHeadersPlaintext(DurableLintRule):
+    spec = RULES_BY_ID["DUR-E13"]
+
+
+class OtelLayerWithoutWrapper(DurableLintRule):
     spec = RULES_BY_ID["DUR-W3"]
+
+
+class VersionDeletedOnUpdate(DurableLintRule):
+    spec = RULES_BY_ID["DUR-W4"]
+
+
+class SyncInvocationTimeout(DurableLintRule):
+    spec = RULES_BY_ID["DUR-E14"]
+
+
+class NotChecked(DurableLintRule):
+    spec = RULES_BY_ID["DUR-W5"]
 
 
 #: Every rule class, in registry order.
@@ -68,8 +92,14 @@ RULE_CLASSES: tuple[type[DurableLintRule], ...] = (
     ExecutionRoleCheckpoint,
     PinnedFunctionName,
     KmsKeyPolicy,
-    VersionDeletedOnUpdate,
     AsyncWithoutDlq,
     FailureMonitoring,
+    OtelBothViews,
+    OtelWrapperWithoutLayer,
+    XrayTracingWithoutPermission,
+    OtlpHeadersPlaintext,
+    OtelLayerWithoutWrapper,
+    VersionDeletedOnUpdate,
+    SyncInvocationTimeout,
     NotChecked,
 )

@@ -24,7 +24,7 @@ import fnmatch
 import json
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import Enum
 from typing import Any
 
@@ -47,6 +47,7 @@ _SUB_REF = re.compile(r"\$\{([A-Za-z0-9]+)(?:\.([A-Za-z0-9.]+))?\}")
 
 
 RETAIN = "Retain"
+RETAIN_EXCEPT_ON_CREATE = "RetainExceptOnCreate"
 
 
 class Compliance(Enum):
@@ -56,7 +57,7 @@ class Compliance(Enum):
     NON_COMPLIANT = "non-compliant"
     NOT_APPLICABLE = "not-applicable"
     #: The rule applies but a value it needs is not known offline (a parameter without a Default, an
-    #: import, a conditional deny): reported by DUR-W3 ("not checked"), never counted as passed.
+    #: import, a conditional deny): reported by DUR-W5 ("not checked"), never counted as passed.
     NOT_CHECKED = "not-checked"
 
 
@@ -95,6 +96,9 @@ class FunctionTarget:
 
     function_id: str
     qualifier: str | None
+    #: The view of the stack the function is in, when it is another stack of the app (a reference
+    #: across stacks); ``None`` for the stack being checked.
+    stack: StackTemplate | None = field(default=None, compare=False, repr=False)
 
     @property
     def is_unqualified_or_latest(self) -> bool:
@@ -107,11 +111,17 @@ class StackTemplate:
     def __init__(
         self,
         resources: Iterable[Resource],
+        exports: Mapping[str, Any] | None = None,
         *,
         parameters: Mapping[str, Any] | None = None,
         mappings: Mapping[str, Any] | None = None,
     ) -> None:
         self.resources: dict[str, Resource] = {r.logical_id: r for r in resources}
+        #: ``Outputs`` exported by this stack: export name -> value (for ``Fn::ImportValue``).
+        self.exports: dict[str, Any] = dict(exports or {})
+        #: Every stack of the app (this one included), for references across stacks; see :meth:`link`.
+        self.app: list[StackTemplate] = [self]
+        #: Intrinsics resolved offline: ``Ref`` of a parameter is its ``Default`` (see ``number``).
         self.intrinsics = Intrinsics(parameters=parameters or {}, mappings=mappings or {})
         self._names: dict[str, str] = {}
         for r in self.resources.values():
@@ -119,12 +129,28 @@ class StackTemplate:
             if isinstance(name, str):
                 self._names[name] = r.logical_id
 
+    @staticmethod
+    def link(views: Iterable[StackTemplate]) -> None:
+        """Let each view resolve references into the others: ``Fn::ImportValue`` of another stack's
+        export (CDK's automatic exports and explicit ``CfnOutput`` exports) and, before CDK has
+        turned them into exports, ``Ref`` / ``Fn::GetAtt`` of another stack's logical id."""
+        linked = list(views)
+        for view in linked:
+            view.app = linked
+
     @classmethod
     def from_template(cls, template: Mapping[str, Any]) -> StackTemplate:
-        """From a synthesized template (``{"Resources": {...}}``)."""
+        """From a synthesized template (``{"Resources": {...}, "Outputs": {...}}``)."""
         resources = template.get("Resources")
         resources = resources if isinstance(resources, Mapping) else {}
         parameters, mappings = template.get("Parameters"), template.get("Mappings")
+        exports: dict[str, Any] = {}
+        outputs = template.get("Outputs")
+        for output in outputs.values() if isinstance(outputs, Mapping) else ():
+            export = output.get("Export") if isinstance(output, Mapping) else None
+            name = export.get("Name") if isinstance(export, Mapping) else None
+            if isinstance(name, str):
+                exports[name] = output.get("Value")
         return cls(
             (
                 Resource(
@@ -137,6 +163,7 @@ class StackTemplate:
                 for lid, body in resources.items()
                 if isinstance(body, Mapping)
             ),
+            exports,
             parameters=parameters if isinstance(parameters, Mapping) else None,
             mappings=mappings if isinstance(mappings, Mapping) else None,
         )
@@ -173,12 +200,35 @@ class StackTemplate:
         return found
 
     def durable_targets(self, value: Any) -> list[FunctionTarget]:
-        """Like :meth:`function_targets`, restricted to durable functions of this stack."""
+        """Like :meth:`function_targets`, restricted to durable functions (of this stack, or of another
+        stack of the app when the reference crosses stacks)."""
         return [
             t
             for t in self.function_targets(value)
-            if (r := self.get(t.function_id)) is not None and r.is_durable_function
+            if (r := self.resource_of(t)) is not None and r.is_durable_function
         ]
+
+    def resource_of(self, target: FunctionTarget) -> Resource | None:
+        """The function resource a target designates, in whichever stack of the app it is."""
+        return (target.stack or self).get(target.function_id)
+
+    # --- across stacks ------------------------------------------------------------------------------
+
+    def _imported(self, name: Any) -> tuple[StackTemplate, Any] | None:
+        """The stack exporting ``name`` and the exported value."""
+        if not isinstance(name, str):
+            return None
+        for view in self.app:
+            if view is not self and name in view.exports:
+                return view, view.exports[name]
+        return None
+
+    def _foreign(self, logical_id: str) -> tuple[StackTemplate, Resource] | None:
+        """A resource of another stack of the app (a cross-stack reference before CDK exported it)."""
+        for view in self.app:
+            if view is not self and (r := view.get(logical_id)) is not None:
+                return view, r
+        return None
 
     def references(self, value: Any, logical_id: str) -> bool:
         """True if ``value`` refers to the resource ``logical_id`` (``Ref`` or ``Fn::GetAtt``)."""
@@ -211,6 +261,12 @@ class StackTemplate:
         if not isinstance(value, Mapping) or len(value) != 1:
             return None
         ((key, arg),) = value.items()
+        if key == "Fn::ImportValue":
+            imported = self._imported(arg)
+            if imported is None:
+                return None
+            owner, exported = imported
+            return _rehome(owner._direct(exported), owner)
         if key == "Ref" and isinstance(arg, str):
             lid, attr = arg, "Ref"
         elif key == "Fn::GetAtt":
@@ -218,9 +274,13 @@ class StackTemplate:
         else:
             return None
         r = self.get(lid)
-        if r is None:
+        if r is not None:
+            return self._target_of(r, attr)
+        foreign = self._foreign(lid)
+        if foreign is None:
             return None
-        return self._target_of(r, attr)
+        owner, r = foreign
+        return _rehome(owner._target_of(r, attr), owner)
 
     def _target_of(self, r: Resource, attr: str) -> FunctionTarget | None:
         if r.type == FUNCTION and attr in ("Ref", "Arn"):
@@ -244,6 +304,12 @@ class StackTemplate:
         direct = self._direct(value)
         if direct is not None:
             found.append(direct)
+            return
+        if isinstance(value, Mapping) and len(value) == 1 and "Fn::ImportValue" in value:
+            imported = self._imported(value["Fn::ImportValue"])
+            if imported is not None:  # an export that is not a plain reference (a Join, a Sub)
+                owner, exported = imported
+                found += [t for t in (_rehome(t, owner) for t in owner.function_targets(exported)) if t]
             return
         if isinstance(value, str):
             self._walk_text(value, found)
@@ -330,6 +396,13 @@ class StackTemplate:
             if managed is not None and managed.type == "AWS::IAM::ManagedPolicy":
                 statements += _statements(managed.properties.get("PolicyDocument"))
         return statements
+
+
+def _rehome(target: FunctionTarget | None, owner: StackTemplate) -> FunctionTarget | None:
+    """A target found in ``owner``'s view, as seen from another stack."""
+    if target is None or target.stack is not None:
+        return target
+    return replace(target, stack=owner)
 
 
 def _policy(value: Any) -> str | None:

@@ -36,6 +36,7 @@ from constructs import IConstruct
 from ..rule_info import Severity
 from ._template import Compliance, Resource, StackTemplate
 from .registry import PACK_NAME, RULES, DurableRule
+from .suppressions import is_reported
 
 PLUGIN_NAME: Final = "DurableChecks"
 
@@ -150,7 +151,7 @@ class DurableChecks(NagPack):  # type: ignore[misc]
         for spec, outcome in self.evaluate(node, view):
             failed = outcome is Compliance.NON_COMPLIANT or isinstance(outcome, Exception)
             # cdk-nag checks Validations acknowledgments itself; is_acknowledged adds cdk-nag 2 metadata.
-            if failed and not is_acknowledged(node, spec.id):
+            if failed and not is_acknowledged(node, spec.id) and not is_reported(node, spec.id):
                 self._apply_rule(cast(IApplyRule, _ApplyRule(spec, node, outcome)))
 
     def validate(self, context: cdk.IPolicyValidationContext) -> cdk.PolicyValidationPluginReport:
@@ -163,10 +164,17 @@ class DurableChecks(NagPack):  # type: ignore[misc]
         )
 
     def _synthesized_view(self, stack: cdk.Stack) -> StackTemplate:
+        """The view of ``stack``'s synthesized template, linked to every other stack of its stage (so
+        references through ``Fn::ImportValue`` are followed)."""
         stage = cdk.Stage.of(stack)
         if stage is None:  # a stack outside any app: nothing was synthesized
             return StackTemplate([])
-        path = os.path.join(stage.outdir, stack.template_file)
+        views = [self._template_view(stage.outdir, s) for s in _stacks_of(stage)]
+        StackTemplate.link(views)
+        return self._template_view(stage.outdir, stack)
+
+    def _template_view(self, outdir: str, stack: cdk.Stack) -> StackTemplate:
+        path = os.path.join(outdir, stack.template_file)
         key = (path, os.path.getmtime(path)) if os.path.exists(path) else (path, None)
         cached = self._views.get(path)
         if cached is not None and cached[0] == key:
@@ -195,6 +203,8 @@ class DurableChecks(NagPack):  # type: ignore[misc]
                 continue
             if outcome is not Compliance.NON_COMPLIANT or is_acknowledged(node, spec.id):
                 continue
+            if is_reported(node, spec.id):  # the construct already warned about it, in its own words
+                continue
             message = f"{spec.id}: {spec.info.summary}"
             if self._verbose:
                 message += f" {spec.info.explanation} Fix: {spec.info.fix}"
@@ -204,25 +214,41 @@ class DurableChecks(NagPack):  # type: ignore[misc]
                 cdk.Annotations.of(node).add_warning_v2(spec.id, message)
 
     def _tree_view(self, stack: cdk.Stack, logical_id: str) -> StackTemplate:
-        """The stack's view, built once per stack and rebuilt when a resource it lacks shows up."""
+        """The stack's view, built (with every other stack of the app, linked, so references across
+        stacks are followed) once, and rebuilt when a resource it lacks shows up."""
         cached = self._views.get(stack.node.addr)
         if cached is not None and logical_id in cached[1].resources:
             return cached[1]
-        parameters = {  # so that !Ref of a parameter resolves to its Default, as in the template
-            str(stack.resolve(c.logical_id)): {} if c.default is None else {"Default": c.default}
-            for c in stack.node.find_all()
-            if isinstance(c, cdk.CfnParameter) and cdk.Stack.of(c) is stack
+        resources: dict[str, list[Resource]] = {}
+        exports: dict[str, dict[str, Any]] = {}
+        stacks: dict[str, cdk.Stack] = {}
+        parameters: dict[str, dict[str, Any]] = {}  # so that !Ref of a parameter resolves to its Default
+        for c in stack.node.root.node.find_all():
+            if isinstance(c, cdk.CfnParameter):
+                owner = cdk.Stack.of(c)
+                default = {} if c.default is None else {"Default": c.default}
+                parameters.setdefault(owner.node.addr, {})[str(owner.resolve(c.logical_id))] = default
+            elif isinstance(c, cdk.CfnResource):
+                owner = cdk.Stack.of(c)
+                stacks[owner.node.addr] = owner
+                resources.setdefault(owner.node.addr, []).append(_resource_of(owner, c))
+            elif isinstance(c, cdk.CfnOutput) and c.export_name is not None:
+                owner = cdk.Stack.of(c)
+                name = owner.resolve(c.export_name)
+                if isinstance(name, str):
+                    exports.setdefault(owner.node.addr, {})[name] = owner.resolve(c.value)
+        views = {
+            addr: StackTemplate(resources.get(addr, []), exports.get(addr), parameters=parameters.get(addr))
+            for addr in {stack.node.addr, *stacks, *exports}
         }
-        view = StackTemplate(
-            (
-                _resource_of(stack, c)
-                for c in stack.node.find_all()
-                if isinstance(c, cdk.CfnResource) and cdk.Stack.of(c) is stack
-            ),
-            parameters=parameters,
-        )
-        self._views[stack.node.addr] = (None, view)
-        return view
+        StackTemplate.link(views.values())
+        for addr, view in views.items():
+            self._views[addr] = (None, view)
+        return views[stack.node.addr]
+
+
+def _stacks_of(stage: cdk.Stage) -> list[cdk.Stack]:
+    return [c for c in stage.node.find_all() if isinstance(c, cdk.Stack) and cdk.Stage.of(c) is stage]
 
 
 def _resource_of(stack: cdk.Stack, node: cdk.CfnResource) -> Resource:

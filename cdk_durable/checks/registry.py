@@ -164,19 +164,6 @@ RULES: Final[tuple[DurableRule, ...]] = (
         r.kms_key_policy,
     ),
     _rule(
-        "E9",
-        ERROR,
-        "A published version of the durable function would be deleted on update.",
-        "An execution replays on the version it started on. Without DeletionPolicy and "
-        "UpdateReplacePolicy Retain, the deploy that drops or replaces this AWS::Lambda::Version "
-        "deletes it, and every execution suspended on it (a wait, a callback) fails when it resumes.",
-        "Retain the version: `current_version_options=lambda_.VersionOptions(removal_policy="
-        "cdk.RemovalPolicy.RETAIN)` on the function (`cdk_durable.DurableFunction` does it), "
-        "`version.apply_removal_policy(cdk.RemovalPolicy.RETAIN)`, or `DeletionPolicy: Retain` and "
-        "`UpdateReplacePolicy: Retain` on the template's version.",
-        r.version_deleted_on_update,
-    ),
-    _rule(
         "W1",
         WARNING,
         "The durable function is invoked asynchronously but has no dead-letter queue.",
@@ -195,7 +182,85 @@ RULES: Final[tuple[DurableRule, ...]] = (
         r.failure_monitoring,
     ),
     _rule(
+        "E10",
+        ERROR,
+        "DURABLE_EXECUTION_PLUGINS names both OpenTelemetry views.",
+        "otel-invocation and otel-execution are mutually exclusive: the SDK raises PluginLoadError at "
+        "cold start, so every invocation fails before the handler runs.",
+        "Keep one view: `DURABLE_EXECUTION_PLUGINS=otel-invocation` (or `otel-execution`), or "
+        "`DurableTracing.xray(view=...)`.",
+        r.otel_both_views,
+    ),
+    _rule(
+        "E11",
+        ERROR,
+        "AWS_LAMBDA_EXEC_WRAPPER names an OpenTelemetry wrapper but the function has no layer.",
+        "The wrapper script (/opt/otel-instrument, /opt/otel-handler) comes from the OpenTelemetry layer; "
+        "without it Lambda cannot start the runtime and every invocation fails.",
+        "Attach the ADOT or community OpenTelemetry layer (`DurableTracing.xray()` / `.otlp()` do both), "
+        "or remove AWS_LAMBDA_EXEC_WRAPPER.",
+        r.otel_wrapper_without_layer,
+    ),
+    _rule(
+        "E12",
+        ERROR,
+        "Traces go to X-Ray but the execution role cannot write them.",
+        "The ADOT layer (or the xray propagator) exports to X-Ray; without xray:PutTraceSegments and "
+        "xray:PutTelemetryRecords every export is refused and the traces are lost.",
+        "Enable active tracing with its permission (`tracing=lambda_.Tracing.ACTIVE`, SAM `Tracing: Active`, "
+        "`DurableTracing.xray()`) or attach AWSXRayDaemonWriteAccess to the role.",
+        r.xray_tracing_without_permission,
+    ),
+    _rule(
+        "E13",
+        ERROR,
+        "OTEL_EXPORTER_OTLP_HEADERS is a plaintext value in the template.",
+        "The OTLP headers carry the backend's credentials; as a literal they are readable by anyone who "
+        "can read the template, the CDK output or the stack.",
+        "Use a Secrets Manager dynamic reference (`DurableTracing.otlp(headers_secret=secret)`, "
+        "`{{resolve:secretsmanager:...}}`) or a NoEcho parameter.",
+        r.otlp_headers_plaintext,
+    ),
+    _rule(
         "W3",
+        WARNING,
+        "An OpenTelemetry layer is attached but AWS_LAMBDA_EXEC_WRAPPER does not name its wrapper.",
+        "Without the wrapper the layer's OpenTelemetry SDK never starts: the durable OTel plugin records "
+        "into a no-op tracer and every trace is dropped silently.",
+        "Set AWS_LAMBDA_EXEC_WRAPPER=/opt/otel-instrument (ADOT; community Python) or /opt/otel-handler "
+        "(community Node.js), or use `DurableTracing`.",
+        r.otel_layer_without_wrapper,
+    ),
+    _rule(
+        "W4",
+        WARNING,
+        "A published version of the durable function would be deleted on update.",
+        "An execution replays on the version it started on. Without DeletionPolicy Retain (or "
+        "RetainExceptOnCreate) and UpdateReplacePolicy Retain, the deploy that drops or replaces this "
+        "AWS::Lambda::Version deletes it, and every execution suspended on it (a wait, a callback) fails "
+        "when it resumes. A warning, not an error: deleting old versions is a valid choice for workflows "
+        "that never outlive a deploy.",
+        "Retain the version: `cdk_durable.DurableFunction` does by default (`version_removal_policy`), "
+        "`current_version_options=lambda_.VersionOptions(removal_policy=cdk.RemovalPolicy.RETAIN)` on a "
+        "plain function, `version.apply_removal_policy(cdk.RemovalPolicy.RETAIN)`, or `DeletionPolicy: "
+        "Retain` and `UpdateReplacePolicy: Retain` on the template's version.",
+        r.version_deleted_on_update,
+    ),
+    _rule(
+        "E14",
+        ERROR,
+        "A synchronous invoker targets a durable function whose ExecutionTimeout is over 15 minutes.",
+        "API Gateway Lambda integrations (proxy, or non-proxy without `X-Amz-Invocation-Type: 'Event'`), "
+        "HTTP API integrations, function URLs and Step Functions `lambda:invoke` tasks with the default "
+        "RequestResponse invocation type invoke synchronously, and a synchronous invocation of a durable "
+        "function is limited to 15 minutes: a longer execution fails the caller.",
+        "Start the execution asynchronously: `cdk_durable.ApiStarter` for an API, "
+        "`tasks.LambdaInvoke(..., invocation_type=LambdaInvocationType.EVENT)` (or a `.waitForTaskToken` "
+        "task) in Step Functions, an EventBridge target; or lower ExecutionTimeout to 15 minutes or less.",
+        r.sync_invocation_timeout,
+    ),
+    _rule(
+        "W5",
         WARNING,
         "A durable rule applies here but could not check it: not checked (not passed).",
         "A value the rule needs is not known from the template alone (a parameter without a Default, "

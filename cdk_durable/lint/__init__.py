@@ -21,9 +21,10 @@ from pathlib import Path
 
 from ..errors import EXIT_USAGE, CdkDurableError, safe_text
 from ..rule_info import Severity
+from ._bundle import bundled_boto3_findings, uses_chained_invoke
 from .analyzer import analyze
 from .finding import Finding
-from .rules import DEFAULT_CODES, RULES, RULES_BY_CODE, SYNTAX_ERROR_CODE, Rule
+from .rules import BUNDLED_BOTO3_TOO_OLD, DEFAULT_CODES, RULES, RULES_BY_CODE, SYNTAX_ERROR_CODE, Rule
 from .suppressions import ALL_CODES, suppressions
 
 __all__ = [
@@ -224,6 +225,7 @@ def lint_paths(
     resolve_codes(ignore, option="ignore")
     resolve_codes(extend_select, option="extend-select")
     findings: list[Finding] = []
+    sources: list[str] = []
     unreadable: list[OSError] = []
     for file in iter_python_files(paths, unreadable):
         try:
@@ -242,13 +244,34 @@ def lint_paths(
         except UnicodeDecodeError as exc:
             findings.append(_unread(file, f"could not read file: not UTF-8 (byte {exc.start})"))
             continue
+        sources.append(source)
         findings.extend(
             lint_source(source, str(file), select=select, ignore=ignore, extend_select=extend_select)
         )
     for error in unreadable:  # a directory that could not be listed: its files were not linted
         why = f"could not read directory: {error.strerror or error}"
         findings.append(Finding(str(error.filename), 1, 1, SYNTAX_ERROR_CODE, why, Severity.ERROR))
+    findings += _bundle_findings(paths, sources, select=select, ignore=ignore, extend_select=extend_select)
     return sorted(findings)
+
+
+def _bundle_findings(
+    paths: Sequence[str | os.PathLike[str]],
+    sources: Sequence[str],
+    *,
+    select: Iterable[str] | None,
+    ignore: Iterable[str] | None,
+    extend_select: Iterable[str] | None,
+) -> list[Finding]:
+    """DUR012 over the linted directories (the bundle, not one module), under the same selection."""
+    selected = resolve_codes(select)
+    if selected is None:
+        selected = DEFAULT_CODES | (resolve_codes(extend_select) or frozenset())
+    ignored = resolve_codes(ignore) or frozenset()
+    code = BUNDLED_BOTO3_TOO_OLD.code
+    if code not in selected or code in ignored or not uses_chained_invoke(sources):
+        return []
+    return bundled_boto3_findings(paths)
 
 
 def rule(code: str) -> Rule:

@@ -7,7 +7,9 @@
 - ``check_step_write`` / ``check_step_mutation``: DUR004 captured-write-in-step (``lazy_init_targets``:
   the lazy-initialisation exemption);
 - ``nondeterministic_source`` / ``check_branch``: DUR006 nondeterministic-branch;
-- ``check_name``: DUR007 unstable-operation-name.
+- ``check_name``: DUR007 unstable-operation-name;
+- ``check_plugin_registrations``: DUR010 plugin-not-factory, DUR011 insight-plugin-sdk3 (the SDK 3
+  plugin registrations of the module, independent of the replay walk).
 
 DUR003 durable-op-in-step is reported by the walk itself (it is where operations are recognised).
 """
@@ -18,6 +20,7 @@ import ast
 import re
 from typing import Protocol
 
+from .. import platform as p
 from . import _catalogs as catalogs
 from . import rules
 from ._scope import Region, _arg, _last, _root_name
@@ -267,3 +270,41 @@ def lazy_init_targets(test: ast.AST) -> set[str]:
         for value in test.values:
             names |= lazy_init_targets(value)
     return names
+
+
+def check_plugin_registrations(w: Walk, tree: ast.Module) -> None:
+    """DUR010 / DUR011 over the whole module: imports of the insight plugin, and each entry of a
+    ``durable_execution(plugins=[...])`` list that is a class or a plugin instance (not a factory)."""
+    classes = {n.name for n in ast.walk(tree) if isinstance(n, ast.ClassDef)}
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            modules = [a.name for a in node.names] if isinstance(node, ast.Import) else [node.module or ""]
+            if any(m == p.INSIGHT_MODULE or m.startswith(p.INSIGHT_MODULE + ".") for m in modules):
+                w.report(
+                    node, rules.INSIGHT_PLUGIN_SDK3, f"{p.INSIGHT_MODULE} 0.0.1 does not load under SDK 3"
+                )
+        if not isinstance(node, ast.Call) or _last(w.dotted(node.func) or "") != "durable_execution":
+            continue
+        plugins = next((k.value for k in node.keywords if k.arg == "plugins"), None)
+        if not isinstance(plugins, (ast.List, ast.Tuple)):
+            continue
+        for entry in plugins.elts:
+            why = _not_a_factory(w, entry, classes)
+            if why:
+                w.report(entry, rules.PLUGIN_NOT_FACTORY, f"plugins= entry {ast.unparse(entry)!r} is {why}")
+
+
+def _not_a_factory(w: Walk, entry: ast.AST, classes: set[str]) -> str | None:
+    """Why ``entry`` is not a plugin factory, or ``None`` when it may be one."""
+    if isinstance(entry, ast.Call):
+        name = _last(w.dotted(entry.func) or "")
+        if name.endswith("Plugin") and name[:1].isupper():
+            return f"an instance of the plugin class {name} (pass its factory, {name}Factory())"
+        return None
+    if isinstance(entry, (ast.Name, ast.Attribute)):
+        name = _last(w.dotted(entry) or "")
+        # A CamelCase name is a class (defined here or imported); UPPER_CASE and lower_case are values.
+        is_class = name in classes or (name[:1].isupper() and not name.isupper() and "_" not in name)
+        if is_class:
+            return f"the class {name}, not a factory instance (call it: {name}())"
+    return None

@@ -491,4 +491,5 @@ def analyze(source: str, path: str) -> list[Finding]:
         ]
     walker = _Walker(path, _Module(tree))
     walker.walk_module(tree)
+    checks.check_plugin_registrations(walker, tree)
     return sorted(walker.findings.values())

@@ -124,6 +124,34 @@ RULES: Final[tuple[Rule, ...]] = (
         # same values. Turn it on for unpinned deployments: --select DUR009 / --extend-select DUR009.
         default_enabled=False,
     ),
+    _rule(
+        "DUR010",
+        "plugin-not-factory",
+        "A plugin instance or a class is passed to `plugins=`; SDK 3 takes plugin factories only.",
+        "SDK 3: each plugin is built per invocation by its factory's create_plugin(info); anything else "
+        "raises PluginLoadError at cold start.",
+        "Pass a factory instance: `plugins=[InvocationOtelPluginFactory()]` (not `InvocationOtelPlugin()`, "
+        "not the class `InvocationOtelPluginFactory`), or set DURABLE_EXECUTION_PLUGINS=otel-invocation.",
+    ),
+    _rule(
+        "DUR011",
+        "insight-plugin-sdk3",
+        "The Workflow Insight plugin (aws-durable-execution-sdk-python-insight 0.0.1) is used; it does "
+        "not load under SDK 3.",
+        "SDK 3: `workflow_insight()` returns a plugin instance (the SDK 2 shape), which SDK 3 rejects with "
+        "PluginLoadError at cold start.",
+        "Use its successor aws-durable-execution-sdk-python-telemetry-exporter: "
+        "`plugins=[durable_execution_telemetry(DurableExecutionTelemetryConfig(exporters=[...]))]`.",
+    ),
+    _rule(
+        "DUR012",
+        "bundled-boto3-too-old",
+        "The bundle pins or vendors a boto3 older than the durable SDK's minimum (1.43.114) and the "
+        "code uses chained invokes.",
+        "SDK 3: chained invokes send a trace header older botocore models reject; a bundled boto3 "
+        "shadows the runtime's.",
+        "Require `boto3>=1.43.114` in the function's requirements (or drop the pin and use the runtime's).",
+    ),
 )
 
 (
@@ -136,6 +164,9 @@ RULES: Final[tuple[Rule, ...]] = (
     UNSTABLE_OPERATION_NAME,
     VOLATILE_ENVIRONMENT_READ,
     ENVIRONMENT_READ,
+    PLUGIN_NOT_FACTORY,
+    INSIGHT_PLUGIN_SDK3,
+    BUNDLED_BOTO3_TOO_OLD,
 ) = RULES
 
 RULES_BY_CODE: Final = {rule.code: rule for rule in RULES}
@@ -154,5 +185,14 @@ SYNTAX_ERROR_CODE: Final = SYNTAX_ERROR.code
 #: Codes of the rules about what repeats or changes on replay (not the step-body rules): a handler
 #: that calls no durable operation never replays, so none of these apply to it.
 REPLAY_CODES: Final = frozenset(
-    rule.code for rule in RULES if rule not in (DURABLE_OP_IN_STEP, CAPTURED_WRITE_IN_STEP)
+    rule.code
+    for rule in RULES
+    if rule
+    not in (
+        DURABLE_OP_IN_STEP,
+        CAPTURED_WRITE_IN_STEP,
+        PLUGIN_NOT_FACTORY,
+        INSIGHT_PLUGIN_SDK3,
+        BUNDLED_BOTO3_TOO_OLD,
+    )
 )

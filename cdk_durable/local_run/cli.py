@@ -14,7 +14,8 @@ from typing import Any
 import click
 
 from ..errors import interruption
-from ..platform import ExecutionStatus
+from ..platform import INVOCATION_TIMEOUT_MAX_SECONDS, ExecutionStatus
+from . import traces as _traces
 from .answers import collect_answers, load_presets, make_prompt
 from .inputs import (
     DEFAULT_REGION,
@@ -28,6 +29,7 @@ from .inputs import (
 from .render import format_answer, format_change, format_crash, format_log, format_suspend, render_history
 from .runner import RunReport, run_handler
 from .template import load_template_functions
+from .worker import Terminated, exit_on_signals
 
 #: Exit status of ``cdk-durable run`` when the execution ended FAILED, TIMED_OUT or STOPPED
 #: (1 is a bad input, 2 is click's usage error).
@@ -176,7 +178,9 @@ def run_from_options(
     presets_file: str | None = None,
     history_file: str | None = None,
     html_file: str | None = None,
+    traces_file: str | None = None,
     real_time: bool = False,
+    invocation_timeout: int | None = None,
     interactive: bool = False,
     show_logs: bool = True,
     echo: Callable[[str], None] = click.echo,
@@ -195,6 +199,9 @@ def run_from_options(
     spec, targets = resolve_functions(
         target, template=template, functions=functions, env=env, env_file=env_file, region=region, warn=warn
     )
+    span_dir = _traces.start(traces_file) if traces_file else None
+    if span_dir is not None:
+        spec, targets = _traces.with_span_dir(spec, targets, span_dir)
     mode = "real time" if real_time else "skipping waits (--real-time to honour them)"
     names = [t.name + "".join(f" (alias {a})" for a in t.aliases) for t in targets]
     invokable = f"; invoke targets: {', '.join(names)}" if targets else ""
@@ -218,6 +225,7 @@ def run_from_options(
         on_crash=lambda crash: echo(format_crash(crash)),
         real_time=real_time,
         region=region,
+        invocation_timeout_seconds=invocation_timeout,
     )
     echo("")
     echo(f"Status: {report.status}")
@@ -233,6 +241,9 @@ def run_from_options(
     if html_file:
         write_timeline(html_file, report)
         echo(f"Timeline page: {html_file}")
+    if traces_file and span_dir is not None:
+        spans = _traces.write_otlp_json(span_dir, traces_file)
+        echo(f"Traces written to {traces_file} ({spans} spans, OTLP JSON)")
     return report
 
 
@@ -279,6 +290,12 @@ def run_from_options(
 @click.option("--presets", "presets_file", metavar="FILE", help="Prompt choices: JSON of name -> payload.")
 @click.option("--history", "history_file", metavar="FILE", help="Write the execution history (JSON) here.")
 @click.option(
+    "--traces",
+    "traces_file",
+    metavar="FILE",
+    help="Write the OpenTelemetry spans (OTLP JSON) here; plugins come from DURABLE_EXECUTION_PLUGINS.",
+)
+@click.option(
     "--html", "html_file", metavar="OUT.html", help="Write the timeline page (as diagnose --html) here."
 )
 @click.option(
@@ -288,6 +305,13 @@ def run_from_options(
     "--interactive/--no-interactive",
     default=None,
     help="Ask for unanswered callbacks (default: only when stdin is a terminal).",
+)
+@click.option(
+    "--timeout",
+    "invocation_timeout",
+    type=click.IntRange(1, INVOCATION_TIMEOUT_MAX_SECONDS),
+    metavar="SECONDS",
+    help="Seconds one invocation may run (default: the function's Timeout, else Lambda's 3).",
 )
 @click.option("--show-logs/--no-logs", default=True, help="Show the handler's context.logger output.")
 def command(
@@ -305,7 +329,9 @@ def command(
     presets_file: str | None,
     history_file: str | None,
     html_file: str | None,
+    traces_file: str | None,
     real_time: bool,
+    invocation_timeout: int | None,
     interactive: bool | None,
     show_logs: bool,
 ) -> None:
@@ -317,29 +343,35 @@ def command(
     STOPPED, 1 for a bad input (2: click's own usage errors).
     """
     try:
-        report = run_from_options(
-            target,
-            event_value,
-            template=template,
-            functions=functions,
-            env=env,
-            env_file=env_file,
-            region=region,
-            callbacks=callbacks,
-            fail=fail,
-            timeout=timeout,
-            answers_file=answers_file,
-            presets_file=presets_file,
-            history_file=history_file,
-            html_file=html_file,
-            real_time=real_time,
-            interactive=sys.stdin.isatty() if interactive is None else interactive,
-            show_logs=show_logs,
-        )
+        with exit_on_signals():
+            report = run_from_options(
+                target,
+                event_value,
+                template=template,
+                functions=functions,
+                env=env,
+                env_file=env_file,
+                region=region,
+                callbacks=callbacks,
+                fail=fail,
+                timeout=timeout,
+                answers_file=answers_file,
+                presets_file=presets_file,
+                history_file=history_file,
+                html_file=html_file,
+                traces_file=traces_file,
+                real_time=real_time,
+                invocation_timeout=invocation_timeout,
+                interactive=sys.stdin.isatty() if interactive is None else interactive,
+                show_logs=show_logs,
+            )
     except LocalRunError as e:
         click.echo(f"Error: {e.one_line()}", err=True)
         sys.exit(1)
-    except (KeyboardInterrupt, click.Abort) as e:  # Ctrl-C, SIGTERM, SIGHUP: the workers are closed
+    except Terminated as e:  # SIGTERM / SIGHUP while running (worker.exit_on_signals): workers stopped
+        click.echo(f"Error: stopped by {e.signal_name}", err=True)
+        sys.exit(128 + e.signum)
+    except (KeyboardInterrupt, click.Abort) as e:  # Ctrl-C (also at the prompt), or a signal outside the run
         words, code = interruption(e)
         click.echo(f"\nError: {words}" if isinstance(e, click.Abort) else f"Error: {words}", err=True)
         sys.exit(code)

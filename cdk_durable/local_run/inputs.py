@@ -190,6 +190,8 @@ class FunctionSpec:
     runtime: str = DEFAULT_RUNTIME
     #: Alias names the template gives it (shown in the run's header; every qualifier reaches it).
     aliases: tuple[str, ...] = ()
+    #: The function's ``Timeout`` (seconds per invocation; Lambda's default is 3).
+    timeout_seconds: int | None = None
 
     def with_environment(self, extra: Mapping[str, str]) -> FunctionSpec:
         return replace(self, environment={**self.environment, **extra})

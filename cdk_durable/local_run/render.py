@@ -78,7 +78,7 @@ def format_suspend(invocation: int) -> str:
 
 def format_crash(crash: Crash) -> str:
     return (
-        f"  {'crash':<8} {crash.function}: Runtime.ExitError: {crash.message}; "
+        f"  {'crash':<8} {crash.function}: {crash.error_type}: {crash.message}; "
         "the invocation failed, the execution is re-invoked and replays"
     )
 

@@ -42,6 +42,12 @@ from .._history import (
     open_callbacks,
     parse_history,
 )
+from ..platform import (
+    INVOCATION_TIMEOUT_DEFAULT_SECONDS,
+    INVOCATION_TIMEOUT_MAX_SECONDS,
+    OPERATION_PAYLOAD_MAX_BYTES,
+)
+from . import _sdk
 from .answers import AnswerScript, CallbackAnswer
 from .inputs import (
     DEFAULT_EXECUTION_TIMEOUT_SECONDS,
@@ -51,7 +57,7 @@ from .inputs import (
     LocalRunError,
     lambda_environment,
 )
-from .worker import RuntimeExitError, WorkerPool, WorkerStartError
+from .worker import InvocationTimeoutError, RuntimeExitError, WorkerPool, WorkerStartError
 
 if TYPE_CHECKING:  # pragma: no cover
     from aws_durable_execution_sdk_python_testing.runner import DurableFunctionTestRunner
@@ -71,12 +77,14 @@ AskFunction = Callable[[Operation], CallbackAnswer | None]
 
 @dataclass(frozen=True)
 class Crash:
-    """An invocation whose process ended (Lambda's ``Runtime.ExitError``)."""
+    """An invocation whose process ended (``Runtime.ExitError``) or timed out (``Sandbox.Timedout``)."""
 
     function: str
     message: str
     started: datetime
     ended: datetime
+    #: ``Runtime.ExitError`` (the process ended) or ``Sandbox.Timedout`` (it ran past its timeout).
+    error_type: str = "Runtime.ExitError"
 
     @property
     def event(self) -> dict[str, Any]:
@@ -88,7 +96,7 @@ class Crash:
                 "StartTimestamp": self.started,
                 "EndTimestamp": self.ended,
                 "RequestId": self.message.split(" ", 2)[1] if self.message.startswith("RequestId: ") else "",
-                "Error": {"Payload": {"ErrorType": "Runtime.ExitError", "ErrorMessage": self.message}},
+                "Error": {"Payload": {"ErrorType": self.error_type, "ErrorMessage": self.message}},
             },
         }
 
@@ -123,6 +131,30 @@ def run_history(report: RunReport) -> dict[str, Any]:
 # --- the execution's functions ------------------------------------------------------------------------
 
 
+def invocation_timeout_of(spec: FunctionSpec, override: int | None = None) -> int:
+    """Seconds one invocation of ``spec`` may take: ``override`` (``--timeout``), else the function's
+    ``Timeout``, else Lambda's default (3 s); never more than Lambda's 900 s."""
+    seconds = override or spec.timeout_seconds or INVOCATION_TIMEOUT_DEFAULT_SECONDS
+    return min(seconds, INVOCATION_TIMEOUT_MAX_SECONDS)
+
+
+def check_checkpoint_size(updates: Sequence[tuple[str, str | None]]) -> None:
+    """Refuse a checkpoint as Lambda's API does when one update's payload is over its limit.
+
+    ``updates`` are (operation id, payload). The durable SDK then fails the invocation, as in Lambda.
+    """
+    from aws_durable_execution_sdk_python_testing.exceptions import InvalidParameterValueException
+
+    for operation_id, payload in updates:
+        size = len(payload.encode("utf-8")) if payload else 0
+        if size > OPERATION_PAYLOAD_MAX_BYTES:
+            raise InvalidParameterValueException(
+                f"1 validation error detected: Value at 'updates.{operation_id}.payload' failed to satisfy "
+                f"constraint: Member must have length less than or equal to {OPERATION_PAYLOAD_MAX_BYTES} "
+                f"(it is {size} bytes)"
+            )
+
+
 def _pool_key(spec: FunctionSpec) -> str:
     """Workers are per function *and* handler (two functions may share a name stem)."""
     return f"{spec.name}|{spec.handler}|{spec.code_dir or ''}"
@@ -138,8 +170,10 @@ class _Functions:
         region: str,
         on_log: Callable[[str, str], None] | None,
         on_crash: Callable[[Crash], None],
+        invocation_timeout: int | None = None,
     ) -> None:
         self.runner = runner
+        self.invocation_timeout = invocation_timeout
         self.region = region
         self.pool = WorkerPool()
         self.on_log = on_log
@@ -155,7 +189,7 @@ class _Functions:
             "code_dir": str(spec.code_dir) if spec.code_dir else None,
             "sys_path": [str(self.cwd)],
         }
-        day = self.runner._clock.now().strftime("%Y/%m/%d")
+        day = _sdk.now(self.runner).strftime("%Y/%m/%d")
         lambda_env = lambda_environment(spec, region=self.region, day=day, stream_id=uuid.uuid4().hex)
         env = {**os.environ, **lambda_env}
         return init, env
@@ -167,11 +201,15 @@ class _Functions:
         except WorkerStartError as e:
             raise LocalRunError(str(e)) from None
 
+    def timeout_of(self, spec: FunctionSpec) -> int:
+        """Seconds one invocation of ``spec`` may take (see :func:`invocation_timeout_of`)."""
+        return invocation_timeout_of(spec, self.invocation_timeout)
+
     def durable(self, spec: FunctionSpec) -> Callable[..., Any]:
         from aws_durable_execution_sdk_python.execution import DurableExecutionInvocationInput
 
         init, env = self._setup(spec)
-        clock = self.runner._clock
+        runner = self.runner
 
         def handler(event: Any, context: Any) -> Any:
             payload = DurableExecutionInvocationInput(
@@ -184,9 +222,12 @@ class _Functions:
 
             def serve(method: str, args: tuple[Any, ...]) -> Any:
                 positional, keywords = args
+                if method == "checkpoint":
+                    updates = keywords.get("updates", positional[2] if len(positional) > 2 else [])
+                    check_checkpoint_size([(u.operation_id, u.payload) for u in updates])
                 return getattr(service, method)(*positional, **keywords)
 
-            started = clock.now()
+            started = _sdk.now(runner)
             try:
                 return self.pool.invoke(
                     _pool_key(spec),
@@ -196,9 +237,13 @@ class _Functions:
                     ("invoke", "durable", payload, context),
                     serve,
                     self.on_log,
+                    self.timeout_of(spec),
                 )
             except RuntimeExitError as e:
-                self.on_crash(Crash(spec.name, str(e), started, clock.now()))
+                self.on_crash(Crash(spec.name, str(e), started, _sdk.now(runner)))
+                raise
+            except InvocationTimeoutError as e:
+                self.on_crash(Crash(spec.name, str(e), started, _sdk.now(runner), "Sandbox.Timedout"))
                 raise
             except WorkerStartError as e:
                 raise LocalRunError(str(e)) from None
@@ -217,6 +262,7 @@ class _Functions:
                 ("invoke", "plain", event, context),
                 lambda method, args: None,
                 self.on_log,
+                self.timeout_of(spec),
             )
 
         return handler
@@ -254,7 +300,7 @@ class HistoryReader:
     """Reads an execution's history from a marker: each event is converted and returned once."""
 
     def __init__(self, runner: DurableFunctionTestRunner, execution_arn: str) -> None:
-        self._executor = runner._executor
+        self._runner = runner
         self.execution_arn = execution_arn
         self.last: dict[str, Any] | None = None
         self.reads = 0
@@ -262,18 +308,14 @@ class HistoryReader:
         self.last_read_seconds = 0.0
         self._updates_scanned = 0
         self._invocations_seen = 0
-        self._callback_options: dict[str, Any] = {}
+        self._callback_options: dict[str, tuple[int, int]] = {}
 
     def probe(self) -> tuple[int, int, bool]:
         """Cheap: changes whenever the history gains an event."""
-        execution = self._executor.get_execution(self.execution_arn)
-        return execution.seq_counter, len(execution.invocation_completions), execution.is_complete
+        return _sdk.probe(self._runner, self.execution_arn)
 
     def _page(self, marker: str | None) -> tuple[list[dict[str, Any]], str | None]:
-        response = self._executor.get_execution_history(
-            self.execution_arn, include_execution_data=True, marker=marker, max_items=HISTORY_PAGE_SIZE
-        )
-        return [e.to_dict() for e in response.events], response.next_marker
+        return _sdk.history_page(self._runner, self.execution_arn, marker, HISTORY_PAGE_SIZE)
 
     def read_all(self) -> list[dict[str, Any]]:
         """The whole history, once (for the finished execution's record)."""
@@ -296,12 +338,12 @@ class HistoryReader:
     def _add_invocation_details(self, event: dict[str, Any]) -> None:
         """``InvocationCompletedDetails`` (start, end, request id): the testing SDK drops them when it
         numbers events; they are its invocation records, in the same order."""
-        completions = self._executor.get_execution(self.execution_arn).invocation_completions
+        completions = _sdk.invocations(self._runner, self.execution_arn)
         if self._invocations_seen < len(completions) and "InvocationCompletedDetails" not in event:
             completion = completions[self._invocations_seen]
             event["InvocationCompletedDetails"] = {
-                "StartTimestamp": completion.start_timestamp,
-                "EndTimestamp": completion.end_timestamp,
+                "StartTimestamp": completion.start,
+                "EndTimestamp": completion.end,
                 "RequestId": completion.request_id,
             }
         self._invocations_seen += 1
@@ -312,19 +354,17 @@ class HistoryReader:
         details = event.setdefault("CallbackStartedDetails", {})
         if details.get("Timeout") or details.get("HeartbeatTimeout"):
             return
-        execution = self._executor.get_execution(self.execution_arn)
-        updates = execution.updates
-        for update in updates[self._updates_scanned :]:
-            options = getattr(update, "callback_options", None)
-            if options is not None:
-                self._callback_options[update.operation_id] = options
-        self._updates_scanned = len(updates)
+        found, self._updates_scanned = _sdk.callback_options(
+            self._runner, self.execution_arn, self._updates_scanned
+        )
+        self._callback_options.update(found)
         options = self._callback_options.get(str(event.get("Id")))
         if options is not None:
-            if options.timeout_seconds:
-                details["Timeout"] = options.timeout_seconds
-            if options.heartbeat_timeout_seconds:
-                details["HeartbeatTimeout"] = options.heartbeat_timeout_seconds
+            timeout, heartbeat = options
+            if timeout:
+                details["Timeout"] = timeout
+            if heartbeat:
+                details["HeartbeatTimeout"] = heartbeat
 
     def read_new(self) -> tuple[list[dict[str, Any]], bool]:
         """(new events, whether the history was rewritten so they restart from the first event).
@@ -375,40 +415,21 @@ def enforce_execution_timeouts(runner: DurableFunctionTestRunner) -> None:
     running execution (the one under test or a chained child), the clock skips only to that
     deadline and the execution times out there, through the executor's own ``on_timed_out``.
     """
-    from aws_durable_execution_sdk_python.lambda_service import ErrorObject
-
-    clock = runner._clock
-    original_arm = clock.arm
-    store, executor = runner._store, runner._executor
     fired: set[str] = set()
     lock = threading.Lock()
 
-    def deadline_of(execution: Any) -> datetime | None:
-        timeout = execution.start_input.execution_timeout_seconds
-        try:
-            started = execution.get_operation_execution_started().start_timestamp
-        except Exception:
-            return None
-        return started + timedelta(seconds=timeout) if started and timeout else None
-
-    def arm(wake: datetime) -> float:
+    def arm(original_arm: Callable[[datetime], float], wake: datetime) -> float:
         with lock:
-            due = []
-            for execution in store.list_all():
-                arn = execution.durable_execution_arn
-                deadline = None if execution.is_complete or arn in fired else deadline_of(execution)
-                if deadline is not None and deadline < wake:
-                    due.append((deadline, arn, execution.start_input.execution_timeout_seconds))
+            due = [d for d in _sdk.running_deadlines(runner) if d[1] not in fired and d[0] < wake]
             if not due:
                 return float(original_arm(wake))
             deadline, arn, timeout = min(due)
             original_arm(deadline)
             fired.add(arn)
-        error = ErrorObject.from_message(f"Execution timed out after {timeout} seconds.")
-        threading.Timer(0, executor.on_timed_out, args=(arn, error)).start()
+        _sdk.time_out_execution(runner, arn, timeout)
         return TIMEOUT_GRACE_SECONDS
 
-    clock.arm = arm  # type: ignore[method-assign]
+    _sdk.wrap_clock_arm(runner, arm)
 
 
 # --- answering callbacks -----------------------------------------------------------------------------
@@ -424,11 +445,7 @@ def expire_callback(
     ``CallbackTimedOut`` event and the handler the same ``CallbackTimeoutError`` as when the timer
     fires. ``tests/cli/test_run.py`` covers it, so an SDK change breaks loudly.
     """
-    executor = runner._executor
-    if heartbeat:
-        executor._on_callback_heartbeat_timeout(execution_arn, callback_id)
-    else:
-        executor._on_callback_timeout(execution_arn, callback_id)
+    _sdk.fire_callback_timeout(runner, execution_arn, callback_id, heartbeat=heartbeat)
 
 
 def _timeout_of(callback: Operation, *, since: datetime) -> tuple[datetime, bool] | None:
@@ -465,7 +482,7 @@ class _Callbacks:
 
     def _skip_to(self, when: datetime) -> None:
         if not self.real_time:
-            self.runner._clock.arm(when)
+            _sdk.skip_to(self.runner, when)
 
     def _send(self, callback: Operation, answer: CallbackAnswer) -> None:
         from aws_durable_execution_sdk_python.lambda_service import ErrorObject
@@ -480,9 +497,9 @@ class _Callbacks:
             self.runner.send_callback_failure(callback_id, error=error)
         elif answer.action == "heartbeat":
             self.runner.send_callback_heartbeat(callback_id)
-            self.heartbeats[callback_id] = self.runner._clock.now()
+            self.heartbeats[callback_id] = _sdk.now(self.runner)
         else:
-            since = self.heartbeats.get(callback_id, callback.started or self.runner._clock.now())
+            since = self.heartbeats.get(callback_id, callback.started or _sdk.now(self.runner))
             deadline = _timeout_of(callback, since=since)
             if deadline is not None:
                 self._skip_to(deadline[0])
@@ -496,7 +513,7 @@ class _Callbacks:
             if answer is None and self.ask is not None:
                 answer = self.ask(callback)
             if answer is None:
-                since = self.heartbeats.get(callback_id, callback.started or self.runner._clock.now())
+                since = self.heartbeats.get(callback_id, callback.started or _sdk.now(self.runner))
                 deadline = _timeout_of(callback, since=since)
                 if deadline is None:
                     name = callback.display_name
@@ -589,6 +606,7 @@ def run_handler(
     execution_name: str = "local-run",
     region: str = DEFAULT_REGION,
     execution_timeout_seconds: int | None = None,
+    invocation_timeout_seconds: int | None = None,
 ) -> RunReport:
     """Run ``handler`` on ``event`` to completion and return what happened.
 
@@ -601,6 +619,9 @@ def run_handler(
     callback used is an error too (a typo would otherwise go unnoticed). ``on_event(operation,
     builder)`` is called for each operation change as it is read; ``on_suspend(n)`` when
     invocation ``n`` ends with the execution still running. ``wall_timeout`` bounds real time.
+    Each invocation may take ``invocation_timeout_seconds``
+    (else the function's ``Timeout``, else 3 s): past it the worker is killed and the invocation fails
+    as Lambda's ``Sandbox.Timedout``.
     """
     from aws_durable_execution_sdk_python_testing.runner import DurableFunctionTestRunner
 
@@ -631,14 +652,20 @@ def run_handler(
     )
     if not real_time:
         # A failed invocation is retried after a real 5 s; skipped like every other delay.
-        runner._executor.RETRY_BACKOFF_SECONDS = 0
+        _sdk.no_retry_backoff(runner)
         enforce_execution_timeouts(runner)
-    functions = _Functions(runner, region=region, on_log=on_log, on_crash=record_crash)
+    functions = _Functions(
+        runner,
+        region=region,
+        on_log=on_log,
+        on_crash=record_crash,
+        invocation_timeout=invocation_timeout_seconds,
+    )
     with _quiet_sdk_logs(on_log if spec is None else None):
         try:
             if spec is not None:
                 functions.start(spec)
-                runner._invoker.handler = functions.durable(spec)
+                _sdk.set_main_handler(runner, functions.durable(spec))
             for target in targets:
                 functions.register(target, default_timeout=DEFAULT_EXECUTION_TIMEOUT_SECONDS)
             arn = runner.run_async(

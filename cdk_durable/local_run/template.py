@@ -180,6 +180,29 @@ def _handler_spec(handler: str, *, where: str) -> str:
     return f"{module.replace('/', '.')}:{function}"
 
 
+_NODE_SOURCES = (".ts", ".mts", ".mjs", ".js", ".cjs")
+
+
+def _node_handler(handler: str, code_dir: Path | None, resource: Mapping[str, Any], *, where: str) -> str:
+    """Lambda's ``path/module.function`` for Node.js -> ``path/module.<ext>:function`` of the source
+    file in the code directory (SAM's esbuild ``EntryPoints`` first, then TypeScript, then JS)."""
+    module, sep, function = handler.rpartition(".")
+    if not sep or not module or not function.isidentifier():
+        raise LocalRunError(f"{where}: Handler {handler!r} must be module.function (e.g. app.handler)")
+    root = code_dir or Path.cwd()
+    entry_points = ((resource.get("Metadata") or {}).get("BuildProperties") or {}).get("EntryPoints") or []
+    candidates = [root / e for e in entry_points if isinstance(e, str) and Path(e).stem == Path(module).name]
+    candidates += [root / f"{module}{suffix}" for suffix in _NODE_SOURCES]
+    for candidate in candidates:
+        if candidate.is_file():
+            return (
+                f"{candidate.relative_to(root) if candidate.is_relative_to(root) else candidate}:{function}"
+            )
+    raise LocalRunError(
+        f"{where}: no source file for Handler {handler!r} in {root} ({', '.join(_NODE_SOURCES)})"
+    )
+
+
 class _Resolver:
     """Environment values, resolved by the shared resolver with local stand-ins for functions."""
 
@@ -322,8 +345,9 @@ class _Skip(Exception):
     pass
 
 
-def load_template_functions(path: Path, *, region: str) -> TemplateFunctions:
-    """Every function of the template (see the module docstring)."""
+def load_template_functions(path: Path, *, region: str, node: bool = False) -> TemplateFunctions:
+    """Every function of the template (see the module docstring); with ``node``, Node.js functions too
+    (``cdk-durable serve`` runs them: their handler becomes the source file, see :func:`_node_handler`)."""
     template = read_template(path)
     resources: Mapping[str, Any] = template["Resources"]
     globals_ = (template.get("Globals") or {}).get("Function") or {}
@@ -346,7 +370,7 @@ def load_template_functions(path: Path, *, region: str) -> TemplateFunctions:
     for logical_id, resource in candidates.items():
         try:
             result.functions[logical_id] = _function(
-                logical_id, resource, globals_, names, resolver, base, result
+                logical_id, resource, globals_, names, resolver, base, result, node=node
             )
         except (_Skip, LocalRunError) as e:
             result.skipped[logical_id] = str(e).removeprefix(f"function {logical_id}: ")
@@ -361,6 +385,8 @@ def _function(
     resolver: _Resolver,
     base: Path,
     result: TemplateFunctions,
+    *,
+    node: bool = False,
 ) -> FunctionSpec:
     kind = resource["Type"]
     props = resource.get("Properties") or {}
@@ -369,7 +395,10 @@ def _function(
     if kind == "AWS::Serverless::Function":
         props = _merged(globals_, props)
     runtime = props.get("Runtime")
-    if runtime not in DURABLE_PYTHON_RUNTIMES:
+    node_runtime = (
+        node and isinstance(runtime, str) and runtime.startswith("nodejs") and runtime in DURABLE_RUNTIMES
+    )
+    if runtime not in DURABLE_PYTHON_RUNTIMES and not node_runtime:
         if runtime in DURABLE_RUNTIMES:
             python = ", ".join(DURABLE_PYTHON_RUNTIMES)
             raise _Skip(f"runtime {runtime}: `cdk-durable run` runs Python handlers ({python})")
@@ -381,7 +410,10 @@ def _function(
     if not isinstance(handler, str):
         raise _Skip("it has no Handler")
     code_dir = _code_dir(kind, resource, props, base)
-    spec_handler = _handler_spec(handler, where=f"function {logical_id}")
+    if node_runtime:
+        spec_handler = _node_handler(handler, code_dir, resource, where=f"function {logical_id}")
+    else:
+        spec_handler = _handler_spec(handler, where=f"function {logical_id}")
     environment: dict[str, str] = {}
     for variable, value in _variables(props, "").items():
         if not isinstance(variable, str) or not _ENV_NAME.match(variable):
@@ -428,6 +460,14 @@ def _function(
         memory_size=memory or 128,
         runtime=str(runtime),
         aliases=_aliases(resolver.resources, logical_id, props),
+        timeout_seconds=_whole_number(
+            props.get("Timeout"),
+            resolver,
+            key="Timeout (seconds)",
+            low=1,
+            high=p.INVOCATION_TIMEOUT_MAX_SECONDS,
+            default=None,
+        ),
     )
 
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import json
 import logging
 import os
 import pickle
@@ -26,7 +27,7 @@ import subprocess
 import sys
 import threading
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import IO, Any
 
@@ -62,6 +63,20 @@ RuntimeExitError.__module__ = "Runtime"
 RuntimeExitError.__qualname__ = "ExitError"
 
 
+class InvocationTimeoutError(Exception):
+    """The invocation ran past the function's timeout and its process was stopped."""
+
+
+# Lambda records a timed-out invocation as ``Sandbox.Timedout``.
+InvocationTimeoutError.__module__ = "Sandbox"
+InvocationTimeoutError.__qualname__ = "Timedout"
+
+
+def timeout_message(request_id: str, seconds: float) -> str:
+    """Lambda's words for a timed-out invocation."""
+    return f"RequestId: {request_id} Error: Task timed out after {seconds:.2f} seconds"
+
+
 class WorkerStartError(CdkDurableError):
     """The worker could not load the handler (the message says why)."""
 
@@ -90,6 +105,38 @@ def remote_error(error_type: str | None, message: str | None) -> Exception:
 # --- parent side --------------------------------------------------------------------------------------
 
 
+class Terminated(BaseException):
+    """``run``/``serve`` got SIGTERM or SIGHUP: unwind (closing every worker) and exit."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+    @property
+    def signal_name(self) -> str:
+        return signal.Signals(self.signum).name
+
+
+@contextlib.contextmanager
+def exit_on_signals() -> Iterator[None]:
+    """While inside, SIGTERM and SIGHUP raise :class:`Terminated` in the main thread, so the
+    ``finally`` blocks that stop worker processes run (SIGINT already raises ``KeyboardInterrupt``).
+    A worker whose parent dies by SIGKILL stops itself (see :func:`_die_with_parent`)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def handle(signum: int, frame: Any) -> None:
+        raise Terminated(signum)
+
+    saved = {sig: signal.signal(sig, handle) for sig in (signal.SIGTERM, signal.SIGHUP)}
+    try:
+        yield
+    finally:
+        for sig, previous in saved.items():
+            signal.signal(sig, previous)
+
+
 class _Worker:
     def __init__(self, name: str, init: Mapping[str, Any], env: Mapping[str, str], cwd: Path) -> None:
         self.name = name.split("|", 1)[0]  # the pool keys workers by name|handler|code dir
@@ -99,6 +146,7 @@ class _Worker:
             stdout=subprocess.PIPE,
             env=dict(env),
             cwd=str(cwd),
+            start_new_session=True,  # its own process group: stopping it stops its children too
         )
         assert self.process.stdin is not None and self.process.stdout is not None
         self._in: IO[bytes] = self.process.stdout
@@ -122,17 +170,56 @@ class _Worker:
     def alive(self) -> bool:
         return self.process.poll() is None
 
+    def kill(self) -> None:
+        """Stop the worker and every process it started (its process group)."""
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(self.process.pid, signal.SIGKILL)
+        with contextlib.suppress(ProcessLookupError):
+            self.process.kill()
+
     def request(
         self,
         message: Any,
         serve: Callable[[str, tuple[Any, ...]], Any],
         on_log: Callable[[str, str], None] | None,
+        timeout: float | None = None,
     ) -> Any:
-        """Send one invocation; answer its service calls with ``serve`` until the handler returns."""
+        """Send one invocation; answer its service calls with ``serve`` until the handler returns.
+
+        Past ``timeout`` seconds the worker is killed and :class:`InvocationTimeoutError` raised.
+        """
         if on_log is not None:
             for level, line in self._init_logs:
                 on_log(level, line)
         self._init_logs = []
+        request_id = str(uuid.uuid4())
+        timed_out = threading.Event()
+        timer: threading.Timer | None = None
+        if timeout is not None:
+
+            def expire() -> None:
+                timed_out.set()
+                self.kill()
+
+            timer = threading.Timer(timeout, expire)
+            timer.daemon = True
+            timer.start()
+        try:
+            return self._exchange(message, serve, on_log)
+        except RuntimeExitError:
+            if timed_out.is_set():
+                raise InvocationTimeoutError(timeout_message(request_id, timeout or 0)) from None
+            raise
+        finally:
+            if timer is not None:
+                timer.cancel()
+
+    def _exchange(
+        self,
+        message: Any,
+        serve: Callable[[str, tuple[Any, ...]], Any],
+        on_log: Callable[[str, str], None] | None,
+    ) -> Any:
         try:
             _send(self._out, message)
             while True:
@@ -161,14 +248,114 @@ class _Worker:
         if self.alive():
             with contextlib.suppress(OSError, BrokenPipeError):
                 _send(self._out, ("exit",))
-            try:
+            with contextlib.suppress(subprocess.TimeoutExpired):
                 self.process.wait(timeout=2)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        self.kill()  # whatever it started goes with it
+        self.process.wait()
         for stream in (self._in, self._out):
             with contextlib.suppress(OSError):
                 stream.close()
+
+
+class _NodeWorker(_Worker):
+    """A Node.js worker (``node_worker.mjs``): the same life as a Python worker, JSON lines on its pipes."""
+
+    MARK = b"\x1eCDKD "
+
+    def __init__(self, name: str, init: Mapping[str, Any], env: Mapping[str, str], cwd: Path) -> None:
+        self.name = name.split("|", 1)[0]
+        script = Path(__file__).with_name("node_worker.mjs")
+        self.process = subprocess.Popen(
+            [init["node"], str(script), init["module"], init["export"]],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            env=dict(env),
+            cwd=str(cwd),
+            start_new_session=True,
+        )
+        assert self.process.stdin is not None and self.process.stdout is not None
+        self._in = self.process.stdout
+        self._out = self.process.stdin
+        self._init_logs = []
+        while True:
+            reply = self._next(None)
+            if reply is None:
+                raise WorkerStartError(
+                    f"the Node.js worker for function {self.name!r} ended while loading its handler "
+                    f"({exit_description(self.process.wait())})"
+                )
+            if reply["kind"] == "log":
+                self._init_logs.append((reply["level"], reply["line"]))
+            elif reply["kind"] == "error":
+                self.process.wait()
+                raise WorkerStartError(reply["message"])
+            else:
+                return
+
+    def _next(self, on_log: Callable[[str, str], None] | None) -> Any:
+        """The next protocol message (other stdout lines go to ``on_log``); ``None`` at the end."""
+        while True:
+            line = self._in.readline()
+            if not line:
+                return None
+            if line.startswith(self.MARK):
+                return json.loads(line[len(self.MARK) :])
+            if on_log is not None:
+                on_log("stdout", line.decode("utf-8", "replace").rstrip("\n"))
+
+    def _exchange(
+        self,
+        message: Any,
+        serve: Callable[[str, tuple[Any, ...]], Any],
+        on_log: Callable[[str, str], None] | None,
+    ) -> Any:
+        _, _kind, event, context = message
+        fields = {
+            "functionName": getattr(context, "function_name", self.name),
+            "functionVersion": getattr(context, "function_version", "$LATEST"),
+            "invokedFunctionArn": getattr(context, "invoked_function_arn", ""),
+            "awsRequestId": getattr(context, "aws_request_id", str(uuid.uuid4())),
+            "memoryLimitInMB": os.environ.get("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "128"),
+            "logGroupName": f"/aws/lambda/{self.name}",
+            "logStreamName": "local",
+            "timeoutMillis": int(getattr(context, "timeout_millis", 900_000)),
+        }
+        try:
+            self._out.write(json.dumps({"event": event, "context": fields}).encode("utf-8") + b"\n")
+            self._out.flush()
+            while True:
+                reply = self._next(on_log)
+                if reply is None:
+                    raise EOFError
+                if reply["kind"] == "log":
+                    if on_log is not None:
+                        on_log(reply["level"], reply["line"])
+                elif reply["kind"] == "result":
+                    return reply["value"]
+                elif reply["kind"] == "raised":
+                    raise remote_error(reply["type"], reply["message"])
+        except (EOFError, BrokenPipeError, OSError):
+            returncode = self.process.wait()
+            raise RuntimeExitError(
+                f"RequestId: {uuid.uuid4()} Error: Runtime exited with error: {exit_description(returncode)}"
+            ) from None
+
+    def close(self) -> None:
+        with contextlib.suppress(OSError, BrokenPipeError):
+            self._out.close()  # the worker's loop ends with its stdin
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            self.process.wait(timeout=2)
+        self.kill()
+        self.process.wait()
+        with contextlib.suppress(OSError):
+            self._in.close()
+
+
+def _start_worker(name: str, init: Mapping[str, Any], env: Mapping[str, str], cwd: Path) -> _Worker:
+    """A Python worker, or a Node.js one when ``init["runtime"]`` is ``node``."""
+    if init.get("runtime") == "node":
+        return _NodeWorker(name, init, env, cwd)
+    return _Worker(name, init, env, cwd)
 
 
 def _picklable(error: Exception) -> Exception:
@@ -189,7 +376,7 @@ class WorkerPool:
 
     def start(self, name: str, init: Mapping[str, Any], env: Mapping[str, str], cwd: Path) -> None:
         """Start a worker now (so a bad handler is reported before the run starts)."""
-        worker = _Worker(name, init, env, cwd)
+        worker = _start_worker(name, init, env, cwd)
         with self._lock:
             self._all.append(worker)
             self._idle.setdefault(name, []).append(worker)
@@ -203,6 +390,7 @@ class WorkerPool:
         message: Any,
         serve: Callable[[str, tuple[Any, ...]], Any],
         on_log: Callable[[str, str], None] | None,
+        timeout: float | None = None,
     ) -> Any:
         with self._lock:
             idle = self._idle.setdefault(name, [])
@@ -210,12 +398,12 @@ class WorkerPool:
             if worker is not None:
                 idle.remove(worker)
         if worker is None:
-            worker = _Worker(name, init, env, cwd)
+            worker = _start_worker(name, init, env, cwd)
             with self._lock:
                 self._all.append(worker)
         try:
-            result = worker.request(message, serve, on_log)
-        except RuntimeExitError:
+            result = worker.request(message, serve, on_log, timeout)
+        except (RuntimeExitError, InvocationTimeoutError):
             worker.close()
             raise
         with self._lock:
@@ -304,8 +492,30 @@ def _error_type(error: BaseException) -> str:
     return cls.__qualname__ if cls.__module__ == "builtins" else f"{cls.__module__}.{cls.__qualname__}"
 
 
+def _die_with_parent() -> None:
+    """When the parent (``run``/``serve``) dies, even by SIGKILL, this worker and its children go too."""
+    with contextlib.suppress(Exception):
+        signal.signal(signal.SIGTERM, lambda signum, frame: _kill_own_group())
+        signal.signal(signal.SIGHUP, lambda signum, frame: _kill_own_group())
+    if sys.platform.startswith("linux"):
+        with contextlib.suppress(Exception):
+            import ctypes
+
+            pr_set_pdeathsig = 1
+            ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGTERM)
+    if os.getppid() == 1:  # the parent died before the line above
+        _kill_own_group()
+
+
+def _kill_own_group() -> None:
+    with contextlib.suppress(Exception):
+        os.killpg(os.getpgid(0), signal.SIGKILL)
+    os._exit(1)
+
+
 def main() -> None:
     """The worker process: load the handler, then run invocations until told to exit."""
+    _die_with_parent()
     inp = os.fdopen(os.dup(0), "rb")
     out = os.fdopen(os.dup(1), "wb")
     os.dup2(os.open(os.devnull, os.O_RDONLY), 0)
@@ -319,7 +529,9 @@ def main() -> None:
     root.setLevel(logging.INFO)
 
     from .inputs import LocalRunError, load_handler
+    from .traces import install_in_worker
 
+    install_in_worker()  # --traces: a TracerProvider before the handler loads, as Lambda's OTel layer does
     _, init = _recv(inp)
     for entry in reversed(init.get("sys_path", [])):
         if entry not in sys.path:

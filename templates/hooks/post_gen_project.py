@@ -3,7 +3,8 @@
 The template keeps one copy of each piece in staging folders (see ``templates/LAYOUT.md``):
 ``_iac/<iac>/`` holds the IaC files, ``_blueprints/<runtime family>/_common/`` and
 ``_blueprints/<runtime family>/<blueprint>/`` the handler, its tests and its tooling,
-``_blueprints/events/<blueprint>/`` the sample payloads. ``main`` merges the chosen ones into the
+``_blueprints/events/<blueprint>/`` the sample payloads, ``_blueprints/<family>/_tracing/`` the
+checks of the tracing wiring (kept unless ``tracing`` is ``none``). ``main`` merges the chosen ones into the
 project root and removes the staging folders.
 """
 
@@ -18,6 +19,7 @@ from pathlib import Path
 IAC_STAGING = "_iac"
 BLUEPRINT_STAGING = "_blueprints"
 EVENTS_STAGING = "events"
+TRACING_STAGING = "_tracing"
 
 
 def merge_into(source: Path, target: Path) -> None:
@@ -45,6 +47,13 @@ def use_events(root: Path, blueprint: str) -> None:
     merge_into(root / BLUEPRINT_STAGING / EVENTS_STAGING / blueprint, root / "events")
 
 
+def use_tracing_checks(root: Path, runtime_family: str, tracing: str) -> None:
+    """The project's tests of its tracing wiring, when it has tracing (and its family has such tests)."""
+    staged = root / BLUEPRINT_STAGING / runtime_family / TRACING_STAGING
+    if tracing != "none" and staged.is_dir():
+        merge_into(staged, root)
+
+
 def remove_unused_iac(root: Path) -> None:
     shutil.rmtree(root / IAC_STAGING)
 
@@ -64,11 +73,12 @@ def make_scripts_executable(root: Path) -> None:
         script.chmod(script.stat().st_mode | stat.S_IXUSR | stat.S_IXGRP | stat.S_IXOTH)
 
 
-def main(root: Path, *, iac: str, runtime_family: str, blueprint: str) -> None:
+def main(root: Path, *, iac: str, runtime_family: str, blueprint: str, tracing: str = "none") -> None:
     """The decision table: what the chosen answers keep."""
     use_iac(root, iac)  # template.yaml (+ scripts/deploy.sh) or app.py + cdk.json
     use_handler(root, runtime_family, blueprint)  # src/, tests/, lint and tool config
     use_events(root, blueprint)  # events/*.json
+    use_tracing_checks(root, runtime_family, tracing)  # tests/test_tracing.py
     remove_unused_iac(root)
     remove_unused_blueprints(root)
     remove_bytecode(root)  # from an installed template
@@ -82,6 +92,7 @@ if __name__ == "__main__":
             iac=json.loads(r""" {{ cookiecutter.iac | tojson }} """),
             runtime_family=json.loads(r""" {{ cookiecutter.__runtime_family | tojson }} """),
             blueprint=json.loads(r""" {{ cookiecutter.blueprint | tojson }} """),
+            tracing=json.loads(r""" {{ cookiecutter.tracing | tojson }} """),
         )
     except FileNotFoundError as err:
         print(f"ERROR: {err}", file=sys.stderr)

@@ -155,6 +155,7 @@ def validate(inputs: Mapping[str, object], manifest: Mapping[str, Mapping[str, o
     check_choice("iac", str(inputs["iac"]), tuple(manifest["iac"]))
     check_runtime(str(inputs["runtime"]), tuple(manifest["runtimes"]))
     check_choice("blueprint", str(inputs["blueprint"]), tuple(manifest["blueprints"]))
+    check_choice("tracing", str(inputs["tracing"]), tuple(manifest["tracing"]))
     execution_timeout = check_execution_timeout(inputs["execution_timeout_seconds"])
     check_invocation_timeout(inputs["invocation_timeout_seconds"], execution_timeout)
     check_retention_days(inputs["retention_days"])
@@ -180,6 +181,7 @@ if __name__ == "__main__":
         "iac": json.loads(r""" {{ cookiecutter.iac | tojson }} """),
         "runtime": json.loads(r""" {{ cookiecutter.runtime | tojson }} """),
         "blueprint": json.loads(r""" {{ cookiecutter.blueprint | tojson }} """),
+        "tracing": json.loads(r""" {{ cookiecutter.tracing | tojson }} """),
         "execution_timeout_seconds": json.loads(
             r""" {{ cookiecutter.execution_timeout_seconds | tojson }} """
         ),

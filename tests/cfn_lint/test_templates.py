@@ -142,7 +142,7 @@ def test_a_correct_cloudformation_template_has_no_finding() -> None:
 def test_cloudformation_version_needs_both_retain_policies(attributes: dict[str, str], flagged: bool) -> None:
     template = _cfn(Role=ROLE, Fn=CFN_FN, Version=_version(**attributes), Alias=ALIAS, Monitor=_monitor())
 
-    assert (("DUR-E9", "Version") in durable_findings(template)) is flagged
+    assert (("DUR-W4", "Version") in durable_findings(template)) is flagged
 
 
 def test_cloudformation_pinned_name_and_missing_version() -> None:
@@ -189,7 +189,7 @@ def test_sam_without_auto_publish_alias_has_no_version_and_an_unqualified_event_
 def test_sam_auto_published_version_is_retained_by_sam() -> None:
     template = _sam(Fn=_sam_function(AutoPublishAlias="live"), Monitor=_monitor())
 
-    assert {f for f in durable_findings(template) if f[0] == "DUR-E9"} == set()
+    assert {f for f in durable_findings(template) if f[0] == "DUR-W4"} == set()
 
 
 def test_sam_template_with_a_plain_version_that_is_not_retained() -> None:
@@ -199,7 +199,7 @@ def test_sam_template_with_a_plain_version_that_is_not_retained() -> None:
         Monitor=_monitor(),
     )
 
-    assert durable_findings(template) == {("DUR-E9", "Extra")}
+    assert durable_findings(template) == {("DUR-W4", "Extra")}
 
 
 def test_sam_pinned_name_role_without_checkpoint_permissions_and_long_sqs_source() -> None:
@@ -336,11 +336,17 @@ def test_the_deliberately_bad_template_fires_every_rule_where_its_comments_say()
         ("DUR-E6", "Unpublished"),
         ("DUR-E7", "Orders"),
         ("DUR-E8", "Orders"),
-        ("DUR-E9", "OrdersVersion"),
+        ("DUR-W4", "OrdersVersion"),
         ("DUR-W1", "Orders"),
         ("DUR-W2", "Orders"),
         ("DUR-W2", "Unpublished"),
-        ("DUR-W3", "FromQueueLater"),
+        ("DUR-E10", "Unpublished"),
+        ("DUR-E11", "Orders"),
+        ("DUR-E12", "Unpublished"),
+        ("DUR-E13", "Unpublished"),
+        ("DUR-W3", "Unpublished"),
+        ("DUR-E14", "OrdersUrl"),
+        ("DUR-W5", "FromQueueLater"),
     }
     assert {rule_id for rule_id, _ in findings} == {r.id for r in RULES}
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import aws_cdk as cdk
+from aws_cdk import aws_apigateway as apigw
 from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_events as events
 from aws_cdk import aws_events_targets as targets
@@ -41,7 +42,7 @@ def durable_fn(
 def durable_with_alias(
     scope: Construct, id: str = "Fn", **kwargs: object
 ) -> tuple[lambda_.Function, lambda_.Alias]:
-    """A durable function wired right: versions retained (DUR-E9) and an alias (DUR-E3)."""
+    """A durable function wired right: versions retained (DUR-W4) and an alias (DUR-E3)."""
     kwargs.setdefault(
         "current_version_options", lambda_.VersionOptions(removal_policy=cdk.RemovalPolicy.RETAIN)
     )
@@ -217,15 +218,15 @@ def e8_bad(stack: cdk.Stack) -> str:
     return resource_path(_with_key(stack, kms.Key(stack, "Key")))
 
 
-# --- DUR-E9 version deleted on update -----------------------------------------------------------
+# --- DUR-W4 version deleted on update -----------------------------------------------------------
 
 
-def e9_good(stack: cdk.Stack) -> None:
+def w4_good(stack: cdk.Stack) -> None:
     durable_with_alias(stack)  # current_version_options removal_policy=RETAIN
     return None
 
 
-def e9_bad(stack: cdk.Stack) -> str:
+def w4_bad(stack: cdk.Stack) -> str:
     fn = durable_fn(stack)  # plain lambda_.Function.current_version: RemovalPolicy.DESTROY by default
     lambda_.Alias(stack, "FnLive", alias_name="live", version=fn.current_version)
     return resource_path(fn.current_version)
@@ -268,7 +269,107 @@ def w2_bad(stack: cdk.Stack) -> str:
     return resource_path(fn)
 
 
-# --- DUR-W3 not checked --------------------------------------------------------------------------------
+# --- DUR-E10..E13, DUR-W3 OpenTelemetry ----------------------------------------------------------
+
+_ADOT = "arn:aws:lambda:us-east-1:901920570463:layer:aws-otel-python-amd64-ver-1-29-0:1"
+
+
+def _otel_fn(
+    stack: cdk.Stack, env: dict[str, str], *, layer: bool = True, **kwargs: object
+) -> lambda_.Function:
+    layers = [lambda_.LayerVersion.from_layer_version_arn(stack, "Otel", _ADOT)] if layer else None
+    fn, _ = durable_with_alias(stack, environment=env, layers=layers, **kwargs)
+    return fn
+
+
+_WRAPPED = {"AWS_LAMBDA_EXEC_WRAPPER": "/opt/otel-instrument"}
+
+
+def e10_good(stack: cdk.Stack) -> None:
+    _otel_fn(
+        stack, {**_WRAPPED, "DURABLE_EXECUTION_PLUGINS": "otel-invocation"}, tracing=lambda_.Tracing.ACTIVE
+    )
+    return None
+
+
+def e10_bad(stack: cdk.Stack) -> str:
+    env = {**_WRAPPED, "DURABLE_EXECUTION_PLUGINS": "otel-invocation, otel-execution"}
+    return resource_path(_otel_fn(stack, env, tracing=lambda_.Tracing.ACTIVE))
+
+
+def e11_good(stack: cdk.Stack) -> None:
+    _otel_fn(stack, _WRAPPED, tracing=lambda_.Tracing.ACTIVE)
+    return None
+
+
+def e11_bad(stack: cdk.Stack) -> str:
+    return resource_path(_otel_fn(stack, _WRAPPED, layer=False))
+
+
+def e12_good(stack: cdk.Stack) -> None:
+    _otel_fn(stack, _WRAPPED, tracing=lambda_.Tracing.ACTIVE)
+    return None
+
+
+def e12_bad(stack: cdk.Stack) -> str:
+    return resource_path(_otel_fn(stack, _WRAPPED))
+
+
+def e13_good(stack: cdk.Stack) -> None:
+    secret = cdk.SecretValue.secrets_manager("otlp-headers").unsafe_unwrap()
+    _otel_fn(stack, {**_WRAPPED, "OTEL_EXPORTER_OTLP_HEADERS": secret}, tracing=lambda_.Tracing.ACTIVE)
+    return None
+
+
+def e13_bad(stack: cdk.Stack) -> str:
+    env = {**_WRAPPED, "OTEL_EXPORTER_OTLP_HEADERS": "x-api-key=abc123"}
+    return resource_path(_otel_fn(stack, env, tracing=lambda_.Tracing.ACTIVE))
+
+
+def w3_good(stack: cdk.Stack) -> None:
+    _otel_fn(stack, _WRAPPED, tracing=lambda_.Tracing.ACTIVE)
+    return None
+
+
+def w3_bad(stack: cdk.Stack) -> str:
+    return resource_path(_otel_fn(stack, {}, tracing=lambda_.Tracing.ACTIVE))
+
+
+# --- DUR-E14 synchronous invoker of a long execution ------------------------------------------------
+
+
+def _api(stack: cdk.Stack, alias: lambda_.IFunction, **options: object) -> apigw.Method:
+    api = apigw.RestApi(stack, "Api", deploy=False)
+    return api.root.add_method("POST", apigw.LambdaIntegration(alias, **options))  # type: ignore[arg-type]
+
+
+def e14_good(stack: cdk.Stack) -> None:
+    # a 10-minute workflow behind a proxy integration, and a 2-hour one behind an asynchronous
+    # (X-Amz-Invocation-Type: Event) non-proxy integration
+    _, short = durable_with_alias(stack, "Short")
+    _api(stack, short)
+    _, long = durable_with_alias(stack, "Long", timeout=cdk.Duration.hours(2), dead_letter_queue_enabled=True)
+    api = apigw.RestApi(stack, "AsyncApi", deploy=False)
+    api.root.add_method(
+        "POST",
+        apigw.LambdaIntegration(
+            long,
+            proxy=False,
+            request_parameters={"integration.request.header.X-Amz-Invocation-Type": "'Event'"},
+            integration_responses=[apigw.IntegrationResponse(status_code="202")],
+        ),
+        method_responses=[apigw.MethodResponse(status_code="202")],
+    )
+    return None
+
+
+def e14_bad(stack: cdk.Stack) -> str:
+    _, long = durable_with_alias(stack, timeout=cdk.Duration.hours(2), dead_letter_queue_enabled=True)
+    return resource_path(_api(stack, long))
+    return resource_path(_esm_with_parameter(stack, None))  # no Default: DUR-E4 cannot check it
+
+
+# --- DUR-W5 not checked --------------------------------------------------------------------------------
 
 
 def _esm_with_parameter(stack: cdk.Stack, default: int | None) -> lambda_.EventSourceMapping:
@@ -276,12 +377,12 @@ def _esm_with_parameter(stack: cdk.Stack, default: int | None) -> lambda_.EventS
     return _esm(stack, cdk.Duration.seconds(timeout.value_as_number))
 
 
-def w3_good(stack: cdk.Stack) -> None:
+def w5_good(stack: cdk.Stack) -> None:
     _esm_with_parameter(stack, 600)  # resolved from the Default: DUR-E4 checks it (and passes)
     return None
 
 
-def w3_bad(stack: cdk.Stack) -> str:
+def w5_bad(stack: cdk.Stack) -> str:
     return resource_path(_esm_with_parameter(stack, None))  # no Default: DUR-E4 cannot check it
 
 
@@ -294,8 +395,14 @@ CASES: dict[str, tuple[Builder, Builder]] = {
     "DUR-E6": (e6_good, e6_bad),
     "DUR-E7": (e7_good, e7_bad),
     "DUR-E8": (e8_good, e8_bad),
-    "DUR-E9": (e9_good, e9_bad),
     "DUR-W1": (w1_good, w1_bad),
     "DUR-W2": (w2_good, w2_bad),
+    "DUR-E10": (e10_good, e10_bad),
+    "DUR-E11": (e11_good, e11_bad),
+    "DUR-E12": (e12_good, e12_bad),
+    "DUR-E13": (e13_good, e13_bad),
     "DUR-W3": (w3_good, w3_bad),
+    "DUR-W4": (w4_good, w4_bad),
+    "DUR-E14": (e14_good, e14_bad),
+    "DUR-W5": (w5_good, w5_bad),
 }

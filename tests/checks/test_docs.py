@@ -33,7 +33,7 @@ def test_rule_ids_are_unique_and_follow_the_scheme() -> None:
     assert len(set(cfn_ids)) == len(cfn_ids)
     for r in RULES:
         letter = "E" if r.severity.value == "error" else "W"
-        assert re.fullmatch(rf"DUR-{letter}\d", r.id)
+        assert re.fullmatch(rf"DUR-{letter}\d+", r.id)
         # cfn-lint reads the severity from the first letter; the number is the DurableChecks number.
         assert r.cfn_lint_id == f"{letter}D30{int(r.id[5:]):02d}"
         assert r.info.docs == f"docs/checks.md#{r.id.lower()}"

@@ -21,7 +21,7 @@ from aws_cdk.assertions import Annotations, Match
 from cdk_durable import durable_function
 from cdk_durable.durable_function import ReplayLint
 
-from .conftest import BAD_HANDLER_DIR, HANDLER_DIR, durable, new_stack
+from .conftest import BAD_HANDLER_DIR, FIXTURES, HANDLER_DIR, durable, new_stack
 
 
 @dataclass
@@ -97,7 +97,7 @@ def test_the_same_asset_is_linted_once_per_process(fake_linter: list[list[str]])
     ("mode", "runtime", "code"),
     [
         pytest.param(ReplayLint.OFF, lambda_.Runtime.PYTHON_3_13, "asset", id="off"),
-        pytest.param(ReplayLint.WARN, lambda_.Runtime.NODEJS_22_X, "asset", id="node-runtime"),
+        pytest.param(ReplayLint.WARN, lambda_.Runtime.NODEJS_22_X, "node-asset", id="node-runtime"),
         pytest.param(ReplayLint.WARN, lambda_.Runtime.PYTHON_3_13, "inline", id="inline-code"),
     ],
 )
@@ -105,7 +105,13 @@ def test_lint_is_skipped_when_off_non_python_or_not_an_asset(
     fake_linter: list[list[str]], mode: ReplayLint, runtime: lambda_.Runtime, code: str
 ) -> None:
     stack = new_stack()
-    source = _asset() if code == "asset" else lambda_.Code.from_inline("def handler(e, c): pass")
+    source = (
+        _asset()
+        if code == "asset"
+        else lambda_.Code.from_asset(str(FIXTURES / "node_handler"))
+        if code == "node-asset"
+        else lambda_.Code.from_inline("def handler(e, c): pass")
+    )
     durable(stack, code=source, handler="app.handler", runtime=runtime, replay_lint=mode)
     assert fake_linter == []
     Annotations.from_stack(stack).has_no_warning("*", Match.string_like_regexp("replay model"))

@@ -129,7 +129,7 @@ BAD_INPUTS: list[tuple[str, Callable[[cdk.Stack], object], str]] = [
     ("statuses-empty", _status([]), r"statuses must list at least one status \(RUNNING, SUCCEEDED, FAILED, TIMED_OUT, STOPPED\)"),
     ("statuses-string", _status(["FAILED"]), r"statuses must contain DurableExecutionStatus values .*got 'FAILED'"),
     # metrics and alarms
-    ("metric-string", lambda s: durable(s).metric("DurableExecutionFailed"), r"metric must be a DurableMetric \(STARTED, .*got 'DurableExecutionFailed'"),
+    ("metric-number", lambda s: durable(s).metric(42), r"metric must be a DurableMetric \(STARTED, .*got 42"),
     ("alarm-threshold-0", _alarms(failures_threshold=0), r"failures_threshold must be a whole number >= 1 \(or None to skip\), got 0"),
     ("alarm-utilization-101", _alarms(running_utilization_percent=101), r"running_utilization_percent must be above 0 and at most 100 .*got 101"),
     ("alarm-storage-0", _alarms(storage_written_percent=0), r"storage_written_percent must be above 0 and at most 100 .*got 0"),
@@ -137,7 +137,7 @@ BAD_INPUTS: list[tuple[str, Callable[[cdk.Stack], object], str]] = [
     ("starter-field-and-template", _starter(execution_name_field="id", execution_name_template="x-{id}"), r"execution_name_field cannot be combined with execution_name_template"),
     ("starter-bad-field", _starter(execution_name_field="order id"), r"execution_name_field must be a dotted path of JSON keys .*got 'order id'"),
     ("starter-template-no-placeholder", _starter(execution_name_template="fixed"), r"execution_name_template must contain at least one \{field\} placeholder .*got 'fixed'"),
-    ("starter-target-l2", lambda s: AsyncStarter(s, "S", target=lambda_.Function(s, "F", code=lambda_.Code.from_inline("x"), handler="index.h", runtime=lambda_.Runtime.PYTHON_3_13), queue=_queue(s)), r"target must be a cdk_durable.DurableFunction, got Function"),
+    ("starter-target-l2", lambda s: AsyncStarter(s, "S", target=lambda_.Function(s, "F", code=lambda_.Code.from_inline("x"), handler="index.h", runtime=lambda_.Runtime.PYTHON_3_13), queue=_queue(s)), r"target must be a cdk_durable.DurableFunction .*got Function"),
     ("starter-visibility-below-timeout", _starter(timeout=D.seconds(31)), r"queue visibility timeout \(30 seconds\) must be at least the starter's timeout \(31 seconds\)"),
     ("starter-node-runtime", _starter(runtime=lambda_.Runtime.NODEJS_22_X), r"runtime must be a Python runtime \(the starter is Python\), got 'nodejs22.x'"),
 ]  # fmt: skip

@@ -6,7 +6,7 @@ cfn-lint's own ~300 rules (a second or more per template; theirs to test), and a
 findings (DurableChecks id, logical id) are exactly the expected ones, no durable rule raised
 (cfn-lint would report it as E0002), no message carries a control byte. A representative subset
 runs through cfn-lint itself: its Python API (``FULL``) and the ``cfn-lint`` command.
-"Not checked" (DUR-W3, WD3003) is its own code: a parameter without a Default, an import or a
+"Not checked" (DUR-W5, WD3005) is its own code: a parameter without a Default, an import or a
 conditional Deny is never counted as a pass.
 """
 
@@ -135,8 +135,8 @@ CASES: list[tuple[str, Any, set[tuple[str, str]], list[str]]] = [
         {("DUR-E4", "Mapping"), ("DUR-W1", "Fn")},
         [],
     ),
-    ("timeout-ref-no-default", _esm_with_timeout({"Ref": "T"}, T=NUMBER), {("DUR-W3", "Mapping")}, []),
-    ("timeout-import", _esm_with_timeout({"Fn::ImportValue": "Timeout"}), {("DUR-W3", "Mapping")}, []),
+    ("timeout-ref-no-default", _esm_with_timeout({"Ref": "T"}, T=NUMBER), {("DUR-W5", "Mapping")}, []),
+    ("timeout-import", _esm_with_timeout({"Fn::ImportValue": "Timeout"}), {("DUR-W5", "Mapping")}, []),
     (
         "timeout-find-in-map",
         {
@@ -152,12 +152,12 @@ CASES: list[tuple[str, Any, set[tuple[str, str]], list[str]]] = [
         {("DUR-E4", "Mapping"), ("DUR-W1", "Fn")},
         [],
     ),
-    ("timeout-text", _esm_with_timeout("soon"), {("DUR-W3", "Mapping")}, []),
+    ("timeout-text", _esm_with_timeout("soon"), {("DUR-W5", "Mapping")}, []),
     (
         "timeout-not-checked-ignored-keeps-e-codes",
         _esm_with_timeout({"Ref": "T"}, T=NUMBER),
         set(),
-        ["WD3003"],
+        ["WD3005"],
     ),
     # --- explicit Deny next to the managed policy ----------------------------------------------------------
     ("deny-checkpoint", _stack(role=_role(_deny(Action=CHECKPOINT))), {("DUR-E6", "Fn")}, []),
@@ -169,7 +169,7 @@ CASES: list[tuple[str, Any, set[tuple[str, str]], list[str]]] = [
     (
         "deny-with-condition",
         _stack(role=_role(_deny(Action=CHECKPOINT, Condition={"Bool": {"aws:SecureTransport": "false"}}))),
-        {("DUR-W3", "Fn")},
+        {("DUR-W5", "Fn")},
         [],
     ),
     (
@@ -183,13 +183,13 @@ CASES: list[tuple[str, Any, set[tuple[str, str]], list[str]]] = [
     (
         "sam-untranslatable",
         _sam(Fn={"Type": "AWS::Serverless::Function", "Properties": {"Handler": 3}}),
-        {("DUR-W3", "Transform")},
+        {("DUR-W5", "Transform")},
         [],
     ),
     (
         "sam-untranslatable-not-hidden-by-ED3001",
         _sam(Fn={"Type": "AWS::Serverless::Function", "Properties": {"Handler": 3}}),
-        {("DUR-W3", "Transform")},
+        {("DUR-W5", "Transform")},
         ["ED3001"],
     ),
     ("sam-correct", _sam(Fn=_sam_function(AutoPublishAlias="live")), {("DUR-W2", "Fn")}, []),
@@ -223,18 +223,18 @@ CASES: list[tuple[str, Any, set[tuple[str, str]], list[str]]] = [
         [],
     ),
     ("getatt-int", _stack(Caller=_plain(Environment={"Variables": {"T": {"Fn::GetAtt": 5}}})), set(), []),
-    ("ref-cycle", _with_parameters(_esm_with_timeout({"Ref": "Mapping"})), {("DUR-W3", "Mapping")}, []),
-    ("parameters-list", {**_esm_with_timeout({"Ref": "T"}), "Parameters": [1]}, {("DUR-W3", "Mapping")}, []),
+    ("ref-cycle", _with_parameters(_esm_with_timeout({"Ref": "Mapping"})), {("DUR-W5", "Mapping")}, []),
+    ("parameters-list", {**_esm_with_timeout({"Ref": "T"}), "Parameters": [1]}, {("DUR-W5", "Mapping")}, []),
     (
         "mappings-garbage",
         {**_esm_with_timeout({"Fn::FindInMap": ["T", "a", "b"]}), "Mappings": {"T": 3}},
-        {("DUR-W3", "Mapping")},
+        {("DUR-W5", "Mapping")},
         [],
     ),
     (
         "timeout-nan-like",
         _esm_with_timeout({"Ref": "T"}, T={**NUMBER, "Default": "nan"}),
-        {("DUR-W3", "Mapping")},
+        {("DUR-W5", "Mapping")},
         [],
     ),
     ("timeout-huge", _esm_with_timeout(10**30), {("DUR-E4", "Mapping"), ("DUR-W1", "Fn")}, []),
@@ -281,7 +281,7 @@ def test_cfn_lint_pack_hostile(template: Any, expected: set[tuple[str, str]], ig
     assert found == expected, matches
     for _, _, message in matches:
         assert CONTROL.search(message) is None, message
-    if ("DUR-W3", "Transform") in expected:
+    if ("DUR-W5", "Transform") in expected:
         assert not any(rule_id == "ED3001" for rule_id, _, _ in matches)  # one code per meaning
 
 
@@ -306,17 +306,17 @@ def test_cfn_lint_api(case: tuple[str, Any, set[tuple[str, str]], list[str]]) ->
 
 def test_not_checked_names_the_rule_that_did_not_run() -> None:
     matches = _pack(_esm_with_timeout({"Ref": "T"}, T=NUMBER), [])
-    [message] = [m for rule_id, _, m in matches if rule_id == "WD3003"]
+    [message] = [m for rule_id, _, m in matches if rule_id == "WD3005"]
     assert message.startswith("not checked: DUR-E4. ")
 
 
 COMMAND_CASES = [
-    ("command-not-checked", _esm_with_timeout({"Ref": "T"}, T=NUMBER), 4, "WD3003 "),
+    ("command-not-checked", _esm_with_timeout({"Ref": "T"}, T=NUMBER), 4, "WD3005 "),
     (
         "command-untranslatable-sam",
         _sam(Fn={"Type": "AWS::Serverless::Function", "Properties": {"Handler": 3}}),
         None,
-        "WD3003 ",
+        "WD3005 ",
     ),
 ]
 

@@ -16,7 +16,8 @@ def test_corpus_has_at_least_40_cases_covering_every_rule() -> None:
     files = corpus_files()
     assert len(files) >= 40
     expected_codes = {code for f in files for _, code in expected_findings(f.read_text())}
-    assert expected_codes == {rule.code for rule in RULES}
+    # DUR012 reads a directory (requirements.txt, a vendored boto3), not one file: tests/lint/test_bundle.py.
+    assert expected_codes == {rule.code for rule in RULES} - {"DUR012"}
     assert sum(1 for f in files if f.name.startswith("good_")) >= 15
 
 

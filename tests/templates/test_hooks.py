@@ -21,6 +21,7 @@ VALID = {
     "iac": "sam",
     "runtime": "python3.13",
     "blueprint": "hello",
+    "tracing": "none",
     "execution_timeout_seconds": "604800",
     "invocation_timeout_seconds": "60",
     "retention_days": "14",
@@ -62,6 +63,11 @@ def test_hook_takes_its_choices_from_the_manifest():
     assert pre.main({**VALID, "blueprint": "hello"}, manifest) == 0
     with pytest.raises(pre.InputError, match="blueprint must be one of hello, got 'saga'"):
         pre.validate({**VALID, "blueprint": "saga"}, manifest)
+
+
+def test_tracing_must_be_one_of_the_manifests() -> None:
+    with pytest.raises(pre.InputError, match="tracing must be one of none, xray, otlp, got 'jaeger'"):
+        pre.validate({**VALID, "tracing": "jaeger"}, MANIFEST)
 
 
 def test_defaults_are_valid():

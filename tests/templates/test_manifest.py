@@ -27,6 +27,7 @@ KEYS = {
     "runtimes": {"family", "description", "version"},
     "families": {"handler", "test", "replay_lint"},
     "blueprints": {"description", "summary", "has_callbacks", "answers"},
+    "tracing": {"description"},
 }
 HANDLER_FILES = {
     "python": ("src/app.py", "tests/test_app.py"),

@@ -17,10 +17,16 @@ from .failure_monitoring import failure_monitoring
 from .kms_key_policy import kms_key_policy
 from .no_version_or_alias import no_version_or_alias
 from .not_checked import not_checked
+from .otel_both_views import otel_both_views
+from .otel_layer_without_wrapper import otel_layer_without_wrapper
+from .otel_wrapper_without_layer import otel_wrapper_without_layer
+from .otlp_headers_plaintext import otlp_headers_plaintext
 from .pinned_function_name import pinned_function_name
+from .sync_invocation_timeout import sync_invocation_timeout
 from .unqualified_env_reference import unqualified_env_reference
 from .unqualified_invocation import unqualified_invocation
 from .version_deleted_on_update import version_deleted_on_update
+from .xray_tracing_without_permission import xray_tracing_without_permission
 
 __all__ = [
     "INVOKERS",
@@ -33,8 +39,14 @@ __all__ = [
     "kms_key_policy",
     "no_version_or_alias",
     "not_checked",
+    "otel_both_views",
+    "otel_layer_without_wrapper",
+    "otel_wrapper_without_layer",
+    "otlp_headers_plaintext",
     "pinned_function_name",
+    "sync_invocation_timeout",
     "unqualified_env_reference",
     "unqualified_invocation",
     "version_deleted_on_update",
+    "xray_tracing_without_permission",
 ]

@@ -23,7 +23,10 @@ def _invoked_async(resource: Resource, stack: StackTemplate) -> bool:
             continue
         for path in how.paths:
             for v in values_at(r.properties, path):
-                if any(t.function_id == resource.logical_id for t in stack.function_targets(v)):
+                if any(
+                    t.function_id == resource.logical_id and t.stack is None
+                    for t in stack.function_targets(v)
+                ):
                     return True
     return False
 

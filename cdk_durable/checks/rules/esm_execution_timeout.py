@@ -18,7 +18,7 @@ def esm_execution_timeout(resource: Resource, stack: StackTemplate) -> Complianc
     known: list[float] = []
     unknown = False
     for t in targets:
-        fn = stack.get(t.function_id)
+        fn = stack.resource_of(t)
         if fn is None:
             continue
         try:

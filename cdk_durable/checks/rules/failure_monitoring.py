@@ -22,7 +22,9 @@ _FAILURE_METRICS = {p.DurableMetric.FAILED.value, p.DurableMetric.TIMED_OUT.valu
 def _matches_function(values: Any, resource: Resource, stack: StackTemplate) -> bool:
     if values is None:
         return True
-    return any(t.function_id == resource.logical_id for t in stack.function_targets(values))
+    return any(
+        t.function_id == resource.logical_id and t.stack is None for t in stack.function_targets(values)
+    )
 
 
 def _rule_watches(rule: Resource, resource: Resource, stack: StackTemplate) -> bool:

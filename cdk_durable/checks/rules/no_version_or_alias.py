@@ -14,7 +14,7 @@ def no_version_or_alias(resource: Resource, stack: StackTemplate) -> Compliance:
         return Compliance.NOT_APPLICABLE
     for r in stack.of_type(VERSION, ALIAS):
         if any(
-            t.function_id == resource.logical_id
+            t.function_id == resource.logical_id and t.stack is None
             for t in stack.function_targets(r.properties.get("FunctionName"))
         ):
             return Compliance.COMPLIANT

@@ -1,4 +1,4 @@
-"""DUR-W3: a durable rule applies to this resource but could not check it offline.
+"""DUR-W5: a durable rule applies to this resource but could not check it offline.
 
 A value the rule needs is not known from the template alone - ``ExecutionTimeout: !Ref Timeout``
 of a parameter without a ``Default``, an ``Fn::ImportValue``, a ``Deny`` with a ``Condition`` - so

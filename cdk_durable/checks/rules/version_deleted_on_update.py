@@ -1,4 +1,4 @@
-"""DUR-E9: a published version of a durable function would be deleted on update.
+"""DUR-W4: a published version of a durable function would be deleted on update.
 
 An execution replays on the version it started on. An ``AWS::Lambda::Version`` is deleted when a
 deploy drops it from the template (CDK's ``current_version`` and SAM's ``AutoPublishAlias`` name each
@@ -7,7 +7,9 @@ version after a hash of the code and configuration, so every change drops the ol
 change) unless it has ``UpdateReplacePolicy: Retain``. Either way the executions suspended on it (a
 7-day approval, a 3-day escalation) can no longer resume: their next invocation fails.
 
-Compliant when both attributes are ``Retain`` (``RemovalPolicy.RETAIN`` in CDK sets both). A version
+Compliant when ``UpdateReplacePolicy`` is ``Retain`` and ``DeletionPolicy`` is ``Retain`` or
+``RetainExceptOnCreate`` (``RemovalPolicy.RETAIN`` / ``RETAIN_ON_UPDATE_OR_DELETE`` in CDK: the latter
+deletes a version only when the stack's creation fails, when no execution can have started). A version
 produced by SAM's ``AutoPublishAlias`` carries ``DeletionPolicy: Retain`` and a logical id that
 changes with every change of what it publishes, so it is never replaced in place: compliant.
 """
@@ -16,7 +18,7 @@ from __future__ import annotations
 
 import re
 
-from .._template import RETAIN, VERSION, Compliance, Resource, StackTemplate
+from .._template import RETAIN, RETAIN_EXCEPT_ON_CREATE, VERSION, Compliance, Resource, StackTemplate
 
 #: SAM's AutoPublishAlias names versions ``<Function>Version<10 hex digits of the code hash>``.
 _SAM_VERSION_ID = re.compile(r"^(?P<function>[A-Za-z0-9]+)Version[0-9a-f]{10}$")
@@ -38,7 +40,7 @@ def version_deleted_on_update(resource: Resource, stack: StackTemplate) -> Compl
     function_id = _function_of(resource, stack)
     if function_id is None:
         return Compliance.NOT_APPLICABLE
-    if resource.deletion_policy != RETAIN:
+    if resource.deletion_policy not in (RETAIN, RETAIN_EXCEPT_ON_CREATE):
         return Compliance.NON_COMPLIANT
     if resource.update_replace_policy == RETAIN or _is_sam_auto_published(resource, function_id):
         return Compliance.COMPLIANT

@@ -31,8 +31,11 @@ from aws_cdk import aws_events_targets as targets
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_logs as logs
+{% if cookiecutter.tracing == "otlp" -%}
+from aws_cdk import aws_secretsmanager as secretsmanager
+{% endif -%}
 from aws_cdk import aws_sns as sns
-from cdk_durable import DurableExecutionStatus, DurableFunction
+from cdk_durable import DurableExecutionStatus, DurableFunction{% if cookiecutter.tracing != "none" %}, DurableTracing{% endif %}
 from constructs import Construct
 
 PROJECT_NAME = "{{ cookiecutter.project_name }}"
@@ -144,6 +147,24 @@ class WorkflowStack(cdk.Stack):
             retention_period=cdk.Duration.days({{ cookiecutter.retention_days }}),
             alias_name="{{ cookiecutter.alias_name }}",
             log_group=log_group,
+{%- if cookiecutter.tracing == "xray" %}
+            # OpenTelemetry -> X-Ray (AWS's ADOT profile): layer, wrapper, OTEL_*, one OTel view,
+            # active tracing and the role's X-Ray permission.
+            tracing=DurableTracing.xray(view="invocation", service_name=SLUG),
+{%- elif cookiecutter.tracing == "otlp" %}
+            # OpenTelemetry -> your OTLP backend (AWS's community profile). The headers come from the
+            # Secrets Manager secret "<slug>/otlp-headers" as a dynamic reference, never in the template.
+            tracing=DurableTracing.otlp(
+                endpoint=self.node.try_get_context("otlp_endpoint") or "https://otlp.example.com",
+                headers_secret=secretsmanager.Secret.from_secret_name_v2(
+                    self, "OtlpHeaders", f"{SLUG}/otlp-headers"
+                ),
+                view="invocation",
+                service_name=SLUG,
+            ),
+{%- elif cookiecutter.tracing == "none" %}
+{%- else %}{{ unsupported("tracing", cookiecutter.tracing, "app.py") }}
+{%- endif %}
             environment={
                 "WORKFLOW_NAME": SLUG,
 {%- if cookiecutter.__runtime_family == "typescript" %}
