@@ -266,8 +266,8 @@ def _bundle_findings(
     """DUR012 over the linted directories (the bundle, not one module), under the same selection."""
     selected = resolve_codes(select)
     if selected is None:
-        selected = DEFAULT_CODES | (resolve_codes(extend_select) or frozenset())
-    ignored = resolve_codes(ignore) or frozenset()
+        selected = DEFAULT_CODES | (resolve_codes(extend_select, option="extend-select") or frozenset())
+    ignored = resolve_codes(ignore, option="ignore") or frozenset()
     code = BUNDLED_BOTO3_TOO_OLD.code
     if code not in selected or code in ignored or not uses_chained_invoke(sources):
         return []
