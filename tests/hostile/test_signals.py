@@ -90,7 +90,11 @@ def test_a_signal_ends_run_in_one_line_and_leaves_nothing_running(
     assert_group_gone(process.pid)
     assert process.returncode == 128 + signum, (process.returncode, error)
     # The prompt itself is on stderr (as click puts it); the error is one line of its own.
-    lines = [line for line in error.splitlines() if line.strip() and not line.lstrip().startswith("answer (")]
+    lines = [
+        line[line.index("Error:") :] if "Error:" in line else line
+        for line in error.splitlines()
+        if line.strip() and ("Error:" in line or not line.lstrip().startswith("answer ("))
+    ]
     # "stopped by SIGTERM" (a signal while the run works: issue 18's worker hygiene) or
     # "interrupted (Ctrl-C)" / "interrupted by SIGTERM" (cdk_durable.cli's edge)
     assert len(lines) == 1 and named in lines[0], error
