@@ -3,6 +3,7 @@
     .venv/bin/python bench/bake.py                      # all three figures
     .venv/bin/python bench/bake.py --skip-matrix        # only bake-to-green (about a minute)
     .venv/bin/python bench/bake.py --iac cdk --blueprint approval --fresh-venv
+    .venv/bin/python bench/bake.py --skip-matrix --iac cdk --runtime nodejs22.x --blueprint triage
 
 *Matrix wall time* runs the template tests (``pytest tests/templates -n <workers>``) and reports the
 wall time and pytest's summary. *Bake-to-green* bakes one project with cookiecutter's API and runs
@@ -88,7 +89,7 @@ def bake_to_green(iac: str, runtime: str, blueprint: str, *, fresh_venv: bool) -
     if interpreter is not None:  # sam build runs the runtime's interpreter
         env["PATH"] = os.pathsep.join([str(interpreter.parent), env["PATH"]])
     overrides = [] if fresh_venv else [f"PYTHON={sys.executable}"]
-    if iac == "cdk":
+    if iac == "cdk" and runtime.startswith("python"):  # a TypeScript CDK project has its own CLI
         overrides.append(f"CDK={NODE_BIN / 'cdk'}")
     if iac == "sam":
         overrides.append(f"SAM={ROOT / '.venv-sam' / 'bin' / 'sam'}")

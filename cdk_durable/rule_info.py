@@ -28,12 +28,21 @@ class Severity(StrEnum):
     OK = "ok"
 
 
+class FixForm(StrEnum):
+    """Which words a fix is written in: the CDK app's (construct props and methods) or a template's
+    (SAM / CloudFormation properties and attributes)."""
+
+    CDK = "cdk"
+    TEMPLATE = "template"
+
+
 @dataclass(frozen=True)
 class RuleInfo:
     """One rule: a stable ``code``, a ``name`` (kebab-case, the same words as its module and
-    function), its ``severity``, a one-line ``summary``, ``fix`` (how to fix it), ``docs`` (the
-    page and anchor that documents it, relative to the repository, e.g. ``docs/checks.md#dur-e1``)
-    and an optional longer ``explanation``."""
+    function), its ``severity``, a one-line ``summary``, ``fix`` (how to fix it; for a rule that
+    reads templates, the CDK form), ``docs`` (the page and anchor that documents it, relative to the
+    repository, e.g. ``docs/checks.md#dur-e1``), an optional longer ``explanation`` and
+    ``template_fix``, the fix in SAM / CloudFormation words for a rule that has both forms."""
 
     code: str
     name: str
@@ -42,6 +51,13 @@ class RuleInfo:
     fix: str
     docs: str
     explanation: str = ""
+    template_fix: str = ""
+
+    def fix_for(self, form: FixForm) -> str:
+        """The fix in ``form``'s words (``fix`` when the rule has only one form)."""
+        if form is FixForm.TEMPLATE and self.template_fix:
+            return self.template_fix
+        return self.fix
 
     @property
     def docs_page(self) -> str:

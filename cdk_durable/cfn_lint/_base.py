@@ -17,6 +17,7 @@ from cfnlint.rules import CloudFormationLintRule, RuleMatch
 from ..checks._template import Compliance, StackTemplate
 from ..checks.registry import RULES_BY_ID, DurableRule
 from ..checks.rules.not_checked import unchecked_rules
+from ..rule_info import FixForm
 from ._sam import SamTranslationError, is_sam, translate
 
 #: The rule that reports what the others could not check (and a SAM template that was not translated).
@@ -46,7 +47,8 @@ def template_view(template: Mapping[str, Any], region: str = "us-east-1") -> Sta
 
 
 def message(spec: DurableRule) -> str:
-    return f"{spec.info.summary} Fix: {spec.info.fix} ({spec.id}, {spec.info.docs})"
+    """The finding's text; its fix in SAM / CloudFormation words (cfn-lint reads templates)."""
+    return f"{spec.info.summary} Fix: {spec.info.fix_for(FixForm.TEMPLATE)} ({spec.id}, {spec.info.docs})"
 
 
 class DurableLintRule(CloudFormationLintRule):  # type: ignore[misc]

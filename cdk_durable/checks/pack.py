@@ -33,7 +33,7 @@ import jsii
 from cdk_nag import IApplyRule, NagMessageLevel, NagPack, NagRuleCompliance
 from constructs import IConstruct
 
-from ..rule_info import Severity
+from ..rule_info import FixForm, Severity
 from ._template import Compliance, Resource, StackTemplate
 from .registry import PACK_NAME, RULES, DurableRule
 from .suppressions import is_reported
@@ -75,7 +75,7 @@ class _ApplyRule:
 
     @property
     def explanation(self) -> str:
-        return f"{self._spec.info.explanation} Fix: {self._spec.info.fix}"
+        return f"{self._spec.info.explanation} Fix: {self._spec.info.fix_for(FixForm.CDK)}"
 
     @property
     def rule_suffix_override(self) -> str:
@@ -207,7 +207,7 @@ class DurableChecks(NagPack):  # type: ignore[misc]
                 continue
             message = f"{spec.id}: {spec.info.summary}"
             if self._verbose:
-                message += f" {spec.info.explanation} Fix: {spec.info.fix}"
+                message += f" {spec.info.explanation} Fix: {spec.info.fix_for(FixForm.CDK)}"
             if spec.severity is Severity.ERROR:
                 cdk.Annotations.of(node).add_error(message)
             else:

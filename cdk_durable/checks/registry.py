@@ -64,8 +64,17 @@ def cfn_lint_id(code: str) -> str:
 
 
 def _rule(
-    suffix: str, severity: Severity, summary: str, explanation: str, fix: str, fn: RuleFunction
+    suffix: str,
+    severity: Severity,
+    summary: str,
+    explanation: str,
+    fix: str,
+    fn: RuleFunction,
+    *,
+    template_fix: str,
 ) -> DurableRule:
+    """``fix`` in the CDK app's words (DurableChecks prints it), ``template_fix`` in SAM /
+    CloudFormation words (the cfn-lint pack prints it)."""
     code = f"{PACK_NAME}-{suffix}"
     info = RuleInfo(
         code=code,
@@ -75,6 +84,7 @@ def _rule(
         fix=fix,
         docs=f"{DOCS_PAGE}#{code.lower()}",
         explanation=explanation,
+        template_fix=template_fix,
     )
     return DurableRule(info, fn)
 
@@ -91,6 +101,10 @@ RULES: Final[tuple[DurableRule, ...]] = (
         "Point it at an alias or version (for example `targets.LambdaFunction(alias)`, "
         "`alias.add_event_source(...)`, `alias.grant_invoke(...)`).",
         r.unqualified_invocation,
+        template_fix="Point it at the alias (an `AWS::Lambda::Alias`'s `Ref` is its ARN; SAM: "
+        "`!Ref <Function>.Alias`) or a version ARN in the target's `Arn`, the mapping's or permission's "
+        "`FunctionName`, the integration's `Uri`; SAM wires the function's `Events` to the alias when "
+        "`AutoPublishAlias` is set.",
     ),
     _rule(
         "E2",
@@ -100,6 +114,8 @@ RULES: Final[tuple[DurableRule, ...]] = (
         "refuses for durable functions.",
         "Pass the alias ARN (`alias.function_arn`) instead of `fn.function_arn` / `fn.function_name`.",
         r.unqualified_env_reference,
+        template_fix="Pass the alias ARN (`!Ref <Alias>`; SAM: `!Ref <Function>.Alias`) instead of "
+        "`!GetAtt <Function>.Arn` / `!Ref <Function>`.",
     ),
     _rule(
         "E3",
@@ -110,6 +126,9 @@ RULES: Final[tuple[DurableRule, ...]] = (
         "Publish a version and point an alias at it (`lambda_.Alias(..., version=fn.current_version)`), "
         "or use `cdk_durable.DurableFunction`, which does both.",
         r.no_version_or_alias,
+        template_fix="Publish a version and point an alias at it: SAM `AutoPublishAlias: live` on the "
+        "function; CloudFormation an `AWS::Lambda::Version` and an `AWS::Lambda::Alias` with "
+        "`FunctionVersion: !GetAtt <Version>.Version`.",
     ),
     _rule(
         "E4",
@@ -117,10 +136,13 @@ RULES: Final[tuple[DurableRule, ...]] = (
         "An event source mapping targets a durable function whose ExecutionTimeout is over 15 minutes.",
         "Event source mappings invoke synchronously, so the whole execution must finish within 15 "
         "minutes; with a longer ExecutionTimeout the mapping's creation fails.",
-        "Lower ExecutionTimeout to 15 minutes or less, or put a small starter function (or "
+        "Lower execution_timeout to 15 minutes or less, or put a small starter function (or "
         "`cdk_durable.AsyncStarter`) between the source and the durable function, invoking it "
         "asynchronously with an execution name.",
         r.esm_execution_timeout,
+        template_fix="Lower `DurableConfig.ExecutionTimeout` to 900 seconds or less, or put a small "
+        "starter function between the source and the durable function that invokes it asynchronously "
+        "(`InvocationType: Event`) with an execution name.",
     ),
     _rule(
         "E5",
@@ -130,6 +152,10 @@ RULES: Final[tuple[DurableRule, ...]] = (
         "Remove on_success/on_failure; watch Durable Execution Status Change events instead and use "
         "a dead-letter queue for invocations that fail to start.",
         r.durable_destinations,
+        template_fix="Remove `DestinationConfig` (SAM: the function's "
+        "`EventInvokeConfig.DestinationConfig`); "
+        "watch Durable Execution Status Change events with an `AWS::Events::Rule` instead and set "
+        "`DeadLetterConfig` for invocations that fail to start.",
     ),
     _rule(
         "E6",
@@ -138,9 +164,13 @@ RULES: Final[tuple[DurableRule, ...]] = (
         "The SDK calls lambda:CheckpointDurableExecution and lambda:GetDurableExecutionState from "
         "inside the function; without them every execution fails at its first checkpoint. The L2 "
         "attaches the managed policy only to a role it creates itself.",
-        "Attach the managed policy service-role/AWSLambdaBasicDurableExecutionRolePolicy to the role, "
-        "or allow both actions in a policy statement.",
+        "Attach the managed policy to the role (`role.add_managed_policy(iam.ManagedPolicy."
+        'from_aws_managed_policy_name("service-role/AWSLambdaBasicDurableExecutionRolePolicy"))`), '
+        "or allow both actions with `role.add_to_principal_policy(...)`.",
         r.execution_role_checkpoint,
+        template_fix="Add `arn:${AWS::Partition}:iam::aws:policy/service-role/"
+        "AWSLambdaBasicDurableExecutionRolePolicy` to the role's `ManagedPolicyArns` (SAM: the "
+        "function's `Policies`), or allow both actions in a policy statement.",
     ),
     _rule(
         "E7",
@@ -151,6 +181,8 @@ RULES: Final[tuple[DurableRule, ...]] = (
         "holds the name.",
         "Remove function_name and let CloudFormation generate the name; pass the alias ARN to callers.",
         r.pinned_function_name,
+        template_fix="Remove `FunctionName` and let CloudFormation generate the name; pass the alias ARN "
+        "to callers.",
     ),
     _rule(
         "E8",
@@ -158,10 +190,14 @@ RULES: Final[tuple[DurableRule, ...]] = (
         "The DurableConfig KMS key's policy lacks the Lambda service statement.",
         "Lambda encrypts execution state as the service principal lambda.amazonaws.com; without "
         "kms:GenerateDataKey and kms:Decrypt for it Lambda cannot use the key and executions fail.",
-        "Add a key policy statement for the lambda.amazonaws.com service principal with "
+        "Add a key policy statement (`key.add_to_resource_policy(...)`) for the lambda.amazonaws.com "
+        "service principal with "
         "kms:GenerateDataKey and kms:Decrypt (conditions aws:SourceAccount, aws:SourceArn and "
         "kms:EncryptionContext:aws:lambda:FunctionArn).",
         r.kms_key_policy,
+        template_fix="Add a statement to the key's `KeyPolicy` for the `lambda.amazonaws.com` service "
+        "principal with kms:GenerateDataKey and kms:Decrypt (conditions aws:SourceAccount, aws:SourceArn "
+        "and kms:EncryptionContext:aws:lambda:FunctionArn).",
     ),
     _rule(
         "W1",
@@ -171,6 +207,8 @@ RULES: Final[tuple[DurableRule, ...]] = (
         "silently. Dead-letter queues work for durable functions (destinations do not).",
         "Set dead_letter_queue (or dead_letter_queue_enabled=True) on the function.",
         r.async_without_dlq,
+        template_fix="Set `DeadLetterConfig.TargetArn` on the function to an SQS queue or SNS topic "
+        "(SAM: `DeadLetterQueue: {Type: SQS, TargetArn: ...}`).",
     ),
     _rule(
         "W2",
@@ -178,8 +216,11 @@ RULES: Final[tuple[DurableRule, ...]] = (
         "No status-change rule or alarm watches the durable function's failures.",
         "Failed and timed-out executions do not surface anywhere by themselves.",
         "Add an EventBridge rule on 'Durable Execution Status Change' events with status FAILED / "
-        "TIMED_OUT for this function, or a CloudWatch alarm on DurableExecutionFailed.",
+        "TIMED_OUT for this function (`DurableFunction.on_status_change(...)`), or a CloudWatch alarm "
+        "on DurableExecutionFailed (`DurableFunction.add_recommended_alarms(...)`).",
         r.failure_monitoring,
+        template_fix="Add an `AWS::Events::Rule` on 'Durable Execution Status Change' events with status "
+        "FAILED / TIMED_OUT for this function, or an `AWS::CloudWatch::Alarm` on DurableExecutionFailed.",
     ),
     _rule(
         "E10",
@@ -190,6 +231,8 @@ RULES: Final[tuple[DurableRule, ...]] = (
         "Keep one view: `DURABLE_EXECUTION_PLUGINS=otel-invocation` (or `otel-execution`), or "
         "`DurableTracing.xray(view=...)`.",
         r.otel_both_views,
+        template_fix="Keep one view in the function's `Environment.Variables`: `DURABLE_EXECUTION_PLUGINS: "
+        "otel-invocation` (or `otel-execution`).",
     ),
     _rule(
         "E11",
@@ -200,6 +243,8 @@ RULES: Final[tuple[DurableRule, ...]] = (
         "Attach the ADOT or community OpenTelemetry layer (`DurableTracing.xray()` / `.otlp()` do both), "
         "or remove AWS_LAMBDA_EXEC_WRAPPER.",
         r.otel_wrapper_without_layer,
+        template_fix="Add the ADOT or community OpenTelemetry layer to the function's `Layers`, or remove "
+        "`AWS_LAMBDA_EXEC_WRAPPER` from its `Environment.Variables`.",
     ),
     _rule(
         "E12",
@@ -210,6 +255,9 @@ RULES: Final[tuple[DurableRule, ...]] = (
         "Enable active tracing with its permission (`tracing=lambda_.Tracing.ACTIVE`, SAM `Tracing: Active`, "
         "`DurableTracing.xray()`) or attach AWSXRayDaemonWriteAccess to the role.",
         r.xray_tracing_without_permission,
+        template_fix="Set `TracingConfig: {Mode: Active}` (SAM: `Tracing: Active`, which adds the "
+        "permission) and allow xray:PutTraceSegments and xray:PutTelemetryRecords, or add "
+        "AWSXRayDaemonWriteAccess to the role's `ManagedPolicyArns`.",
     ),
     _rule(
         "E13",
@@ -220,6 +268,8 @@ RULES: Final[tuple[DurableRule, ...]] = (
         "Use a Secrets Manager dynamic reference (`DurableTracing.otlp(headers_secret=secret)`, "
         "`{{resolve:secretsmanager:...}}`) or a NoEcho parameter.",
         r.otlp_headers_plaintext,
+        template_fix="Use a Secrets Manager dynamic reference "
+        "(`resolve:secretsmanager:<secret>:SecretString` in double braces) or a `NoEcho` parameter.",
     ),
     _rule(
         "W3",
@@ -230,6 +280,8 @@ RULES: Final[tuple[DurableRule, ...]] = (
         "Set AWS_LAMBDA_EXEC_WRAPPER=/opt/otel-instrument (ADOT; community Python) or /opt/otel-handler "
         "(community Node.js), or use `DurableTracing`.",
         r.otel_layer_without_wrapper,
+        template_fix="Set `AWS_LAMBDA_EXEC_WRAPPER: /opt/otel-instrument` (ADOT; community Python) or "
+        "`/opt/otel-handler` (community Node.js) in the function's `Environment.Variables`.",
     ),
     _rule(
         "W4",
@@ -245,6 +297,9 @@ RULES: Final[tuple[DurableRule, ...]] = (
         "plain function, `version.apply_removal_policy(cdk.RemovalPolicy.RETAIN)`, or `DeletionPolicy: "
         "Retain` and `UpdateReplacePolicy: Retain` on the template's version.",
         r.version_deleted_on_update,
+        template_fix="Set `DeletionPolicy: Retain` (or `RetainExceptOnCreate`) and `UpdateReplacePolicy: "
+        "Retain` on the `AWS::Lambda::Version` (SAM's `AutoPublishAlias` versions already carry "
+        "`DeletionPolicy: Retain`).",
     ),
     _rule(
         "E14",
@@ -258,6 +313,10 @@ RULES: Final[tuple[DurableRule, ...]] = (
         "`tasks.LambdaInvoke(..., invocation_type=LambdaInvocationType.EVENT)` (or a `.waitForTaskToken` "
         "task) in Step Functions, an EventBridge target; or lower ExecutionTimeout to 15 minutes or less.",
         r.sync_invocation_timeout,
+        template_fix="Invoke asynchronously: an API Gateway AWS integration with the request parameter "
+        "`integration.request.header.X-Amz-Invocation-Type: \"'Event'\"`, `InvocationType: Event` in a Step "
+        "Functions `lambda:invoke` task's `Parameters`, or an EventBridge rule target; drop the function "
+        "URL; or lower `DurableConfig.ExecutionTimeout` to 900 seconds or less.",
     ),
     _rule(
         "W5",

@@ -32,6 +32,7 @@ __all__ = [
     "Finding",
     "LintPathError",
     "LintUsageError",
+    "NotPythonError",
     "Rule",
     "lint_paths",
     "lint_source",
@@ -47,6 +48,21 @@ class LintUsageError(CdkDurableError, ValueError):
 
 class LintPathError(CdkDurableError, FileNotFoundError):
     """A path to lint that does not exist: exit code 2."""
+
+    exit_code = EXIT_USAGE
+
+
+#: Handler sources this linter does not read: TypeScript/JavaScript projects lint with ESLint.
+SCRIPT_SUFFIXES = frozenset({".ts", ".mts", ".cts", ".tsx", ".js", ".mjs", ".cjs", ".jsx"})
+#: Where a TypeScript handler's replay rules live instead (the generated projects' ESLint config).
+SCRIPT_ADVICE = (
+    "cdk-durable lint checks Python handlers; TypeScript/JavaScript handlers are checked by the "
+    "project's ESLint replay rules (`npm run lint`, eslint.config.mjs in a generated project)"
+)
+
+
+class NotPythonError(CdkDurableError, ValueError):
+    """The paths name TypeScript/JavaScript handlers (or a tree holding only those): a usage error."""
 
     exit_code = EXIT_USAGE
 
@@ -147,11 +163,16 @@ def _unanalysed(path: str, why: str) -> Finding:
 
 
 def iter_python_files(
-    paths: Sequence[str | os.PathLike[str]], unreadable: list[OSError] | None = None
+    paths: Sequence[str | os.PathLike[str]],
+    unreadable: list[OSError] | None = None,
+    *,
+    suffixes: frozenset[str] = frozenset({".py"}),
 ) -> Iterator[Path]:
     """Python files under ``paths`` (files are taken as given), skipping virtualenvs and build output.
 
-    Directories that cannot be listed are appended to ``unreadable`` (when given).
+    Directories that cannot be listed are appended to ``unreadable`` (when given). ``suffixes``
+    picks other sources in the same walk (what :func:`lint_paths` uses to recognize a tree of
+    TypeScript/JavaScript handlers).
     """
     for raw in paths:
         path = Path(raw)
@@ -181,7 +202,7 @@ def iter_python_files(
                 and not os.path.exists(os.path.join(dirpath, d, "pyvenv.cfg"))
             )
             for name in sorted(filenames):
-                if name.endswith(".py") and name not in installed:
+                if os.path.splitext(name)[1] in suffixes and name not in installed:
                     yield Path(dirpath, name)
 
 
@@ -215,8 +236,9 @@ def lint_paths(
 ) -> list[Finding]:
     """Lint files and directories (recursing into ``*.py``); findings sorted by path and line.
 
-    Raises ``FileNotFoundError`` for a path that does not exist and ``ValueError`` for an unknown
-    rule code in ``select``/``ignore``.
+    Raises ``FileNotFoundError`` for a path that does not exist, ``ValueError`` for an unknown
+    rule code in ``select``/``ignore`` and :class:`NotPythonError` for a TypeScript/JavaScript file,
+    or a directory holding such files and no Python.
     """
     select = list(select) if select is not None else None
     ignore = list(ignore) if ignore is not None else None
@@ -224,10 +246,19 @@ def lint_paths(
     resolve_codes(select, option="select")
     resolve_codes(ignore, option="ignore")
     resolve_codes(extend_select, option="extend-select")
+    unreadable: list[OSError] = []
+    files = list(iter_python_files(paths, unreadable))
+    for file in files:
+        if file.suffix in SCRIPT_SUFFIXES:
+            raise NotPythonError(f"{file}: {SCRIPT_ADVICE}")
+    if not files:
+        scripts = next(iter(iter_python_files(paths, suffixes=SCRIPT_SUFFIXES)), None)
+        if scripts is not None:
+            where = scripts.parent
+            raise NotPythonError(f"{where} holds TypeScript/JavaScript and no Python: {SCRIPT_ADVICE}")
     findings: list[Finding] = []
     sources: list[str] = []
-    unreadable: list[OSError] = []
-    for file in iter_python_files(paths, unreadable):
+    for file in files:
         try:
             regular = stat.S_ISREG(file.stat().st_mode)
         except OSError as exc:

@@ -1,7 +1,9 @@
 """Put the chosen IaC and blueprint in place and remove everything else.
 
 The template keeps one copy of each piece in staging folders (see ``templates/LAYOUT.md``):
-``_iac/<iac>/`` holds the IaC files, ``_blueprints/<runtime family>/_common/`` and
+``_iac/<iac>/`` holds the IaC files (``_iac/<iac>/<runtime family>/`` for a kind whose app is
+written in the handler's language, ``app_per_family`` in the manifest: CDK),
+``_blueprints/<runtime family>/_common/`` and
 ``_blueprints/<runtime family>/<blueprint>/`` the handler, its tests and its tooling,
 ``_blueprints/events/<blueprint>/`` the sample payloads, ``_blueprints/<family>/_tracing/`` the
 checks of the tracing wiring (kept unless ``tracing`` is ``none``). ``main`` merges the chosen ones into the
@@ -33,8 +35,11 @@ def merge_into(source: Path, target: Path) -> None:
             shutil.move(str(path), destination)
 
 
-def use_iac(root: Path, iac: str) -> None:
-    merge_into(root / IAC_STAGING / iac, root)
+def use_iac(root: Path, iac: str, runtime_family: str, *, app_per_family: bool) -> None:
+    """The IaC files; merged after the handler's, so they replace a tooling file they both have
+    (the TypeScript CDK app's ``package-lock.json`` locks aws-cdk-lib too)."""
+    source = root / IAC_STAGING / iac
+    merge_into(source / runtime_family if app_per_family else source, root)
 
 
 def use_handler(root: Path, runtime_family: str, blueprint: str) -> None:
@@ -73,10 +78,13 @@ def make_scripts_executable(root: Path) -> None:
         script.chmod(script.stat().st_mode | stat.S_IXUSR | stat.S_IXGRP | stat.S_IXOTH)
 
 
-def main(root: Path, *, iac: str, runtime_family: str, blueprint: str, tracing: str = "none") -> None:
+def main(
+    root: Path, *, iac: str, runtime_family: str, blueprint: str, app_per_family: bool, tracing: str = "none"
+) -> None:
     """The decision table: what the chosen answers keep."""
-    use_iac(root, iac)  # template.yaml (+ scripts/deploy.sh) or app.py + cdk.json
     use_handler(root, runtime_family, blueprint)  # src/, tests/, lint and tool config
+    # template.yaml (+ scripts/deploy.sh), or the CDK app: app.py + cdk.json | bin/, lib/, cdk.json
+    use_iac(root, iac, runtime_family, app_per_family=app_per_family)
     use_events(root, blueprint)  # events/*.json
     use_tracing_checks(root, runtime_family, tracing)  # tests/test_tracing.py
     remove_unused_iac(root)
@@ -92,6 +100,7 @@ if __name__ == "__main__":
             iac=json.loads(r""" {{ cookiecutter.iac | tojson }} """),
             runtime_family=json.loads(r""" {{ cookiecutter.__runtime_family | tojson }} """),
             blueprint=json.loads(r""" {{ cookiecutter.blueprint | tojson }} """),
+            app_per_family=json.loads(r""" {{ manifest.iac[cookiecutter.iac].app_per_family | tojson }} """),
             tracing=json.loads(r""" {{ cookiecutter.tracing | tojson }} """),
         )
     except FileNotFoundError as err:

@@ -126,3 +126,50 @@ def test_docs_describe_every_rule() -> None:
         row = f'| <a id="{rule.docs_anchor}"></a>`{rule.code}` | {rule.name}'
         assert row in docs, rule.code
         assert rule.docs == f"docs/lint.md#{rule.code.lower()}"
+
+
+def _ts_project(root: Path) -> Path:
+    """A TypeScript project's layout: handler sources, config, and installed JS packages."""
+    (root / "src").mkdir(parents=True)
+    (root / "src" / "app.ts").write_text("export const handler = async () => Date.now();\n")
+    (root / "eslint.config.mjs").write_text("export default [];\n")
+    (root / "node_modules" / "pkg").mkdir(parents=True)
+    (root / "node_modules" / "pkg" / "index.js").write_text("module.exports = 1;\n")
+    return root
+
+
+def test_typescript_file_says_how_typescript_is_checked_and_exits_2(tmp_path: Path) -> None:
+    project = _ts_project(tmp_path)
+    for name in ("app.ts", "app.js", "app.mjs"):
+        source = project / "src" / name
+        source.write_text("export const handler = async () => 1;\n")
+
+        code, out, err = _run(str(source))
+
+        assert code == 2, name
+        assert out == ""
+        assert err.strip().count("\n") == 0, "one line"
+        assert name in err and "checks Python handlers" in err and "ESLint" in err
+        assert "DUR900" not in err and "syntax error" not in err
+
+
+def test_tree_of_typescript_only_is_a_usage_error_not_all_clear(tmp_path: Path) -> None:
+    project = _ts_project(tmp_path)
+
+    for path in (project, project / "src"):
+        code, out, err = _run(str(path))
+
+        assert code == 2
+        assert "All checks passed" not in out
+        assert err.strip().count("\n") == 0
+        assert "TypeScript/JavaScript and no Python" in err and "npm run lint" in err
+
+
+def test_tree_with_python_and_typescript_lints_the_python(tmp_path: Path) -> None:
+    project = _ts_project(tmp_path)
+    (project / "infra.py").write_text(GOOD.read_text())
+
+    code, out, _ = _run(str(project))
+
+    assert code == 0
+    assert "All checks passed" in out

@@ -10,6 +10,7 @@ creating a virtualenv each; the CDK CLI and Node 22 come from ``node_modules``, 
 
 from __future__ import annotations
 
+import hashlib
 import importlib.util
 import json
 import os
@@ -22,6 +23,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
+import pytest
 from cookiecutter.main import cookiecutter
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -43,6 +45,12 @@ PYTHON_COMBOS: list[tuple[str, str, str]] = [
 PYTHON = Path(sys.executable)
 NODE_BIN = ROOT / "node_modules" / ".bin"
 SUBPROCESS_TIMEOUT = 600
+
+
+def iac_files(iac: str, family: str) -> set[str]:
+    """The files an IaC kind adds to a project of ``family`` (CDK: the app in the handler's language)."""
+    files = MANIFEST["iac"][iac]["files"]
+    return set(files[family] if isinstance(files, dict) else files)
 
 
 def combo_id(combo: tuple[str, str, str]) -> str:
@@ -148,3 +156,50 @@ def find_interpreter(runtime: str) -> Path | None:
         if probe.returncode == 0 and probe.stdout.strip().startswith(f"Python {version}"):
             return Path(candidate)
     return None
+
+
+def npm_env() -> dict[str, str]:
+    """tool_env plus one npm cache for every baked project (warm after the first install)."""
+    env = tool_env()
+    env.setdefault("npm_config_cache", str(Path.home() / ".npm"))  # npm's default, made explicit
+    env["npm_config_prefer_offline"] = "true"
+    env["npm_config_audit"] = "false"
+    env["npm_config_fund"] = "false"
+    env["npm_config_update_notifier"] = "false"
+    return env
+
+
+def lock_key(project: Path) -> str:
+    """What ``npm ci`` installs for ``project``: its lockfile without the project's own name."""
+    lock = json.loads((project / "package-lock.json").read_text())
+    packages = dict(lock["packages"])
+    root = {k: v for k, v in packages.pop("").items() if k not in ("name", "version")}
+    return hashlib.sha256(json.dumps([root, packages], sort_keys=True).encode()).hexdigest()
+
+
+class NodeModules:
+    """``npm ci`` once per distinct lockfile per test session (aws-cdk-lib is big): the first project
+    with a lockfile installs it, every other project with the same lockfile gets a symlink to it."""
+
+    def __init__(self) -> None:
+        self._installed: dict[str, Path] = {}
+
+    def link(self, project: Path) -> Path:
+        modules = project / "node_modules"
+        key = lock_key(project)
+        source = self._installed.get(key)
+        if source is None:
+            if not modules.exists():
+                run(["npm", "ci", "--prefer-offline"], cwd=project, env=npm_env())
+            self._installed[key] = project
+        elif not modules.exists():
+            modules.symlink_to(source / "node_modules", target_is_directory=True)
+        # The Makefile reinstalls when package.json is newer than node_modules/.package-lock.json:
+        # the same lockfile is installed, so mark it current for this (later baked) project too.
+        os.utime(modules / ".package-lock.json")
+        return project
+
+
+@pytest.fixture(scope="session")
+def node_modules() -> NodeModules:
+    return NodeModules()

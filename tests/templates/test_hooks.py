@@ -180,14 +180,20 @@ def _staged_project(root: Path) -> Path:
         "_iac/sam/template.yaml",
         "_iac/cloudformation/template.yaml",
         "_iac/cloudformation/scripts/deploy.sh",
-        "_iac/cdk/app.py",
-        "_iac/cdk/cdk.json",
+        "_iac/cdk/python/app.py",
+        "_iac/cdk/python/cdk.json",
+        "_iac/cdk/typescript/bin/app.ts",
+        "_iac/cdk/typescript/lib/workflow-stack.ts",
+        "_iac/cdk/typescript/cdk.json",
+        "_iac/cdk/typescript/package-lock.json",
         "_blueprints/python/_common/pyproject.toml",
         "_blueprints/python/_common/tests/conftest.py",
         "_blueprints/python/hello/src/app.py",
         "_blueprints/python/hello/tests/test_app.py",
         "_blueprints/python/saga/src/app.py",
         "_blueprints/python/saga/src/services.py",
+        "_blueprints/typescript/_common/package.json",
+        "_blueprints/typescript/_common/package-lock.json",
         "_blueprints/typescript/hello/src/app.ts",
         "_blueprints/events/hello/start.json",
         "_blueprints/events/saga/start.json",
@@ -205,7 +211,7 @@ def _files(root: Path) -> set[str]:
 def test_post_gen_keeps_cloudformation_and_the_chosen_blueprint(tmp_path):
     root = _staged_project(tmp_path)
 
-    post.main(root, iac="cloudformation", runtime_family="python", blueprint="saga")
+    post.main(root, iac="cloudformation", runtime_family="python", blueprint="saga", app_per_family=False)
 
     assert _files(root) == {
         "Makefile",
@@ -225,18 +231,40 @@ def test_post_gen_keeps_cloudformation_and_the_chosen_blueprint(tmp_path):
 def test_post_gen_keeps_cdk_and_hello(tmp_path):
     root = _staged_project(tmp_path)
 
-    post.main(root, iac="cdk", runtime_family="python", blueprint="hello")
+    post.main(root, iac="cdk", runtime_family="python", blueprint="hello", app_per_family=True)
 
     assert {"app.py", "cdk.json", "src/app.py", "tests/test_app.py", "events/start.json"} <= _files(root)
-    assert not {"template.yaml", "scripts/deploy.sh", "src/services.py"} & _files(root)
+    assert not {"template.yaml", "scripts/deploy.sh", "src/services.py", "bin/app.ts"} & _files(root)
+    assert (root / "cdk.json").read_text() == "_iac/cdk/python/cdk.json"
     assert not (root / "_iac").exists()
     assert not (root / "_blueprints").exists()
+
+
+def test_post_gen_cdk_with_typescript_takes_the_typescript_app_and_its_lockfile(tmp_path):
+    root = _staged_project(tmp_path)
+
+    post.main(root, iac="cdk", runtime_family="typescript", blueprint="hello", app_per_family=True)
+
+    assert _files(root) == {
+        "Makefile",
+        "bin/app.ts",
+        "lib/workflow-stack.ts",
+        "cdk.json",
+        "package.json",
+        "package-lock.json",
+        "src/app.ts",
+        "events/start.json",
+    }
+    assert (root / "cdk.json").read_text() == "_iac/cdk/typescript/cdk.json"
+    # the app's lockfile (aws-cdk-lib too) replaces the handler-only one
+    assert (root / "package-lock.json").read_text() == "_iac/cdk/typescript/package-lock.json"
+    assert (root / "package.json").read_text() == "_blueprints/typescript/_common/package.json"
 
 
 def test_post_gen_sam_takes_the_sam_template(tmp_path):
     root = _staged_project(tmp_path)
 
-    post.main(root, iac="sam", runtime_family="python", blueprint="hello")
+    post.main(root, iac="sam", runtime_family="python", blueprint="hello", app_per_family=False)
 
     assert (root / "template.yaml").read_text() == "_iac/sam/template.yaml"
     assert not (root / "scripts").exists()
@@ -246,7 +274,7 @@ def test_post_gen_missing_blueprint_is_an_error(tmp_path):
     root = _staged_project(tmp_path)
 
     with pytest.raises(FileNotFoundError, match="fan-out"):
-        post.main(root, iac="sam", runtime_family="python", blueprint="fan-out")
+        post.main(root, iac="sam", runtime_family="python", blueprint="fan-out", app_per_family=False)
 
 
 def test_post_gen_removes_bytecode_an_installed_template_carries(tmp_path):
@@ -255,7 +283,7 @@ def test_post_gen_removes_bytecode_an_installed_template_carries(tmp_path):
         (root / cache).mkdir(parents=True)
         (root / cache / "app.cpython-311.pyc").write_bytes(b"\x00")
 
-    post.main(root, iac="sam", runtime_family="python", blueprint="hello")
+    post.main(root, iac="sam", runtime_family="python", blueprint="hello", app_per_family=False)
 
     assert not list(root.rglob("__pycache__"))
     assert (root / "src/app.py").is_file()

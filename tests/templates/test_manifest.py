@@ -23,10 +23,20 @@ PROJECT = TEMPLATE / "{{cookiecutter.project_slug}}"
 STAGING = PROJECT / "_blueprints"
 EXTENSION = TEMPLATE / "cdk_durable_template.py"
 KEYS = {
-    "iac": {"description", "label", "files", "python_tools", "cli", "validate", "deploy", "destroy"},
+    "iac": {
+        "description",
+        "label",
+        "files",
+        "app_per_family",
+        "python_tools",
+        "cli",
+        "validate",
+        "deploy",
+        "destroy",
+    },
     "runtimes": {"family", "description", "version"},
     "families": {"handler", "test", "replay_lint"},
-    "blueprints": {"description", "summary", "has_callbacks", "answers"},
+    "blueprints": {"description", "summary", "has_callbacks", "bedrock", "answers"},
     "tracing": {"description"},
 }
 HANDLER_FILES = {
@@ -83,8 +93,16 @@ def test_every_runtime_belongs_to_a_family_with_a_handler_for_every_blueprint():
 def test_every_iac_kind_has_exactly_its_files():
     for iac, entry in MANIFEST["iac"].items():
         staged = PROJECT / "_iac" / iac
-        files = sorted(str(p.relative_to(staged)) for p in staged.rglob("*") if p.is_file())
-        assert files == sorted(entry["files"]), iac
+        if entry["app_per_family"]:  # one staging folder (and file list) per runtime family
+            assert sorted(entry["files"]) == sorted(MANIFEST["families"]), iac
+            folders = {family: staged / family for family in entry["files"]}
+            assert sorted(p.name for p in staged.iterdir()) == sorted(folders), iac
+        else:
+            folders = {"": staged}
+        for family, folder in folders.items():
+            files = sorted(str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_file())
+            expected = entry["files"][family] if family else entry["files"]
+            assert files == sorted(expected), f"{iac} {family}"
     assert sorted(p.name for p in (PROJECT / "_iac").iterdir()) == sorted(MANIFEST["iac"])
 
 

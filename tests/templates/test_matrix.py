@@ -30,6 +30,7 @@ from .conftest import (
     bake,
     combo_id,
     find_interpreter,
+    iac_files,
     run,
     sam_cli,
     tool_env,
@@ -39,7 +40,7 @@ Combo = tuple[str, str, str]
 SAM_COMBOS = [c for c in PYTHON_COMBOS if c[0] == "sam"]
 CFN_COMBOS = [c for c in PYTHON_COMBOS if c[0] == "cloudformation"]
 CDK_COMBOS = [c for c in PYTHON_COMBOS if c[0] == "cdk"]
-IAC_FILES: dict[str, set[str]] = {iac: set(entry["files"]) for iac, entry in MANIFEST["iac"].items()}
+IAC_FILES: dict[str, set[str]] = {iac: iac_files(iac, "python") for iac in MANIFEST["iac"]}
 COMMON_FILES = {
     "Makefile",
     "README.md",
@@ -133,6 +134,8 @@ def _callback_statements(template: dict) -> list[dict]:
         ]
         for doc in filter(None, documents):
             for statement in doc["Statement"]:
+                if "Fn::If" in statement:  # a conditional statement (triage's Bedrock): its true branch
+                    statement = statement["Fn::If"][1]
                 actions = (
                     statement["Action"] if isinstance(statement["Action"], list) else [statement["Action"]]
                 )

@@ -2,15 +2,17 @@
 
 Per combination: nothing left unrendered and no Python handler files; then the IaC checks with the
 project's own Makefile: SAM ``sam validate --lint`` and ``sam build`` (esbuild), CloudFormation
-``make validate`` (cfn-lint) + ``make build`` (esbuild) and cfn-lint through the API, CDK
-``make validate`` (``cdk synth`` with local esbuild bundling, then cfn-lint) and cfn-lint through the
+``make validate`` (cfn-lint) + ``make build`` (esbuild) and cfn-lint through the API, CDK (the
+TypeScript app) ``make test`` (its stack tests too) and ``make validate`` (the project's own
+``cdk synth`` with esbuild bundling, then cfn-lint with the durable rules) and cfn-lint through the
 API. Every bundle must load in Node and export ``handler``.
 
-The handler, its tests and the TypeScript tooling do not depend on the IaC kind (asserted below),
-so the project's own checks (``make test``: ``npm ci`` with a shared npm cache, ``tsc``, vitest on
-the durable testing SDK's ``LocalDurableTestRunner``, ESLint) run once per runtime x blueprint, and
-every other project reuses the first one's ``node_modules`` (a symlink) instead of installing the
-same lockfile again (the lockfiles differ only in the project's name).
+The handler, its tests and the TypeScript tooling do not depend on the IaC kind (asserted below;
+a CDK project adds its app and aws-cdk-lib to the same tooling), so the handler's checks
+(``make test``: ``npm ci`` with a shared npm cache, ``tsc``, vitest on the durable testing SDK's
+``LocalDurableTestRunner``, ESLint) run once per runtime x blueprint for SAM and CloudFormation,
+and once more for CDK. ``npm ci`` runs once per distinct lockfile per session (``NodeModules``):
+every other project with that lockfile reuses the ``node_modules`` (a symlink).
 """
 
 from __future__ import annotations
@@ -29,17 +31,20 @@ from .conftest import (
     CALLBACK_BLUEPRINTS,
     CHECKOUT_REQUIREMENT,
     IACS,
+    MANIFEST,
     NODE_BIN,
     PYTHON,
     TYPESCRIPT_RUNTIMES,
+    NodeModules,
     assert_readme_names_its_commands,
     bake,
     combo_id,
+    iac_files,
+    npm_env,
     run,
     sam_cli,
-    tool_env,
 )
-from .test_matrix import IAC_FILES, _callback_statements, _CfnLoader, _wiring
+from .test_matrix import _callback_statements, _CfnLoader, _wiring
 
 Combo = tuple[str, str, str]
 TS_RUNTIMES: list[str] = TYPESCRIPT_RUNTIMES
@@ -48,7 +53,9 @@ PAIRS: list[tuple[str, str]] = [(rt, bp) for rt in TS_RUNTIMES for bp in BLUEPRI
 SAM_COMBOS = [c for c in TS_COMBOS if c[0] == "sam"]
 CFN_COMBOS = [c for c in TS_COMBOS if c[0] == "cloudformation"]
 CDK_COMBOS = [c for c in TS_COMBOS if c[0] == "cdk"]
-#: The TypeScript project: same files for every IaC kind.
+#: IaC kinds whose app is written in the handler's language (CDK): it adds to the tooling files.
+APP_KINDS = [iac for iac in IACS if MANIFEST["iac"][iac]["app_per_family"]]
+#: The TypeScript project: same files for every IaC kind without an app.
 TOOLING = ("package.json", "package-lock.json", "tsconfig.json", "eslint.config.mjs", "vitest.config.ts")
 COMMON_FILES = {
     "Makefile",
@@ -82,24 +89,13 @@ def pair_id(pair: tuple[str, str]) -> str:
 ANSI_ESCAPE = re.compile(r"\x1b\[[0-9;]*m")
 
 
-def npm_env() -> dict[str, str]:
-    """tool_env plus one npm cache for every baked project (warm after the first install)."""
-    env = tool_env()
-    env.setdefault("npm_config_cache", str(Path.home() / ".npm"))  # npm's default, made explicit
-    env["npm_config_prefer_offline"] = "true"
-    env["npm_config_audit"] = "false"
-    env["npm_config_fund"] = "false"
-    env["npm_config_update_notifier"] = "false"
-    return env
-
-
 class Projects:
-    """Baked TypeScript projects of this worker, and which of them have node_modules installed."""
+    """Baked TypeScript projects of this worker; ``installed`` links their node_modules."""
 
-    def __init__(self, factory: pytest.TempPathFactory) -> None:
+    def __init__(self, factory: pytest.TempPathFactory, modules: NodeModules) -> None:
         self._factory = factory
+        self._modules = modules
         self._baked: dict[Combo, Path] = {}
-        self._installed: dict[str, Path] = {}
 
     def get(self, combo: Combo) -> Path:
         if combo not in self._baked:
@@ -114,34 +110,13 @@ class Projects:
         return self._baked[combo]
 
     def installed(self, combo: Combo) -> Path:
-        """The project with node_modules: `npm ci` once per lockfile (every TypeScript project has the
-        same dependencies; only the project's name differs), a symlink after."""
-        project = self.get(combo)
-        modules = project / "node_modules"
-        key = _lockfile_key(project)
-        source = self._installed.get(key)
-        if source is None:
-            if not modules.exists():
-                run(["npm", "ci"], cwd=project, env=npm_env())
-            self._installed[key] = project
-        elif not modules.exists():
-            modules.symlink_to(source / "node_modules", target_is_directory=True)
-            # npm's record of the install is newer than this project's package files, as after `npm ci`
-            (modules / ".package-lock.json").touch()
-        return project
-
-
-def _lockfile_key(project: Path) -> str:
-    """The project's package-lock.json without its own name: equal keys install equal node_modules."""
-    lock = json.loads((project / "package-lock.json").read_text())
-    lock.pop("name", None)
-    lock.get("packages", {}).get("", {}).pop("name", None)
-    return json.dumps(lock, sort_keys=True)
+        """The project with node_modules (``npm ci`` once per lockfile per session)."""
+        return self._modules.link(self.get(combo))
 
 
 @pytest.fixture(scope="session")
-def projects(tmp_path_factory: pytest.TempPathFactory) -> Projects:
-    return Projects(tmp_path_factory)
+def projects(tmp_path_factory: pytest.TempPathFactory, node_modules: NodeModules) -> Projects:
+    return Projects(tmp_path_factory, node_modules)
 
 
 def project_files(project: Path) -> set[str]:
@@ -168,7 +143,8 @@ def test_renders_completely(projects: Projects, combo: Combo) -> None:
     project = projects.get(combo)
 
     files = project_files(project)
-    assert COMMON_FILES | IAC_FILES[iac] <= files
+    assert COMMON_FILES | iac_files(iac, "typescript") <= files
+    assert not (iac_files(iac, "python") - iac_files(iac, "typescript")) & files, "no Python app"
     assert not PYTHON_ONLY & files
     assert not any(f.startswith(("_iac", "_blueprints")) for f in files)
     for name in files:
@@ -189,16 +165,30 @@ def test_renders_completely(projects: Projects, combo: Combo) -> None:
 @pytest.mark.parametrize("pair", PAIRS, ids=pair_id)
 def test_handler_and_tooling_are_the_same_for_every_iac(projects: Projects, pair: tuple[str, str]) -> None:
     runtime, blueprint = pair
-    bakes = [projects.get((iac, runtime, blueprint)) for iac in IACS]
 
-    def snapshot(project: Path) -> dict[str, str]:
-        names = [*TOOLING, *(str(f.relative_to(project)) for f in project.glob("*/*.ts"))]
+    def handler(iac: str) -> dict[str, str]:
+        project = projects.get((iac, runtime, blueprint))
+        names = {str(f.relative_to(project)) for f in project.glob("*/*.ts")} - iac_files(iac, "typescript")
         return {name: (project / name).read_text() for name in sorted(names)}
 
-    first, *others = (snapshot(p) for p in bakes)
+    def tooling(iac: str) -> dict[str, str]:
+        project = projects.get((iac, runtime, blueprint))
+        return {name: (project / name).read_text() for name in TOOLING}
+
+    first, *others = (handler(iac) for iac in IACS)
     assert any(name.startswith("src/") for name in first)
-    for other in others:
-        assert other == first
+    assert all(other == first for other in others)
+    plain = [iac for iac in IACS if iac not in APP_KINDS]
+    assert all(tooling(iac) == tooling(plain[0]) for iac in plain)
+    base = json.loads(tooling(plain[0])["package.json"])
+    for iac in APP_KINDS:  # the CDK app adds its own packages, the handler's stay as they are
+        with_app = json.loads(tooling(iac)["package.json"])
+        assert with_app["dependencies"] == base["dependencies"]
+        added = {k: v for k, v in with_app["devDependencies"].items() if k not in base["devDependencies"]}
+        assert base["devDependencies"].items() <= with_app["devDependencies"].items()
+        assert sorted(added) == ["aws-cdk", "aws-cdk-lib", "constructs", "tsx"]
+        lock = json.loads(tooling(iac)["package-lock.json"])
+        assert lock["packages"][""]["devDependencies"] == with_app["devDependencies"], "lockfile in sync"
 
 
 @pytest.mark.slow
@@ -248,12 +238,29 @@ def test_cloudformation_validates_and_bundles(projects: Projects, combo: Combo) 
 
 @pytest.mark.slow
 @pytest.mark.parametrize("combo", CDK_COMBOS, ids=combo_id)
+def test_cdk_project_checks_pass(projects: Projects, combo: Combo) -> None:
+    """The TypeScript CDK project's `make test`: the handler's tests and the stack's (assertions)."""
+    project = projects.installed(combo)
+
+    proc = run(["make", "test"], cwd=project, env=npm_env())
+    stdout = ANSI_ESCAPE.sub("", proc.stdout)
+
+    assert "Test Files  2 passed (2)" in stdout  # tests/app.test.ts and tests/stack.test.ts
+    assert re.search(r"Tests  (\d+) passed \(\1\)", stdout), "every vitest test passed"
+    assert "problem" not in stdout + proc.stderr
+    assert not (project / ".venv").exists(), "no Python for build and test"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("combo", CDK_COMBOS, ids=combo_id)
 def test_cdk_synth_bundles_with_esbuild(projects: Projects, combo: Combo) -> None:
     _, runtime, blueprint = combo
     project = projects.installed(combo)
 
-    run(["make", "validate", f"PYTHON={PYTHON}", f"CDK={NODE_BIN / 'cdk'}"], cwd=project, env=npm_env())
+    # the project's own CDK CLI (node_modules), as a user runs it; Python only for cfn-lint
+    proc = run(["make", "validate", f"PYTHON={PYTHON}"], cwd=project, env=npm_env())
 
+    assert "cfn-lint cdk.out/*.template.json -a cdk_durable.cfn_lint" in proc.stdout
     (synthesized,) = (project / "cdk.out").glob("*.template.json")
     assert_cfn_lint_clean(synthesized)
     template = json.loads(synthesized.read_text())
@@ -264,9 +271,23 @@ def test_cdk_synth_bundles_with_esbuild(projects: Projects, combo: Combo) -> Non
         for r in template["Resources"].values()
         if r["Type"] == "AWS::Lambda::Function" and "DurableConfig" in r["Properties"]
     )
-    assert (function["Runtime"], function["Handler"]) == (runtime, "app.handler")
+    # NodejsFunction bundles src/app.ts into index.js
+    assert (function["Runtime"], function["Handler"]) == (runtime, "index.handler")
     asset = function["Code"]["S3Key"].removesuffix(".zip")
-    assert_bundle_loads(project / "cdk.out" / f"asset.{asset}" / "app.js")
+    assert_bundle_loads(project / "cdk.out" / f"asset.{asset}" / "index.js")
+    assert not (project / "app.py").exists()
+
+
+@pytest.mark.slow
+def test_cdk_validate_without_python_synthesizes_and_says_cfn_lint_was_skipped(projects: Projects) -> None:
+    project = projects.installed(("cdk", TS_RUNTIMES[0], "triage"))
+
+    proc = run(["make", "validate", "PYTHON="], cwd=project, env=npm_env())
+
+    assert list((project / "cdk.out").glob("*.template.json"))
+    assert proc.stdout.count("cfn-lint skipped: no python3") == 1
+    assert "cfn-lint cdk.out" not in proc.stdout
+    assert not (project / ".venv").exists()
 
 
 def test_every_blueprint_has_a_typescript_handler() -> None:

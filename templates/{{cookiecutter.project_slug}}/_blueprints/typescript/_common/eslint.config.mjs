@@ -1,17 +1,14 @@
 // ESLint flat config: typescript-eslint's type-aware rules plus replay-determinism rules.
 //
-// AWS's own @aws/durable-execution-sdk-js-eslint-plugin is not published on the npm registry,
-// so its two core checks are expressed with ESLint's built-in no-restricted-syntax:
-// non-deterministic calls (clock, randomness, ids) and durable operations nested in a step.
+// AWS's own @aws/durable-execution-sdk-js-eslint-plugin is not published on the npm registry, so
+// its two core checks come from a small local plugin, eslint/replay-rules.mjs (scope-aware: a helper
+// called only inside steps is not reported).
 import js from "@eslint/js";
 import tseslint from "typescript-eslint";
-
-const DURABLE_OPS =
-  "step|wait|waitForCallback|createCallback|waitForCondition|runInChildContext|map|parallel|invoke";
-const IN_STEP = "CallExpression[callee.property.name='step'] > :function";
+import durable from "./eslint/replay-rules.mjs";
 
 export default tseslint.config(
-  { ignores: [".build/", ".aws-sam/", "cdk.out/", "node_modules/", "coverage/", "*.config.*", "*.py"] },
+  { ignores: [".build/", ".aws-sam/", "cdk.out/", "node_modules/", "coverage/", "eslint/", "*.config.*", "*.py"] },
   js.configs.recommended,
   ...tseslint.configs.strictTypeChecked,
   {
@@ -25,19 +22,10 @@ export default tseslint.config(
   },
   {
     files: ["src/**/*.ts"],
+    plugins: { durable },
     rules: {
-      "no-restricted-syntax": [
-        "error",
-        {
-          selector: `:matches(CallExpression[callee.object.name='Date'][callee.property.name='now'], NewExpression[callee.name='Date'][arguments.length=0], CallExpression[callee.object.name='Math'][callee.property.name='random'], CallExpression[callee.property.name='randomUUID'], CallExpression[callee.object.name='performance'][callee.property.name='now']):not(${IN_STEP} *)`,
-          message:
-            "Non-deterministic value outside a step: it changes on every replay. Compute it inside context.step(...) so it is checkpointed.",
-        },
-        {
-          selector: `${IN_STEP} CallExpression[callee.property.name=/^(${DURABLE_OPS})$/][callee.object.name=/[cC]ontext$|^ctx$/]`,
-          message: "Durable operation inside a step function: use context.runInChildContext(...) to group operations.",
-        },
-      ],
+      "durable/no-non-deterministic-outside-step": "error",
+      "durable/no-nested-durable-operations": "error",
     },
   },
 );

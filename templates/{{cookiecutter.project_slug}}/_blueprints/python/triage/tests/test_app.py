@@ -1,17 +1,21 @@
 """triage: resolved, edited, rejected, escalated, review timeout and failure, retries, bad input.
 
-The analyzer is the local keyword analyzer (no TRIAGE_MODEL_ID in tests).
+The analyzer is the local keyword analyzer (no TRIAGE_MODEL_ID), except in the Bedrock tests: they
+set TRIAGE_MODEL_ID and answer the real boto3 client's Converse calls with botocore's Stubber (a
+model answer in code fences, a malformed answer, throttling then success).
 """
 
 from __future__ import annotations
 
 import json
 
+import boto3
 import pytest
 from aws_durable_execution_sdk_python.config import Duration, WaitForCallbackConfig
 from aws_durable_execution_sdk_python.execution import InvocationStatus
 from aws_durable_execution_sdk_python.lambda_service import ErrorObject
 from aws_durable_execution_sdk_python.serdes import JsonSerDes
+from botocore.stub import ANY, Stubber
 
 import analyzer
 import app
@@ -157,3 +161,96 @@ def test_invalid_ticket_fails_before_analysis(runner, event):
 def test_malformed_model_answer_is_rejected():
     with pytest.raises(analyzer.AnalysisFormatError):
         analyzer.parse_analysis({"category": "weather", "priority": "high"}, customer_tier="pro")
+
+
+def test_escalation_rules_decide_whatever_the_model_says():
+    said = {"category": "billing", "priority": "low", "suggestedResponse": "Hi", "needsEscalation": True}
+    assert analyzer.parse_analysis(said, customer_tier="pro")["needsEscalation"] is False
+
+    urgent = {**said, "priority": "high", "needsEscalation": False, "escalationReason": None}
+    assert analyzer.parse_analysis(urgent, customer_tier="pro")["escalationReason"] == "high priority"
+
+
+# --- the Bedrock path: the real boto3 client, its Converse calls answered by botocore's Stubber ---
+
+MODEL = "global.anthropic.claude-3-5-haiku-20241022-v1:0"
+MODEL_ANSWER = {
+    "category": "billing",
+    "priority": "medium",
+    "sentiment": "frustrated",
+    "suggestedResponse": "Sorry about the double charge: we have refunded the duplicate.",
+    "needsEscalation": False,
+    "escalationReason": None,
+    "summary": "Customer was charged twice.",
+}
+
+
+def converse_answer(text):
+    return {
+        "output": {"message": {"role": "assistant", "content": [{"text": text}]}},
+        "stopReason": "end_turn",
+        "usage": {"inputTokens": 200, "outputTokens": 80, "totalTokens": 280},
+        "metrics": {"latencyMs": 420},
+    }
+
+
+CONVERSE_PARAMS = {"modelId": MODEL, "system": ANY, "messages": ANY, "inferenceConfig": ANY}
+
+
+@pytest.fixture
+def bedrock(monkeypatch):
+    client = boto3.client(
+        "bedrock-runtime", region_name="us-east-1", aws_access_key_id="test", aws_secret_access_key="test"
+    )
+    monkeypatch.setenv(analyzer.MODEL_ID_ENV, MODEL)
+    monkeypatch.setattr(analyzer, "_client", client)
+    with Stubber(client) as stubber:
+        yield stubber
+
+
+def test_bedrock_answer_in_code_fences_is_used(runner, bedrock):
+    fenced = "```json\n" + json.dumps(MODEL_ANSWER, indent=2) + "\n```"
+    bedrock.add_response("converse", converse_answer(fenced), CONVERSE_PARAMS)
+
+    arn = start(runner, STANDARD)
+    answer(runner, arn, "agent-review", {"approved": True})
+    result = finish(runner, arn)
+
+    assert result.status is InvocationStatus.SUCCEEDED
+    analysis = step_result(result, "analyze-ticket")
+    assert analysis["sentiment"] == "frustrated"
+    assert (analysis["needsEscalation"], analysis["escalationReason"]) == (False, None)
+    assert payload(result.result)["finalResponse"] == MODEL_ANSWER["suggestedResponse"]
+    bedrock.assert_no_pending_responses()
+
+
+def test_bedrock_prompt_asks_for_the_fields_and_the_escalation_rules():
+    fields = ("category", "priority", "sentiment", "suggestedResponse", "needsEscalation", "escalationReason")
+    for field in (*fields, "summary"):
+        assert f'"{field}"' in analyzer.SYSTEM_PROMPT
+    assert "Escalation rules" in analyzer.SYSTEM_PROMPT and "enterprise" in analyzer.SYSTEM_PROMPT
+
+
+def test_malformed_bedrock_answer_fails_the_analysis_without_retrying(runner, bedrock):
+    prose = "Sure! It looks like a billing question."
+    bedrock.add_response("converse", converse_answer(prose), CONVERSE_PARAMS)
+
+    result = run(runner, STANDARD)
+
+    assert result.status is InvocationStatus.FAILED
+    assert "model answer is not JSON" in (result.error.message or "")
+    assert "agent-review" not in names(result)
+    bedrock.assert_no_pending_responses()  # one call: a format error is not retried
+
+
+def test_bedrock_throttling_is_retried_then_succeeds(runner, bedrock):
+    bedrock.add_client_error("converse", service_error_code="ThrottlingException", http_status_code=429)
+    bedrock.add_response("converse", converse_answer(json.dumps(MODEL_ANSWER)), CONVERSE_PARAMS)
+
+    arn = start(runner, STANDARD)
+    answer(runner, arn, "agent-review", {"approved": True})
+    result = finish(runner, arn)
+
+    assert result.status is InvocationStatus.SUCCEEDED
+    assert step_result(result, "analyze-ticket")["category"] == "billing"
+    bedrock.assert_no_pending_responses()  # both answers consumed: the step ran twice

@@ -1,11 +1,23 @@
 /**
  * triage: resolved, edited, rejected, escalated, review timeout and failure, retries, bad input.
- * The analyzer is the local keyword analyzer (no TRIAGE_MODEL_ID in tests).
+ * The analyzer is the local keyword analyzer (no TRIAGE_MODEL_ID), except in the Bedrock tests: they
+ * set TRIAGE_MODEL_ID and give the real BedrockRuntimeClient a request handler that answers its
+ * Converse calls with canned HTTP responses (a model answer in code fences, a malformed answer,
+ * throttling then success), so the SDK's own parsing and error mapping run.
  */
+import { Readable } from "node:stream";
+import { BedrockRuntimeClient } from "@aws-sdk/client-bedrock-runtime";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { LocalDurableTestRunner, WaitingOperationStatus } from "@aws/durable-execution-sdk-js-testing";
 import { AGENT_REVIEW, SPECIALIST_REVIEW, handler, type TriageResult } from "../src/app";
-import { AnalysisFormatError, MODEL_ID_ENV, TransientAnalyzerError, analyzers, parseAnalysis } from "../src/analyzer";
+import {
+  AnalysisFormatError,
+  MODEL_ID_ENV,
+  SYSTEM_PROMPT,
+  TransientAnalyzerError,
+  analyzers,
+  parseAnalysis,
+} from "../src/analyzer";
 
 beforeAll(() => LocalDurableTestRunner.setupTestEnvironment({ skipTime: true }));
 afterAll(() => LocalDurableTestRunner.teardownTestEnvironment());
@@ -145,5 +157,135 @@ describe("triage", () => {
 
   it("rejects a malformed model answer", () => {
     expect(() => parseAnalysis({ category: "weather", priority: "high" }, "pro")).toThrow(AnalysisFormatError);
+  });
+
+  it("lets the escalation rules decide whatever the model says", () => {
+    const said = { category: "billing", priority: "low", suggestedResponse: "Hi", needsEscalation: true };
+    expect(parseAnalysis(said, "pro").needsEscalation).toBe(false);
+    const urgent = { ...said, priority: "high", needsEscalation: false, escalationReason: null };
+    expect(parseAnalysis(urgent, "pro").escalationReason).toBe("high priority");
+  });
+});
+
+// --- the Bedrock path: the real client, its HTTP exchanges answered by a canned request handler ---
+
+const MODEL = "global.anthropic.claude-3-5-haiku-20241022-v1:0";
+const MODEL_ANSWER = {
+  category: "billing",
+  priority: "medium",
+  sentiment: "frustrated",
+  suggestedResponse: "Sorry about the double charge: we have refunded the duplicate.",
+  needsEscalation: false,
+  escalationReason: null,
+  summary: "Customer was charged twice.",
+};
+
+interface Canned {
+  readonly status: number;
+  readonly body: object;
+  readonly errorType?: string;
+}
+
+function converseAnswer(text: string): Canned {
+  return {
+    status: 200,
+    body: {
+      output: { message: { role: "assistant", content: [{ text }] } },
+      stopReason: "end_turn",
+      usage: { inputTokens: 200, outputTokens: 80, totalTokens: 280 },
+      metrics: { latencyMs: 420 },
+    },
+  };
+}
+
+/** A BedrockRuntimeClient whose HTTP requests get `answers` in order; `requests` records their paths. */
+function cannedClient(answers: Canned[]) {
+  const requests: string[] = [];
+  const requestHandler = {
+    handle: async (request: { path: string }) => {
+      requests.push(request.path);
+      const next = answers.shift();
+      if (!next) throw new Error(`unexpected request ${request.path}`);
+      const headers: Record<string, string> = { "content-type": "application/json" };
+      if (next.errorType) headers["x-amzn-errortype"] = next.errorType;
+      return { response: { statusCode: next.status, headers, body: Readable.from([JSON.stringify(next.body)]) } };
+    },
+  };
+  const client = new BedrockRuntimeClient({
+    region: "us-east-1",
+    credentials: { accessKeyId: "test", secretAccessKey: "test" },
+    maxAttempts: 1,
+    requestHandler,
+  });
+  return { client, requests, answers };
+}
+
+describe("triage with Bedrock", () => {
+  let runner: LocalDurableTestRunner<TriageResult>;
+  beforeEach(() => {
+    vi.stubEnv(MODEL_ID_ENV, MODEL);
+    runner = new LocalDurableTestRunner<TriageResult>({ handlerFunction: handler });
+  });
+  afterEach(() => {
+    vi.restoreAllMocks();
+    vi.unstubAllEnvs();
+  });
+
+  async function triage(event: object, bedrock: ReturnType<typeof cannedClient>, approve: boolean) {
+    vi.spyOn(analyzers, "bedrockClient").mockReturnValue(bedrock.client);
+    const review = runner.getOperation("agent-review");
+    const running = runner.run({ payload: event });
+    if (approve) {
+      await review.waitForData(WaitingOperationStatus.SUBMITTED);
+      await review.sendCallbackSuccess(JSON.stringify({ approved: true }));
+    }
+    return running;
+  }
+
+  it("uses a model answer wrapped in code fences", async () => {
+    const fenced = "```json\n" + JSON.stringify(MODEL_ANSWER, null, 2) + "\n```";
+    const bedrock = cannedClient([converseAnswer(fenced)]);
+
+    const execution = await triage(STANDARD, bedrock, true);
+
+    expect(execution.getStatus()).toBe("SUCCEEDED");
+    expect(runner.getOperation("analyze-ticket").getStepDetails()?.result).toMatchObject({
+      sentiment: "frustrated",
+      needsEscalation: false,
+      escalationReason: null,
+    });
+    expect(execution.getResult()?.finalResponse).toBe(MODEL_ANSWER.suggestedResponse);
+    expect(bedrock.requests).toEqual([`/model/${encodeURIComponent(MODEL)}/converse`]);
+  });
+
+  it("fails the analysis on a malformed answer, without retrying", async () => {
+    const bedrock = cannedClient([converseAnswer("Sure! It looks like a billing question.")]);
+
+    const execution = await triage(STANDARD, bedrock, false);
+
+    expect(execution.getStatus()).toBe("FAILED");
+    expect(execution.getError().errorMessage).toContain("model answer is not JSON");
+    expect(bedrock.requests).toHaveLength(1);
+  });
+
+  it("retries throttling, then uses the answer", async () => {
+    const bedrock = cannedClient([
+      { status: 429, errorType: "ThrottlingException", body: { message: "Too many requests" } },
+      converseAnswer(JSON.stringify(MODEL_ANSWER)),
+    ]);
+
+    const execution = await triage(STANDARD, bedrock, true);
+
+    expect(execution.getStatus()).toBe("SUCCEEDED");
+    expect(execution.getResult()?.category).toBe("billing");
+    expect(bedrock.requests).toHaveLength(2);
+    expect(bedrock.answers).toHaveLength(0);
+  });
+
+  it("asks for the article's fields and states the escalation rules", () => {
+    for (const field of ["category", "priority", "sentiment", "suggestedResponse", "needsEscalation", "escalationReason", "summary"]) {
+      expect(SYSTEM_PROMPT).toContain(`"${field}"`);
+    }
+    expect(SYSTEM_PROMPT).toMatch(/Escalation rules: .*priority is high/s);
   });
 });

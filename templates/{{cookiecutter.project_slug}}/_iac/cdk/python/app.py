@@ -1,3 +1,4 @@
+{%- set bedrock = manifest.blueprints[cookiecutter.blueprint].bedrock %}
 {%- set retention_days_names = {1: "ONE_DAY", 3: "THREE_DAYS", 5: "FIVE_DAYS", 7: "ONE_WEEK", 14: "TWO_WEEKS",
     30: "ONE_MONTH", 60: "TWO_MONTHS", 90: "THREE_MONTHS", 120: "FOUR_MONTHS", 150: "FIVE_MONTHS", 180: "SIX_MONTHS",
     365: "ONE_YEAR", 400: "THIRTEEN_MONTHS", 545: "EIGHTEEN_MONTHS", 731: "TWO_YEARS", 1096: "THREE_YEARS",
@@ -13,13 +14,9 @@ and a dead-letter queue.
 
 from __future__ import annotations
 
-{% if cookiecutter.__runtime_family == "python" -%}
 import shutil
-{% endif -%}
 import subprocess
-{% if cookiecutter.__runtime_family == "python" -%}
 import sys
-{% endif -%}
 from pathlib import Path
 
 import aws_cdk as cdk
@@ -41,7 +38,10 @@ from constructs import Construct
 PROJECT_NAME = "{{ cookiecutter.project_name }}"
 SLUG = "{{ cookiecutter.project_slug }}"
 SRC = Path(__file__).resolve().parent / "src"
-{%- if cookiecutter.__runtime_family == "python" %}
+{%- if bedrock %}
+#: The Bedrock model the analysis uses, invoked through the account's global cross-region inference profile.
+DEFAULT_MODEL_ID = "anthropic.claude-3-5-haiku-20241022-v1:0"
+{%- endif %}
 RUNTIME = lambda_.Runtime.{{ cookiecutter.runtime | upper | replace(".", "_") | replace("PYTHON3", "PYTHON_3") }}
 
 
@@ -78,46 +78,21 @@ def handler_code() -> lambda_.Code:
             local=LocalPipBundling(),
         ),
     )
-{%- elif cookiecutter.__runtime_family == "typescript" %}
-RUNTIME = lambda_.Runtime.{{ cookiecutter.runtime | upper | replace(".", "_") | replace("NODEJS", "NODEJS_") }}
-ESBUILD = SRC.parent / "node_modules" / ".bin" / "esbuild"
-
-
-@jsii.implements(cdk.ILocalBundling)
-class LocalEsbuildBundling:
-    """Bundle src/app.ts (and the durable SDK) with this project's esbuild, like NodejsFunction (no Docker)."""
-
-    def try_bundle(self, output_dir: str, options: cdk.BundlingOptions) -> bool:
-        if not ESBUILD.exists():
-            raise RuntimeError(f"{ESBUILD} not found: run `npm ci` (or `make setup`) before `cdk synth`")
-        subprocess.run(
-            [
-                str(ESBUILD), str(SRC / "app.ts"), "--bundle", "--platform=node",
-                "--target={{ cookiecutter.runtime | replace('nodejs', 'node') | replace('.x', '') }}", "--format=cjs",
-                "--minify", "--sourcemap", f"--outfile={Path(output_dir) / 'app.js'}", "--log-level=warning",
-            ],
-            check=True,
-        )  # fmt: skip
-        return True
-
-
-def handler_code() -> lambda_.Code:
-    """src/app.ts bundled by esbuild into app.js; the asset hash follows the bundle."""
-    return lambda_.Code.from_asset(
-        str(SRC),
-        asset_hash_type=cdk.AssetHashType.OUTPUT,
-        bundling=cdk.BundlingOptions(
-            image=RUNTIME.bundling_image,  # not used: local bundling always answers
-            local=LocalEsbuildBundling(),
-        ),
-    )
-{%- else %}{{ unsupported("runtime family", cookiecutter.__runtime_family, "app.py") }}
-{%- endif %}
 
 
 class WorkflowStack(cdk.Stack):
+{%- if bedrock %}
+    def __init__(
+        self, scope: Construct, construct_id: str, *, model_id: str = DEFAULT_MODEL_ID, **kwargs: object
+    ) -> None:
+        """``model_id``: the Bedrock model; "" uses the handler's local keyword rules, no Bedrock."""
+        super().__init__(scope, construct_id, **kwargs)
+        profile_id = f"global.{model_id}"
+{%- endif %}
+{%- if not bedrock %}
     def __init__(self, scope: Construct, construct_id: str, **kwargs: object) -> None:
         super().__init__(scope, construct_id, **kwargs)
+{%- endif %}
 {%- if cookiecutter.__callbacks == "True" %}
 
         # Callback ids are published here; subscribe the people or systems that answer.
@@ -167,14 +142,38 @@ class WorkflowStack(cdk.Stack):
 {%- endif %}
             environment={
                 "WORKFLOW_NAME": SLUG,
-{%- if cookiecutter.__runtime_family == "typescript" %}
-                "NODE_OPTIONS": "--enable-source-maps",
-{%- endif %}
 {%- if cookiecutter.__callbacks == "True" %}
                 "NOTIFY_TOPIC_ARN": notify_topic.topic_arn,
 {%- endif %}
+{%- if bedrock %}
+                # No model: the handler classifies with its local keyword rules.
+                **({"TRIAGE_MODEL_ID": profile_id} if model_id else {}),
+{%- endif %}
             },
         )
+{%- if bedrock %}
+        if model_id:
+            # The global inference profile routes to the model in any region: InvokeModel on the profile
+            # and on the foundation model in every region (the region is the only wildcard).
+            workflow.function.add_to_role_policy(
+                iam.PolicyStatement(
+                    sid="InvokeTriageModel",
+                    actions=["bedrock:InvokeModel"],
+                    resources=[
+                        self.format_arn(
+                            service="bedrock",
+                            region="*",
+                            account="",
+                            resource="foundation-model",
+                            resource_name=model_id,
+                        ),
+                        self.format_arn(
+                            service="bedrock", resource="inference-profile", resource_name=profile_id
+                        ),
+                    ],
+                )
+            )
+{%- endif %}
         # cfn-lint W3005: aws-cdk-lib adds DependsOn on the role next to the GetAtt that implies it.
         function_resource = workflow.function.node.default_child
         assert isinstance(function_resource, cdk.CfnResource)
@@ -264,5 +263,13 @@ class WorkflowStack(cdk.Stack):
 
 
 app = cdk.App()
+{%- if bedrock %}
+# `cdk deploy -c bedrockModelId=<model id>` picks another Bedrock model; `-c bedrockModelId=` (empty)
+# deploys without Bedrock (the handler's local keyword rules).
+model = app.node.try_get_context("bedrockModelId")
+WorkflowStack(app, "{{ cookiecutter.__stack_name }}", **({"model_id": model} if isinstance(model, str) else {}))
+{%- endif %}
+{%- if not bedrock %}
 WorkflowStack(app, "{{ cookiecutter.__stack_name }}")
+{%- endif %}
 app.synth()
