@@ -328,6 +328,8 @@ RULES: Final[tuple[DurableRule, ...]] = (
         "Give the parameter a Default (or a literal value) so the rules can check it, or check the "
         "named rules by hand; for a SAM template, fix what the translator reports.",
         r.not_checked,
+        template_fix="Give the parameter a `Default` (or write the value out) so the rules can check it, "
+        "or check the named rules by hand; for a SAM template, fix what the translator reports.",
     ),
 )
 
