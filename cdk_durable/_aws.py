@@ -58,13 +58,25 @@ def lambda_client(
         session = boto3.Session(
             profile_name=profile, region_name=region or os.environ.get("AWS_REGION") or None
         )
-    except botocore.exceptions.ProfileNotFound as exc:
-        raise fail(f"--profile: {exc}") from None
+    except (
+        botocore.exceptions.ProfileNotFound,
+        botocore.exceptions.InvalidConfigError,
+        botocore.exceptions.ConfigParseError,
+    ) as exc:
+        where = "--profile" if isinstance(exc, botocore.exceptions.ProfileNotFound) else "AWS config"
+        raise fail(f"{where}: {exc}") from None
     if session.get_credentials() is None:
         raise fail(messages.no_credentials)
     if session.region_name is None:
         raise fail(messages.no_region)
-    return session.client("lambda", endpoint_url=endpoint_url)
+    try:
+        return session.client("lambda", endpoint_url=endpoint_url)
+    except (botocore.exceptions.BotoCoreError, ValueError) as exc:  # a bad region or endpoint URL
+        where = "--region" if isinstance(exc, botocore.exceptions.InvalidRegionError) else "endpoint"
+        raise fail(
+            f"cannot make a Lambda client ({where}): {exc} (check --region, AWS_REGION, --endpoint-url "
+            "and AWS_ENDPOINT_URL / AWS_ENDPOINT_URL_LAMBDA)"
+        ) from None
 
 
 #: A function ARN, unqualified (the qualifier, if any, follows after one more ``:``).

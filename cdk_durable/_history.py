@@ -21,6 +21,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from .errors import LIMITS, CdkDurableError, loads_json
 from .platform import ExecutionStatus, OperationStatus
 
 #: Event types by operation kind, from the botocore model's ``EventType`` enum.
@@ -50,7 +51,7 @@ EXECUTION_SHAPE = (
 WAIT_FOR_CALLBACK_SUFFIX = " create callback id"
 
 
-class DiagnoseInputError(ValueError):
+class DiagnoseInputError(CdkDurableError, ValueError):
     """The input is not a durable-execution history (or execution) the tool can read."""
 
 
@@ -82,13 +83,23 @@ def callback_display_name(operation_name: str | None) -> str:
     return name.removesuffix(WAIT_FOR_CALLBACK_SUFFIX)
 
 
+def _nan_or_infinite(value: float) -> bool:
+    return isinstance(value, float) and not math.isfinite(value)
+
+
 def parse_timestamp(value: Any, *, where: str) -> datetime:
     """An API timestamp as an aware UTC datetime: ISO 8601 text or epoch seconds (milliseconds too)."""
     if isinstance(value, datetime):
         return value.astimezone(UTC) if value.tzinfo else value.replace(tzinfo=UTC)
-    if isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value):
-        seconds = value / 1000 if abs(value) > 1e11 else value  # epoch milliseconds from some emitters
-        return datetime.fromtimestamp(seconds, tz=UTC)
+    if isinstance(value, int | float) and not isinstance(value, bool) and not _nan_or_infinite(value):
+        try:
+            seconds = value / 1000 if abs(value) > 1e11 else value  # epoch milliseconds from some emitters
+            return datetime.fromtimestamp(seconds, tz=UTC)
+        except (OverflowError, OSError, ValueError):
+            raise DiagnoseInputError(
+                f"{where}: {json.dumps(value)[:40]} is out of range: expected a time between the years "
+                "1 and 9999 (ISO 8601 or epoch seconds)"
+            ) from None
     if isinstance(value, str) and value.strip():
         text = value.strip()
         try:
@@ -219,6 +230,10 @@ class History:
     more_pages: bool = False
     #: Invocations that failed (``InvocationCompleted`` with an ``Error``, e.g. ``Runtime.ExitError``).
     invocation_errors: list[ErrorInfo] = field(default_factory=list)
+    #: What was odd about the input and how it was read (duplicated events, an end before its start).
+    notes: list[str] = field(default_factory=list)
+    #: The latest event timestamp.
+    last_event: datetime | None = None
 
 
 def _error(details: Any) -> ErrorInfo | None:
@@ -244,7 +259,33 @@ def _str_or_none(value: Any) -> str | None:
 
 
 def _int_or_none(value: Any) -> int | None:
-    return int(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return int(value) if abs(value) <= _MAX_INT else None
+
+
+#: Numbers beyond this are not ids or counts any API returns (JavaScript's largest safe integer).
+_MAX_INT = 2**53
+#: Durations beyond this (about 31 years; the longest execution is 366 days) are ignored, not computed with.
+_MAX_SECONDS = 10**9
+
+
+def _seconds_or_none(value: Any) -> int | None:
+    """A duration in seconds from the history, or ``None`` when it is missing, negative or absurd."""
+    seconds = _int_or_none(value)
+    return seconds if seconds is not None and 0 <= seconds <= _MAX_SECONDS else None
+
+
+def add_seconds(when: datetime | None, seconds: int | None) -> datetime | None:
+    """``when + seconds``, or ``None`` when either is unknown or the sum is past year 9999."""
+    if when is None or seconds is None:
+        return None
+    try:
+        return when + timedelta(seconds=seconds)
+    except OverflowError:
+        return None
 
 
 def _payload_size(container: Any, key: str) -> tuple[int | None, bool]:
@@ -265,12 +306,7 @@ def load_json(text: str, *, source: str) -> Any:
     """``json.loads`` with one clear error naming the input."""
     if not text.strip():
         raise DiagnoseInputError(f"{source}: empty input; expected {HISTORY_SHAPE}")
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise DiagnoseInputError(
-            f"{source}: not JSON ({exc.msg} at line {exc.lineno} column {exc.colno})"
-        ) from None
+    return loads_json(text, what=source, error=DiagnoseInputError)
 
 
 def _events_of(document: Any, source: str) -> list[dict[str, Any]]:
@@ -318,6 +354,8 @@ class HistoryBuilder:
         self.invocations = 0
         self.unknown: list[str] = []
         self.invocation_errors: list[ErrorInfo] = []
+        self.notes: list[str] = []
+        self.last_event: datetime | None = None
 
     def feed(
         self, event: dict[str, Any], *, when: datetime | None = None, index: int | None = None
@@ -327,6 +365,7 @@ class HistoryBuilder:
             when = parse_timestamp(event["EventTimestamp"], where=f"{where}.EventTimestamp")
         event_id = _int_or_none(event.get("EventId")) or self.event_count + 1
         self.event_count += 1
+        self.last_event = when if self.last_event is None else max(self.last_event, when)
         record = self.execution
         event_type: str = event["EventType"]
         details = event.get(f"{event_type}Details")
@@ -334,7 +373,7 @@ class HistoryBuilder:
             record.name = record.name or _str_or_none(event.get("Name"))
             record.started = when
             if isinstance(details, dict):
-                record.timeout_seconds = _int_or_none(details.get("ExecutionTimeout"))
+                record.timeout_seconds = _seconds_or_none(details.get("ExecutionTimeout"))
                 record.input_bytes, truncated = _payload_size(details, "Input")
                 record.truncated |= truncated
             return None
@@ -381,6 +420,14 @@ class HistoryBuilder:
                 sub_type=_str_or_none(event.get("SubType")),
                 first_event_id=event_id,
             )
+        if suffix != "Started" and operation.started is not None and when < operation.started:
+            # An end stamped before its start: keep the end (never drop it), at the start, and say so.
+            self.notes.append(
+                f"{where}: {event_type} of {operation.kind.lower()} {operation.label!r} is stamped "
+                f"{when.isoformat()}, before the operation started ({operation.started.isoformat()}): "
+                "shown as ending when it started"
+            )
+            when = operation.started
         _apply(operation, suffix, when, details)
         return operation
 
@@ -402,6 +449,8 @@ class HistoryBuilder:
             list(self.unknown),
             more_pages,
             list(self.invocation_errors),
+            list(self.notes),
+            self.last_event,
         )
 
 
@@ -409,13 +458,32 @@ def parse_history(document: Any, execution: Any = None, *, source: str = "histor
     """Fold the events of a history (and optionally a ``GetDurableExecution`` response) into a
     :class:`History`."""
     events = _events_of(document, source)
+    limit = LIMITS["history_events"]
+    if len(events) > limit:
+        raise DiagnoseInputError(f"{source}: {len(events)} events, more than the limit of {limit}")
     # The API returns events in order; sort defensively (ReverseOrder, concatenated pages).
     indexed = []
+    seen: set[str] = set()
+    duplicates = 0
     for index, event in enumerate(events):
+        key = json.dumps(event, sort_keys=True, default=str)
+        if key in seen:
+            duplicates += 1  # the same event twice (pages joined twice): counted once
+            continue
+        seen.add(key)
         when = parse_timestamp(event["EventTimestamp"], where=f"{source}: Events[{index}].EventTimestamp")
         indexed.append((when, _int_or_none(event.get("EventId")) or index + 1, index, event))
-    indexed.sort(key=lambda item: (item[0], item[1]))
+    ids = [item[1] for item in indexed]
+    if len(set(ids)) == len(ids) and all(isinstance(e.get("EventId"), int) for *_, e in indexed):
+        indexed.sort(key=lambda item: item[1])  # the API's own order, even if a clock went backwards
+    else:
+        indexed.sort(key=lambda item: (item[0], item[1]))
     builder = HistoryBuilder(source=source)
+    if duplicates:
+        builder.notes.append(
+            f"{source}: {duplicates} duplicate event{'s' if duplicates != 1 else ''} ignored (the same "
+            "event more than once: were pages of the history joined twice?)"
+        )
     for when, _event_id, index, event in indexed:
         builder.feed(event, when=when, index=index)
     record = builder.execution
@@ -427,7 +495,7 @@ def parse_history(document: Any, execution: Any = None, *, source: str = "histor
             f"expected {HISTORY_SHAPE}"
         )
     if record.timeout_seconds is not None and record.deadline is None:
-        record.deadline = record.started + timedelta(seconds=record.timeout_seconds)
+        record.deadline = add_seconds(record.started, record.timeout_seconds)
     more_pages = isinstance(document, dict) and any(document.get(key) for key in ("NextMarker", "NextToken"))
     return builder.history(more_pages=more_pages)
 
@@ -443,10 +511,10 @@ def _apply(operation: Operation, suffix: str, when: datetime, details: Any) -> N
             _start_attempt(operation, when)
         elif operation.kind == "Callback":
             operation.callback_id = _str_or_none(details.get("CallbackId")) or operation.callback_id
-            operation.callback_timeout_seconds = _int_or_none(details.get("Timeout")) or None
-            operation.heartbeat_timeout_seconds = _int_or_none(details.get("HeartbeatTimeout")) or None
+            operation.callback_timeout_seconds = _seconds_or_none(details.get("Timeout")) or None
+            operation.heartbeat_timeout_seconds = _seconds_or_none(details.get("HeartbeatTimeout")) or None
         elif operation.kind == "Wait":
-            operation.wait_seconds = _int_or_none(details.get("Duration"))
+            operation.wait_seconds = _seconds_or_none(details.get("Duration"))
             if details.get("ScheduledEndTimestamp") is not None:
                 operation.wait_until = parse_timestamp(
                     details["ScheduledEndTimestamp"], where=f"{operation.label}: ScheduledEndTimestamp"
@@ -461,7 +529,7 @@ def _apply(operation: Operation, suffix: str, when: datetime, details: Any) -> N
     retry = details.get("RetryDetails")
     if isinstance(retry, dict):
         operation.attempts = max(operation.attempts, _int_or_none(retry.get("CurrentAttempt")) or 0)
-        operation.retry_delay_seconds = _int_or_none(retry.get("NextAttemptDelaySeconds"))
+        operation.retry_delay_seconds = _seconds_or_none(retry.get("NextAttemptDelaySeconds"))
     if suffix == "Failed" and operation.kind == "Step" and (operation.retry_delay_seconds or 0) > 0:
         operation.status = OperationStatus.RETRYING  # this failure scheduled another attempt
         operation.error = _error(details) or operation.error
@@ -498,7 +566,7 @@ def _end_attempt(operation: Operation, when: datetime, retry: dict[str, Any]) ->
         # a try that scheduled another one failed; RETRYING is the operation's state, not the try's
         status=OperationStatus.FAILED if operation.status == OperationStatus.RETRYING else operation.status,
         error=operation.error if failed else None,
-        next_attempt_delay_seconds=_int_or_none(retry.get("NextAttemptDelaySeconds")) if failed else None,
+        next_attempt_delay_seconds=_seconds_or_none(retry.get("NextAttemptDelaySeconds")) if failed else None,
     )
 
 
@@ -532,7 +600,7 @@ def _merge_execution(record: ExecutionRecord, execution: Any) -> None:
         )
     config = execution.get("DurableConfig")
     if isinstance(config, dict) and record.timeout_seconds is None:
-        record.timeout_seconds = _int_or_none(config.get("ExecutionTimeout"))
+        record.timeout_seconds = _seconds_or_none(config.get("ExecutionTimeout"))
     pause = execution.get("PauseDetails")
     if record.status in (ExecutionStatus.PAUSED, ExecutionStatus.PAUSING) and isinstance(pause, dict):
         record.timeout_paused = bool(pause.get("ExecutionTimeoutPaused"))

@@ -14,9 +14,10 @@ from __future__ import annotations
 import re
 
 from . import platform as p
+from .errors import CdkDurableError
 
 
-class DurableValidationError(ValueError):
+class DurableValidationError(CdkDurableError, ValueError):
     """An input outside what AWS Lambda durable functions accept."""
 
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import shutil
 import sys
 from collections.abc import Mapping, Sequence
@@ -22,6 +23,8 @@ from pathlib import Path
 from typing import Any
 
 import click
+
+from .errors import CdkDurableError, safe_text
 
 PACKAGED_TEMPLATE = Path(__file__).resolve().parent / "_templates"
 CHECKOUT_TEMPLATE = Path(__file__).resolve().parent.parent / "templates"
@@ -33,7 +36,7 @@ LIST_SECTIONS = (
 )
 
 
-class NewError(Exception):
+class NewError(CdkDurableError):
     """A user error; the message is the one line shown."""
 
 
@@ -100,6 +103,26 @@ def _first_missing(path: Path) -> Path | None:
     return missing
 
 
+def check_output_dir(output_dir: Path) -> None:
+    """Refuse ``-o DIR`` before baking when no project can be created there (one line saying why)."""
+    shown = safe_text(str(output_dir), multiline=False)
+    too_long = next(
+        (part for part in output_dir.parts if len(part.encode(errors="surrogateescape")) > 255), None
+    )
+    if too_long is not None:
+        raise NewError(f"-o {shown[:80]}...: a folder name in it is longer than 255 bytes")
+    try:
+        existing = next((p for p in [output_dir, *output_dir.parents] if p.exists()), None)
+    except OSError as e:
+        raise NewError(f"-o {shown[:200]}: cannot use this path ({e.strerror or e})") from None
+    if existing is None:
+        return
+    if not existing.is_dir():
+        raise NewError(f"-o {shown}: {safe_text(str(existing))} is a file, not a folder")
+    if not os.access(existing, os.W_OK | os.X_OK):
+        raise NewError(f"-o {shown}: {safe_text(str(existing))} is not writable (read-only or no permission)")
+
+
 def new_project(
     output_dir: Path,
     extra_context: Mapping[str, str],
@@ -113,6 +136,10 @@ def new_project(
     created = _first_missing(output_dir)  # cookiecutter creates it; a failure removes it again
     try:
         project = _bake(template, output_dir, extra_context, no_input=no_input)
+    except OSError as err:  # cookiecutter's "Unable to create directory at ...", a full disk, ...
+        if created is not None and created.exists():
+            shutil.rmtree(created)
+        raise NewError(f"-o {output_dir}: cannot create the project there ({err.strerror or err})") from None
     except BaseException:
         if created is not None and created.exists():
             shutil.rmtree(created)
@@ -181,12 +208,16 @@ def command(assignments: tuple[str, ...], output_dir: Path, no_input: bool, list
             click.echo("\n".join(list_choices(load_manifest(template))))
             return
         extra_context = parse_assignments(assignments, variables(template))
+        check_output_dir(output_dir)
+        slug = extra_context.get("project_slug", "")
+        if len(slug.encode(errors="surrogateescape")) > 255:
+            raise NewError("project_slug is longer than 255 bytes: it names the project folder")
         interactive = not no_input and sys.stdin.isatty()
         project = new_project(output_dir, extra_context, no_input=not interactive, template=template)
     except InputRefused:
         sys.exit(1)  # the hook's line on stderr says which input and what is allowed
     except NewError as err:
-        click.echo(f"Error: {err}", err=True)
+        click.echo(f"Error: {err.one_line()}", err=True)
         sys.exit(1)
     click.echo(f"Created {project}")
     click.echo(f"Next: cd {_relative(project)} && make test")

@@ -28,6 +28,7 @@ import click
 from . import _aws
 from . import platform as p
 from ._options import aws_client_options, count_option, format_option
+from .errors import CdkDurableError
 
 FORMATS = ("text", "json")
 DEFAULT_KEEP = 3
@@ -47,7 +48,7 @@ _CLIENT_MESSAGES = _aws.ClientMessages(
 )
 
 
-class VersionsError(Exception):
+class VersionsError(CdkDurableError):
     """A user or AWS error: printed as one line, exit code 1."""
 
 
@@ -346,7 +347,7 @@ def command(**options: Any) -> None:
     try:
         _run(**options)
     except VersionsError as exc:
-        click.echo(f"cdk-durable versions: {exc}", err=True)
+        click.echo(f"cdk-durable versions: {exc.one_line()}", err=True)
         sys.exit(1)
 
 

@@ -15,9 +15,13 @@ from typing import Any, ClassVar
 from cfnlint.rules import CloudFormationLintRule, RuleMatch
 
 from ..checks._template import Compliance, StackTemplate
-from ..checks.registry import RULES, DurableRule
+from ..checks.registry import RULES_BY_ID, DurableRule
+from ..checks.rules.not_checked import unchecked_rules
 from ..rule_info import FixForm
 from ._sam import SamTranslationError, is_sam, translate
+
+#: The rule that reports what the others could not check (and a SAM template that was not translated).
+NOT_CHECKED_ID = "DUR-W5"
 
 _VIEWS: dict[int, tuple[Mapping[str, Any], StackTemplate | SamTranslationError]] = {}
 
@@ -68,11 +72,15 @@ class DurableLintRule(CloudFormationLintRule):  # type: ignore[misc]
         try:
             view = template_view(template, regions[0])
         except SamTranslationError as exc:
-            # Said once (by the first rule), not once per rule.
-            first = self.spec is RULES[0]
-            return [RuleMatch(["Transform"], f"durable rules not run: {exc}")] if first else []
+            # Said once, by the "not checked" rule (its own code: never mistaken for a finding of a rule).
+            reporter = self.spec is RULES_BY_ID[NOT_CHECKED_ID]
+            return [RuleMatch(["Transform"], f"durable rules not run: {exc.one_line()}")] if reporter else []
         matches: list[RuleMatch] = []
         for resource in view.resources.values():
-            if self.spec.rule(resource, view) is Compliance.NON_COMPLIANT:
-                matches.append(RuleMatch(["Resources", resource.logical_id], message(self.spec)))
+            if self.spec.rule(resource, view) is not Compliance.NON_COMPLIANT:
+                continue
+            text = message(self.spec)
+            if self.spec.id == NOT_CHECKED_ID:
+                text = f"not checked: {', '.join(unchecked_rules(resource, view))}. {text}"
+            matches.append(RuleMatch(["Resources", resource.logical_id], text))
         return matches

@@ -16,6 +16,8 @@ import os
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+from ..errors import CdkDurableError
+
 SAM_TRANSFORM = "AWS::Serverless-2016-10-31"
 _PLACEHOLDER_URI = "s3://bucket/value"
 _URI_PROPERTIES = {
@@ -25,7 +27,7 @@ _URI_PROPERTIES = {
 }
 
 
-class SamTranslationError(Exception):
+class SamTranslationError(CdkDurableError):
     """The SAM translator is missing or refused the template: one line saying which."""
 
 

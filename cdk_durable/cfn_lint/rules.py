@@ -78,6 +78,10 @@ class SyncInvocationTimeout(DurableLintRule):
     spec = RULES_BY_ID["DUR-E14"]
 
 
+class NotChecked(DurableLintRule):
+    spec = RULES_BY_ID["DUR-W5"]
+
+
 #: Every rule class, in registry order.
 RULE_CLASSES: tuple[type[DurableLintRule], ...] = (
     UnqualifiedInvocation,
@@ -97,4 +101,5 @@ RULE_CLASSES: tuple[type[DurableLintRule], ...] = (
     OtelLayerWithoutWrapper,
     VersionDeletedOnUpdate,
     SyncInvocationTimeout,
+    NotChecked,
 )

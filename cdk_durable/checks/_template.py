@@ -21,6 +21,7 @@ Function references are recognised in the shapes CloudFormation templates use:
 from __future__ import annotations
 
 import fnmatch
+import json
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -28,6 +29,7 @@ from enum import Enum
 from typing import Any
 
 from .. import platform as p
+from .._intrinsics import Intrinsics, Unresolved, number
 
 FUNCTION = "AWS::Lambda::Function"
 VERSION = "AWS::Lambda::Version"
@@ -54,6 +56,9 @@ class Compliance(Enum):
     COMPLIANT = "compliant"
     NON_COMPLIANT = "non-compliant"
     NOT_APPLICABLE = "not-applicable"
+    #: The rule applies but a value it needs is not known offline (a parameter without a Default, an
+    #: import, a conditional deny): reported by DUR-W5 ("not checked"), never counted as passed.
+    NOT_CHECKED = "not-checked"
 
 
 @dataclass(frozen=True)
@@ -103,12 +108,21 @@ class FunctionTarget:
 class StackTemplate:
     """The resources of one stack, by logical id, with the lookups the rules share."""
 
-    def __init__(self, resources: Iterable[Resource], exports: Mapping[str, Any] | None = None) -> None:
+    def __init__(
+        self,
+        resources: Iterable[Resource],
+        exports: Mapping[str, Any] | None = None,
+        *,
+        parameters: Mapping[str, Any] | None = None,
+        mappings: Mapping[str, Any] | None = None,
+    ) -> None:
         self.resources: dict[str, Resource] = {r.logical_id: r for r in resources}
         #: ``Outputs`` exported by this stack: export name -> value (for ``Fn::ImportValue``).
         self.exports: dict[str, Any] = dict(exports or {})
         #: Every stack of the app (this one included), for references across stacks; see :meth:`link`.
         self.app: list[StackTemplate] = [self]
+        #: Intrinsics resolved offline: ``Ref`` of a parameter is its ``Default`` (see ``number``).
+        self.intrinsics = Intrinsics(parameters=parameters or {}, mappings=mappings or {})
         self._names: dict[str, str] = {}
         for r in self.resources.values():
             name = r.properties.get("FunctionName") if r.type == FUNCTION else None
@@ -127,9 +141,12 @@ class StackTemplate:
     @classmethod
     def from_template(cls, template: Mapping[str, Any]) -> StackTemplate:
         """From a synthesized template (``{"Resources": {...}, "Outputs": {...}}``)."""
-        resources = template.get("Resources") or {}
+        resources = template.get("Resources")
+        resources = resources if isinstance(resources, Mapping) else {}
+        parameters, mappings = template.get("Parameters"), template.get("Mappings")
         exports: dict[str, Any] = {}
-        for output in (template.get("Outputs") or {}).values():
+        outputs = template.get("Outputs")
+        for output in outputs.values() if isinstance(outputs, Mapping) else ():
             export = output.get("Export") if isinstance(output, Mapping) else None
             name = export.get("Name") if isinstance(export, Mapping) else None
             if isinstance(name, str):
@@ -147,7 +164,22 @@ class StackTemplate:
                 if isinstance(body, Mapping)
             ),
             exports,
+            parameters=parameters if isinstance(parameters, Mapping) else None,
+            mappings=mappings if isinstance(mappings, Mapping) else None,
         )
+
+    # --- values -----------------------------------------------------------------------------------
+
+    def number(self, value: Any) -> float | None:
+        """A numeric property: a literal, or an intrinsic resolved offline (``!Ref Param`` -> its
+        ``Default``). ``None`` when absent; raises :class:`Unresolved` when it cannot be known."""
+        if value is None:
+            return None
+        resolved = self.intrinsics.resolve(value)
+        parsed = number(resolved)
+        if parsed is None:
+            raise Unresolved(f"{json.dumps(value, default=str)[:60]} is not a number")
+        return parsed
 
     # --- lookups ----------------------------------------------------------------------------------
 
@@ -350,16 +382,16 @@ class StackTemplate:
     def role_statements(self, role: Resource) -> list[Mapping[str, Any]]:
         """Statements of the inline and in-stack attached policies of ``role``."""
         statements: list[Mapping[str, Any]] = []
-        for policy in role.properties.get("Policies") or []:
+        for policy in as_list(role.properties.get("Policies")):
             if isinstance(policy, Mapping):
                 statements += _statements(policy.get("PolicyDocument"))
         for r in self.of_type("AWS::IAM::Policy", "AWS::IAM::ManagedPolicy"):
-            if any(self.references(v, role.logical_id) for v in r.properties.get("Roles") or []):
+            if any(self.references(v, role.logical_id) for v in as_list(r.properties.get("Roles"))):
                 statements += _statements(r.properties.get("PolicyDocument"))
         for r in self.of_type("AWS::IAM::RolePolicy"):
             if self.references(r.properties.get("RoleName"), role.logical_id):
                 statements += _statements(r.properties.get("PolicyDocument"))
-        for arn in role.properties.get("ManagedPolicyArns") or []:
+        for arn in as_list(role.properties.get("ManagedPolicyArns")):
             managed = self.referenced_resource(arn)
             if managed is not None and managed.type == "AWS::IAM::ManagedPolicy":
                 statements += _statements(managed.properties.get("PolicyDocument"))
@@ -406,6 +438,32 @@ def as_list(value: Any) -> list[Any]:
     if value is None:
         return []
     return value if isinstance(value, list) else [value]
+
+
+def _matches(patterns: Any, action: str) -> bool:
+    names = [a.lower() for a in as_list(patterns) if isinstance(a, str)]
+    return any(fnmatch.fnmatchcase(action.lower(), a) for a in names)
+
+
+def denies_actions(statements: Sequence[Mapping[str, Any]], actions: Iterable[str]) -> Compliance:
+    """Whether an explicit ``Deny`` takes any of ``actions`` away: ``NON_COMPLIANT`` for an
+    unconditional deny, ``NOT_CHECKED`` for one with a ``Condition`` (it may or may not apply),
+    ``COMPLIANT`` when nothing denies them. ``NotAction`` denies every action it does not list."""
+    verdict = Compliance.COMPLIANT
+    for s in statements:
+        if s.get("Effect") != "Deny":
+            continue
+        if "NotAction" in s:
+            hit = any(not _matches(s.get("NotAction"), action) for action in actions)
+        else:
+            hit = any(_matches(s.get("Action"), action) for action in actions)
+        if not hit:
+            continue
+        if s.get("Condition"):
+            verdict = Compliance.NOT_CHECKED
+        else:
+            return Compliance.NON_COMPLIANT
+    return verdict
 
 
 def allows_actions(statements: Sequence[Mapping[str, Any]], actions: Iterable[str]) -> bool:

@@ -45,6 +45,7 @@ _NAG: Final = {
     Compliance.COMPLIANT: NagRuleCompliance.COMPLIANT,
     Compliance.NON_COMPLIANT: NagRuleCompliance.NON_COMPLIANT,
     Compliance.NOT_APPLICABLE: NagRuleCompliance.NOT_APPLICABLE,
+    Compliance.NOT_CHECKED: NagRuleCompliance.NOT_APPLICABLE,  # DUR-W3 reports it (never a pass)
 }
 
 
@@ -221,8 +222,13 @@ class DurableChecks(NagPack):  # type: ignore[misc]
         resources: dict[str, list[Resource]] = {}
         exports: dict[str, dict[str, Any]] = {}
         stacks: dict[str, cdk.Stack] = {}
+        parameters: dict[str, dict[str, Any]] = {}  # so that !Ref of a parameter resolves to its Default
         for c in stack.node.root.node.find_all():
-            if isinstance(c, cdk.CfnResource):
+            if isinstance(c, cdk.CfnParameter):
+                owner = cdk.Stack.of(c)
+                default = {} if c.default is None else {"Default": c.default}
+                parameters.setdefault(owner.node.addr, {})[str(owner.resolve(c.logical_id))] = default
+            elif isinstance(c, cdk.CfnResource):
                 owner = cdk.Stack.of(c)
                 stacks[owner.node.addr] = owner
                 resources.setdefault(owner.node.addr, []).append(_resource_of(owner, c))
@@ -232,7 +238,7 @@ class DurableChecks(NagPack):  # type: ignore[misc]
                 if isinstance(name, str):
                     exports.setdefault(owner.node.addr, {})[name] = owner.resolve(c.value)
         views = {
-            addr: StackTemplate(resources.get(addr, []), exports.get(addr))
+            addr: StackTemplate(resources.get(addr, []), exports.get(addr), parameters=parameters.get(addr))
             for addr in {stack.node.addr, *stacks, *exports}
         }
         StackTemplate.link(views.values())

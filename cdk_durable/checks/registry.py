@@ -317,6 +317,19 @@ RULES: Final[tuple[DurableRule, ...]] = (
         "Functions `lambda:invoke` task's `Parameters`, or an EventBridge rule target; drop the function "
         "URL; or lower `DurableConfig.ExecutionTimeout` to 900 seconds or less.",
     ),
+    _rule(
+        "W5",
+        WARNING,
+        "A durable rule applies here but could not check it: not checked (not passed).",
+        "A value the rule needs is not known from the template alone (a parameter without a Default, "
+        "an Fn::ImportValue, a Deny with a Condition), or - in cfn-lint - the SAM template could not "
+        "be translated, so no durable rule ran. The rules named in the message have not passed.",
+        "Give the parameter a Default (or a literal value) so the rules can check it, or check the "
+        "named rules by hand; for a SAM template, fix what the translator reports.",
+        r.not_checked,
+        template_fix="Give the parameter a `Default` (or write the value out) so the rules can check it, "
+        "or check the named rules by hand; for a SAM template, fix what the translator reports.",
+    ),
 )
 
 RULES_BY_ID: Final = {rule.id: rule for rule in RULES}

@@ -9,7 +9,15 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from .. import platform as p
-from .._history import ErrorInfo, ExecutionRecord, History, Operation, format_duration, parse_history
+from .._history import (
+    ErrorInfo,
+    ExecutionRecord,
+    History,
+    Operation,
+    add_seconds,
+    format_duration,
+    parse_history,
+)
 from ..platform import ExecutionStatus, OperationStatus
 from ..rule_info import RuleInfo, Severity
 from . import codes
@@ -188,6 +196,10 @@ def analyze(history: History, *, now: datetime, callback_result: str | None = No
     """Diagnose a parsed history as of ``now`` (an aware datetime)."""
     execution = history.execution
     assert execution.started is not None  # parse_history guarantees it
+    asked = now
+    latest = max(history.last_event or execution.started, execution.started)
+    if now < latest:  # ages and time left would be negative: measure at the last event instead
+        now = latest
     terminal = execution.status.is_terminal
     end = execution.ended if terminal and execution.ended else now
     time_left = execution.deadline - now if execution.deadline and not terminal else None
@@ -223,6 +235,12 @@ def analyze(history: History, *, now: datetime, callback_result: str | None = No
         payloads_known=any(op.payload_bytes for op in history.operations)
         or execution.input_bytes is not None,
     )
+    diagnosis.notes.extend(history.notes)
+    if asked < now:
+        diagnosis.notes.append(
+            f"--now {asked.isoformat()} is before the history's last event ({now.isoformat()}): ages and "
+            "time left are measured at that event instead"
+        )
     if history.more_pages:
         diagnosis.notes.append(
             "the input has a NextMarker/NextToken: it is one page of the history and later events are "
@@ -288,9 +306,9 @@ def find_pending_callbacks(
             continue
         deadlines: list[tuple[datetime, str]] = []
         if op.callback_timeout_seconds:
-            deadlines.append(
-                (op.started + timedelta(seconds=op.callback_timeout_seconds), "callback timeout")
-            )
+            until = add_seconds(op.started, op.callback_timeout_seconds)
+            if until is not None:
+                deadlines.append((until, "callback timeout"))
         if execution.deadline:
             deadlines.append((execution.deadline, "execution timeout"))
         deadline, source = min(deadlines) if deadlines else (None, "unknown")
@@ -317,7 +335,7 @@ def find_pending_waits(history: History, *, now: datetime) -> list[PendingWait]:
             continue
         until = op.wait_until
         if until is None and op.started and op.wait_seconds is not None:
-            until = op.started + timedelta(seconds=op.wait_seconds)
+            until = add_seconds(op.started, op.wait_seconds)
         waits.append(
             PendingWait(
                 operation=op,

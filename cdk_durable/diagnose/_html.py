@@ -23,6 +23,7 @@ from html import escape
 from pathlib import Path
 
 from .._history import Operation, format_duration
+from ..errors import safe_text
 from ..platform import ExecutionStatus, OperationStatus
 from ._analysis import Diagnosis, TimelineEntry, format_bytes, format_time
 from ._render import (
@@ -58,7 +59,8 @@ _TICK_CLASS = {0: " first", _TICKS: " last"}
 
 
 def _e(value: object) -> str:
-    return escape(str(value), quote=True)
+    """HTML-escaped, with control characters from data shown as escapes (``\\x1b``)."""
+    return escape(safe_text(str(value)), quote=True)
 
 
 def _status_class(status: str) -> str:

@@ -11,8 +11,9 @@ from typing import Any
 import click
 
 from .._aws import check_endpoint_url
-from .._history import DiagnoseInputError, load_json, parse_timestamp
+from .._history import EXECUTION_SHAPE, DiagnoseInputError, load_json, parse_timestamp
 from .._options import aws_client_options, count_option, format_option
+from ..errors import LIMITS, InputLimitError, decode_text, format_bytes, loads_json, read_limited_text
 from ._analysis import diagnose_history
 from ._html import write_html
 from ._live import fetch_execution, lambda_client, split_function
@@ -23,12 +24,19 @@ FORMATS = ("text", "json")
 
 def _read(path: str, label: str) -> Any:
     source = "stdin" if path == "-" else path
+    limit = LIMITS["history_bytes"]
     try:
-        text = sys.stdin.read() if path == "-" else Path(path).read_text(encoding="utf-8")
+        if path == "-":
+            data = sys.stdin.buffer.read(limit + 1)
+            if len(data) > limit:
+                raise DiagnoseInputError(f"{label} stdin is larger than the {format_bytes(limit)} limit")
+            text = decode_text(data, what=f"{label} stdin")
+        else:
+            text = read_limited_text(path, limit=limit, what=f"{label} {path}")
     except OSError as exc:
-        raise DiagnoseInputError(f"{label} {source}: cannot read ({exc.strerror})") from None
-    except UnicodeDecodeError:
-        raise DiagnoseInputError(f"{label} {source}: not UTF-8 text") from None
+        raise DiagnoseInputError(f"{label} {source}: cannot read ({exc.strerror or exc})") from None
+    except InputLimitError as exc:
+        raise DiagnoseInputError(str(exc)) from None
     return load_json(text, source=source)
 
 
@@ -83,7 +91,7 @@ def command(**options: Any) -> None:
     try:
         _run(history_path=options.pop("history"), **options)
     except DiagnoseInputError as exc:
-        click.echo(f"cdk-durable diagnose: {exc}", err=True)
+        click.echo(f"cdk-durable diagnose: {exc.one_line()}", err=True)
         sys.exit(1)
 
 
@@ -114,12 +122,7 @@ def _run(
     check_endpoint_url(endpoint_url, DiagnoseInputError)
     now = parse_timestamp(now_text, where="--now") if now_text is not None else datetime.now(UTC)
     if callback_result is not None:
-        try:
-            json.loads(callback_result)
-        except json.JSONDecodeError as exc:
-            raise DiagnoseInputError(
-                f"--callback-result must be JSON, got {callback_result!r} ({exc.msg})"
-            ) from None
+        loads_json(callback_result, what="--callback-result", error=DiagnoseInputError)
     live = execution_arn is not None or function is not None or execution_name is not None
     if live and (history_path is not None or execution_path is not None):
         raise DiagnoseInputError(
@@ -142,6 +145,8 @@ def _run(
     elif history_path is not None:
         history = _read(history_path, "history")
         execution = _read(execution_path, "execution") if execution_path else None
+        if execution_path and not (isinstance(execution, dict) and isinstance(execution.get("Status"), str)):
+            raise DiagnoseInputError(f"execution {execution_path}: expected {EXECUTION_SHAPE}")
         source = "stdin" if history_path == "-" else history_path
     else:
         raise DiagnoseInputError(
@@ -165,8 +170,14 @@ def _run(
 def check_html_path(path: str) -> None:
     """Fail before any work when ``--html`` cannot be written: a directory, or a missing parent folder."""
     target = Path(path)
-    if not path.strip() or target.is_dir():
-        raise DiagnoseInputError(f"--html must name a file to write (e.g. timeline.html), got {path!r}")
     parent = target.parent
-    if not parent.is_dir():
+    if len(target.name.encode(errors="surrogateescape")) > 255:
+        raise DiagnoseInputError(f"--html {path}: the file name is longer than 255 bytes")
+    try:
+        is_dir, exists = target.is_dir(), parent.is_dir()
+    except OSError as exc:  # a path too long for the file system, a loop of links
+        raise DiagnoseInputError(f"--html {path}: cannot use this path ({exc.strerror or exc})") from None
+    if not path.strip() or is_dir:
+        raise DiagnoseInputError(f"--html must name a file to write (e.g. timeline.html), got {path!r}")
+    if not exists:
         raise DiagnoseInputError(f"--html {path}: folder {str(parent)!r} does not exist")

@@ -15,9 +15,11 @@ standard library (never aws-cdk-lib), so the construct can call it at synth time
 from __future__ import annotations
 
 import os
+import stat
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
+from ..errors import EXIT_USAGE, CdkDurableError, safe_text
 from ..rule_info import Severity
 from ._bundle import bundled_boto3_findings, uses_chained_invoke
 from .analyzer import analyze
@@ -25,7 +27,30 @@ from .finding import Finding
 from .rules import BUNDLED_BOTO3_TOO_OLD, DEFAULT_CODES, RULES, RULES_BY_CODE, SYNTAX_ERROR_CODE, Rule
 from .suppressions import ALL_CODES, suppressions
 
-__all__ = ["RULES", "Finding", "NotPythonError", "Rule", "lint_paths", "lint_source", "resolve_codes"]
+__all__ = [
+    "RULES",
+    "Finding",
+    "LintPathError",
+    "LintUsageError",
+    "NotPythonError",
+    "Rule",
+    "lint_paths",
+    "lint_source",
+    "resolve_codes",
+]
+
+
+class LintUsageError(CdkDurableError, ValueError):
+    """A bad option value (an unknown rule code, a selection that selects nothing): exit code 2."""
+
+    exit_code = EXIT_USAGE
+
+
+class LintPathError(CdkDurableError, FileNotFoundError):
+    """A path to lint that does not exist: exit code 2."""
+
+    exit_code = EXIT_USAGE
+
 
 #: Handler sources this linter does not read: TypeScript/JavaScript projects lint with ESLint.
 SCRIPT_SUFFIXES = frozenset({".ts", ".mts", ".cts", ".tsx", ".js", ".mjs", ".cjs", ".jsx"})
@@ -36,8 +61,10 @@ SCRIPT_ADVICE = (
 )
 
 
-class NotPythonError(ValueError):
+class NotPythonError(CdkDurableError, ValueError):
     """The paths name TypeScript/JavaScript handlers (or a tree holding only those): a usage error."""
+
+    exit_code = EXIT_USAGE
 
 
 #: Directory names never descended into.
@@ -67,7 +94,13 @@ def resolve_codes(codes: Iterable[str] | None, *, option: str = "select") -> fro
     """Expand codes or prefixes (``DUR00``) into rule codes; unknown ones raise ``ValueError``."""
     if codes is None:
         return None
+    codes = list(codes)
     out: set[str] = set()
+    if option == "select" and not any(raw.strip() for raw in codes):
+        raise LintUsageError(
+            "--select: no rule code given (an empty selection would check nothing); give codes or "
+            "prefixes such as DUR001,DUR002 or DUR, or leave --select out for the default rules"
+        )
     for raw in codes:
         code = raw.strip().upper()
         if not code:
@@ -75,8 +108,8 @@ def resolve_codes(codes: Iterable[str] | None, *, option: str = "select") -> fro
         matched = {rule.code for rule in RULES if rule.code.startswith(code)}
         if not matched:
             allowed = ", ".join(rule.code for rule in RULES)
-            raise ValueError(
-                f"{option}: unknown rule code {raw!r}; allowed: {allowed} (or a prefix such as DUR)"
+            raise LintUsageError(
+                f"--{option}: unknown rule code {raw!r}; allowed: {allowed} (or a prefix such as DUR)"
             )
         out |= matched
     return frozenset(out)
@@ -101,7 +134,14 @@ def lint_source(
     ignored = resolve_codes(ignore, option="ignore") or frozenset()
     suppressed = suppressions(source) if "#" in source else {}
     out = []
-    for finding in analyze(source, path):
+    try:
+        analysed = analyze(source, path)
+    except RecursionError:
+        # CPython parses deeper nesting than the walk can recurse: say so, keep the other files.
+        analysed = [_unanalysed(path, "it is nested too deeply for the linter to analyse (RecursionError)")]
+    except (MemoryError, ValueError, SyntaxError) as exc:
+        analysed = [_unanalysed(path, f"{type(exc).__name__}: {exc}")]
+    for finding in analysed:
         if finding.code != SYNTAX_ERROR_CODE:
             if finding.code not in selected:
                 continue
@@ -114,22 +154,44 @@ def lint_source(
     return out
 
 
+def _unread(path: Path, why: str) -> Finding:
+    return Finding(str(path), 1, 1, SYNTAX_ERROR_CODE, why, Severity.ERROR)
+
+
+def _unanalysed(path: str, why: str) -> Finding:
+    return Finding(path, 1, 1, SYNTAX_ERROR_CODE, f"could not analyse file: {why}", Severity.ERROR)
+
+
 def iter_python_files(
-    paths: Sequence[str | os.PathLike[str]], *, suffixes: frozenset[str] = frozenset({".py"})
+    paths: Sequence[str | os.PathLike[str]],
+    unreadable: list[OSError] | None = None,
+    *,
+    suffixes: frozenset[str] = frozenset({".py"}),
 ) -> Iterator[Path]:
     """Python files under ``paths`` (files are taken as given), skipping virtualenvs and build output.
 
-    ``suffixes`` picks other sources in the same walk (what :func:`lint_paths` uses to recognize a
-    tree of TypeScript/JavaScript handlers).
+    Directories that cannot be listed are appended to ``unreadable`` (when given). ``suffixes``
+    picks other sources in the same walk (what :func:`lint_paths` uses to recognize a tree of
+    TypeScript/JavaScript handlers).
     """
     for raw in paths:
         path = Path(raw)
-        if not path.exists():
-            raise FileNotFoundError(f"lint path does not exist: {os.fspath(raw)}")
-        if path.is_file():
+        try:
+            exists, is_dir = path.exists(), path.is_dir()
+        except OSError as exc:  # a name too long, a loop of links
+            raise LintPathError(
+                f"lint path {safe_text(os.fspath(raw), multiline=False)[:200]}: {exc.strerror or exc}"
+            ) from None
+        if not exists:
+            raise LintPathError(
+                f"lint path does not exist: {safe_text(os.fspath(raw), multiline=False)} "
+                "(give existing files or directories)"
+            )
+        if not is_dir:  # a file (or a FIFO, reported as not a regular file) is taken as given
             yield path
             continue
-        for dirpath, dirnames, filenames in os.walk(path):
+        onerror = unreadable.append if unreadable is not None else None
+        for dirpath, dirnames, filenames in os.walk(path, onerror=onerror):
             installed = _installed_entries(dirpath, dirnames)
             dirnames[:] = sorted(
                 d
@@ -184,7 +246,8 @@ def lint_paths(
     resolve_codes(select, option="select")
     resolve_codes(ignore, option="ignore")
     resolve_codes(extend_select, option="extend-select")
-    files = list(iter_python_files(paths))
+    unreadable: list[OSError] = []
+    files = list(iter_python_files(paths, unreadable))
     for file in files:
         if file.suffix in SCRIPT_SUFFIXES:
             raise NotPythonError(f"{file}: {SCRIPT_ADVICE}")
@@ -197,16 +260,28 @@ def lint_paths(
     sources: list[str] = []
     for file in files:
         try:
+            regular = stat.S_ISREG(file.stat().st_mode)
+        except OSError as exc:
+            findings.append(_unread(file, f"could not read file: {exc.strerror or exc}"))
+            continue
+        if not regular:  # a FIFO or a device would block or never end
+            findings.append(_unread(file, "could not read file: not a regular file"))
+            continue
+        try:
             source = file.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            findings.append(
-                Finding(str(file), 1, 1, SYNTAX_ERROR_CODE, f"could not read file: {exc}", Severity.ERROR)
-            )
+        except OSError as exc:
+            findings.append(_unread(file, f"could not read file: {exc.strerror or exc}"))
+            continue
+        except UnicodeDecodeError as exc:
+            findings.append(_unread(file, f"could not read file: not UTF-8 (byte {exc.start})"))
             continue
         sources.append(source)
         findings.extend(
             lint_source(source, str(file), select=select, ignore=ignore, extend_select=extend_select)
         )
+    for error in unreadable:  # a directory that could not be listed: its files were not linted
+        why = f"could not read directory: {error.strerror or error}"
+        findings.append(Finding(str(error.filename), 1, 1, SYNTAX_ERROR_CODE, why, Severity.ERROR))
     findings += _bundle_findings(paths, sources, select=select, ignore=ignore, extend_select=extend_select)
     return sorted(findings)
 
@@ -222,8 +297,8 @@ def _bundle_findings(
     """DUR012 over the linted directories (the bundle, not one module), under the same selection."""
     selected = resolve_codes(select)
     if selected is None:
-        selected = DEFAULT_CODES | (resolve_codes(extend_select) or frozenset())
-    ignored = resolve_codes(ignore) or frozenset()
+        selected = DEFAULT_CODES | (resolve_codes(extend_select, option="extend-select") or frozenset())
+    ignored = resolve_codes(ignore, option="ignore") or frozenset()
     code = BUNDLED_BOTO3_TOO_OLD.code
     if code not in selected or code in ignored or not uses_chained_invoke(sources):
         return []

@@ -9,6 +9,7 @@ import sys
 
 import click
 
+from ..errors import safe_text
 from . import lint_paths
 from .formatters import FORMATTERS
 from .rules import RULES
@@ -77,7 +78,7 @@ def command(
             extend_select=_codes(extend_select),
         )
     except (FileNotFoundError, ValueError) as exc:
-        click.echo(f"cdk-durable lint: error: {exc}", err=True)
+        click.echo(f"cdk-durable lint: error: {safe_text(str(exc), multiline=False)}", err=True)
         sys.exit(USAGE_ERROR)
     click.echo(FORMATTERS[output_format](findings), nl=False)
     if findings and not exit_zero:

@@ -19,6 +19,7 @@ from typing import Any, Literal
 import click
 
 from .._history import Operation
+from ..errors import loads_json
 from .inputs import LocalRunError, parse_json
 
 ANSWER_ACTIONS = ("succeed", "fail", "heartbeat", "timeout")
@@ -168,6 +169,8 @@ def load_answers(value: str | Path) -> dict[str, list[CallbackAnswer]]:
         )
     answers: dict[str, list[CallbackAnswer]] = {}
     for name, spec in data.items():
+        if not name.strip():
+            raise LocalRunError(f"{source}: a callback name is empty; use the callback's name or *")
         specs = spec if isinstance(spec, list) else [spec]
         answers[name] = [_answer_from_spec(name, s, source=source) for s in specs]
     return answers
@@ -188,6 +191,8 @@ def collect_answers(
         name, answer = parse_fail_option(value)
         answers[name] = [answer]
     for name in timeout:
+        if not name.strip():
+            raise LocalRunError("--timeout-callback must be a callback NAME (or * for any callback), got ''")
         answers[name.strip()] = [CallbackAnswer.timeout(source="--timeout-callback")]
     return answers
 
@@ -247,9 +252,11 @@ def make_prompt(presets: Mapping[str, Any] | None = None) -> Any:
             while True:
                 text = click.prompt("  JSON payload", err=True)
                 try:
-                    return CallbackAnswer.succeed(json.loads(text), source="prompt")
-                except json.JSONDecodeError as e:
-                    click.echo(f"  not JSON ({e.msg}); try again", err=True)
+                    payload = loads_json(text, what="the payload", error=LocalRunError)
+                except LocalRunError as e:
+                    click.echo(f"  not JSON: {e}; try again", err=True)
+                    continue
+                return CallbackAnswer.succeed(payload, source="prompt")
         if choice == "fail":
             error_type = click.prompt("  error type", default=DEFAULT_ERROR_TYPE, err=True)
             message = click.prompt("  error message", default=DEFAULT_ERROR_MESSAGE, err=True)

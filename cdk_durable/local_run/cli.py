@@ -13,6 +13,7 @@ from typing import Any
 
 import click
 
+from ..errors import interruption
 from ..platform import INVOCATION_TIMEOUT_MAX_SECONDS, ExecutionStatus
 from . import traces as _traces
 from .answers import collect_answers, load_presets, make_prompt
@@ -68,6 +69,17 @@ def resolve_functions(
         spec = FunctionSpec(name=_function_name_for(target), handler=target)
         targets = []
         keys_by_spec = {id(spec): (spec.name, spec.name)}
+    # Without a template the run's own name is only derived from the handler: a target may take it.
+    taken = {t.name: "a function of the template" for t in targets}
+    if template:
+        taken[spec.name] = "the function being run"
+    for extra_spec in extra:
+        if extra_spec.name in taken:
+            raise LocalRunError(
+                f"--function {extra_spec.name}=...: the name {extra_spec.name!r} is already "
+                f"{taken[extra_spec.name]}; give each --function a different NAME"
+            )
+        taken[extra_spec.name] = "given by an earlier --function"
     targets = [*targets, *extra]
     for extra_spec in extra:
         keys_by_spec[id(extra_spec)] = (extra_spec.name, extra_spec.name)
@@ -119,6 +131,27 @@ def write_timeline(path: str, report: RunReport) -> None:
         raise LocalRunError(f"cannot write --html file {path}: {e.strerror or e}") from None
 
 
+_REGION = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d{1,2}$")
+
+
+def _check_output_path(path: str, option: str) -> None:
+    """Fail before the run when ``path`` cannot be a file to write (the run's output would be lost)."""
+    target = Path(path)
+    if not path.strip():
+        raise LocalRunError(f"{option} must name a file to write, got {path!r}")
+    if len(target.name.encode(errors="surrogateescape")) > 255:
+        raise LocalRunError(f"{option} {path}: the file name is longer than 255 bytes")
+    try:
+        is_dir = target.is_dir()
+        blocked = next((p for p in target.parents if p.exists() and not p.is_dir()), None)
+    except OSError as e:
+        raise LocalRunError(f"{option} {path}: cannot use this path ({e.strerror or e})") from None
+    if is_dir:
+        raise LocalRunError(f"{option} {path} is a directory: name a file to write")
+    if blocked is not None:
+        raise LocalRunError(f"{option} {path}: {blocked} is a file, not a folder")
+
+
 def _check_html_path(path: str) -> None:
     from .._history import DiagnoseInputError
     from ..diagnose.cli import check_html_path
@@ -154,8 +187,12 @@ def run_from_options(
     warn: Callable[[str], None] = lambda line: click.echo(f"Warning: {line}", err=True),
 ) -> RunReport:
     """What ``cdk-durable run`` does, callable from Python (``demo.scenarios`` uses it)."""
+    if not _REGION.match(region):
+        raise LocalRunError(f"--region must be an AWS region name such as us-east-1, got {region!r}")
     if html_file is not None:
         _check_html_path(html_file)  # before any work, like diagnose --html
+    if history_file is not None:
+        _check_output_path(history_file, "--history")
     answers = collect_answers(answers_file, callbacks, fail, timeout)
     presets = load_presets(presets_file) if presets_file else None
     event = load_event(event_value)
@@ -329,15 +366,13 @@ def command(
                 show_logs=show_logs,
             )
     except LocalRunError as e:
-        click.echo(f"Error: {e}", err=True)
+        click.echo(f"Error: {e.one_line()}", err=True)
         sys.exit(1)
-    except Terminated as e:
+    except Terminated as e:  # SIGTERM / SIGHUP while running (worker.exit_on_signals): workers stopped
         click.echo(f"Error: stopped by {e.signal_name}", err=True)
         sys.exit(128 + e.signum)
-    except (KeyboardInterrupt, click.Abort):
-        click.echo("Error: interrupted (no answer)", err=True)
-        sys.exit(130)
-    except Exception as e:  # run never dies without a line saying why
-        click.echo(f"Error: cdk-durable run stopped: {type(e).__name__}: {e}", err=True)
-        sys.exit(1)
+    except (KeyboardInterrupt, click.Abort) as e:  # Ctrl-C (also at the prompt), or a signal outside the run
+        words, code = interruption(e)
+        click.echo(f"\nError: {words}" if isinstance(e, click.Abort) else f"Error: {words}", err=True)
+        sys.exit(code)
     sys.exit(0 if report.status == ExecutionStatus.SUCCEEDED else EXIT_EXECUTION_NOT_SUCCEEDED)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import importlib
 import json
+import math
 import re
 import sys
 from collections.abc import Callable, Mapping, Sequence
@@ -20,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import platform as p
+from ..errors import LIMITS, CdkDurableError, InputLimitError, format_bytes, loads_json, read_limited_text
 
 #: Runtimes that run durable Python handlers (``cdk-durable run`` runs Python handlers only).
 DURABLE_PYTHON_RUNTIMES = p.PYTHON_DURABLE_RUNTIMES
@@ -37,7 +39,7 @@ _FUNCTION_NAME = re.compile(p.FUNCTION_NAME_PATTERN)
 _ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 
-class LocalRunError(Exception):
+class LocalRunError(CdkDurableError):
     """A user error: bad handler path, bad JSON, unknown callback name, missing answer."""
 
 
@@ -68,11 +70,27 @@ def _module_name_for_file(path: Path) -> tuple[Path, str]:
     return root, ".".join(parts)
 
 
-def load_handler(spec: str, *, code_dir: Path | None = None) -> Callable[..., Any]:
+def is_durable_handler(func: Any) -> bool:
+    """True if ``func`` is (or wraps, through ``functools.wraps``) the SDK's ``@durable_execution``."""
+    from aws_durable_execution_sdk_python import execution
+
+    sdk_file = getattr(getattr(execution.durable_execution, "__code__", None), "co_filename", None)
+    seen: set[int] = set()
+    while func is not None and id(func) not in seen:
+        seen.add(id(func))
+        code = getattr(func, "__code__", None)
+        if code is not None and code.co_filename == sdk_file:
+            return True
+        func = getattr(func, "__wrapped__", None)
+    return False
+
+
+def load_handler(spec: str, *, code_dir: Path | None = None, durable: bool = False) -> Callable[..., Any]:
     """Import ``module:function`` or ``path/to/file.py:function`` (function defaults to ``handler``).
 
     ``code_dir`` is the function's code directory (a template's ``CodeUri``): a module name is
     imported from it, a relative file path is read under it. Without it, the current directory.
+    With ``durable``, a function without ``@durable_execution`` is refused, saying so.
     """
     target, function = _split_handler_spec(spec.strip())
     if not target:
@@ -107,6 +125,12 @@ def load_handler(spec: str, *, code_dir: Path | None = None) -> Callable[..., An
         raise LocalRunError(f"handler module {module_name!r} has no function {function!r}")
     if not callable(func):
         raise LocalRunError(f"handler {module_name}:{function} is not callable ({type(func).__name__})")
+    if durable and not is_durable_handler(func):
+        raise LocalRunError(
+            f"handler {module_name}:{function} is not a durable handler: add `@durable_execution` "
+            "(from aws_durable_execution_sdk_python import durable_execution) above it, or register it "
+            "as a plain function with --function NAME=HANDLER,plain"
+        )
     return func  # type: ignore[no-any-return]
 
 
@@ -114,13 +138,18 @@ def load_handler(spec: str, *, code_dir: Path | None = None) -> Callable[..., An
 
 
 def read_at_file(value: str, *, what: str) -> str:
+    """The text of ``@path``: UTF-8, at most :data:`~cdk_durable.errors.LIMITS` ``event_bytes``."""
     path = Path(value[1:])
     try:
-        return path.read_text(encoding="utf-8")
+        return read_limited_text(path, limit=LIMITS["event_bytes"], what=f"{what} file {path}")
     except FileNotFoundError:
         raise LocalRunError(f"{what} file not found: {path}") from None
+    except IsADirectoryError:
+        raise LocalRunError(f"{what} file {path} is a directory: give a JSON file") from None
     except OSError as e:
-        raise LocalRunError(f"cannot read {what} file {path}: {e.strerror}") from None
+        raise LocalRunError(f"cannot read {what} file {path}: {e.strerror or e}") from None
+    except InputLimitError as e:
+        raise LocalRunError(str(e)) from None
 
 
 def parse_json(value: str, *, what: str) -> Any:
@@ -130,12 +159,9 @@ def parse_json(value: str, *, what: str) -> Any:
     if value.startswith("@"):
         text = read_at_file(value, what=what)
         source = f"{what} file {value[1:]}"
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError as e:
-        raise LocalRunError(
-            f"{source} is not valid JSON (line {e.lineno}, column {e.colno}): {e.msg}"
-        ) from None
+    elif len(value.encode(errors="surrogatepass")) > LIMITS["event_bytes"]:
+        raise LocalRunError(f"{what} is larger than the {format_bytes(LIMITS['event_bytes'])} limit")
+    return loads_json(text, what=source, error=LocalRunError)
 
 
 def load_event(value: str) -> Any:
@@ -210,15 +236,30 @@ def parse_env_option(value: str) -> tuple[str, str]:
     key, sep, env_value = value.partition("=")
     if not sep or not _ENV_NAME.match(key):
         raise LocalRunError(f"--env must be KEY=VALUE with KEY a variable name, got {value!r}")
-    return key, env_value
+    return key, _env_value(env_value, where=f"--env {key}")
+
+
+def check_env_name(name: str, *, where: str) -> str:
+    if not _ENV_NAME.match(name):
+        raise LocalRunError(
+            f"{where}: {name!r} is not an environment variable name (letters, digits and _, "
+            "not starting with a digit)"
+        )
+    return name
 
 
 def _env_value(value: Any, *, where: str) -> str:
     if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, str | int | float):
-        return str(value)
-    raise LocalRunError(f"{where} must be a string, number or boolean, got {json.dumps(value)[:60]}")
+        text = "true" if value else "false"
+    elif isinstance(value, float) and not math.isfinite(value):
+        raise LocalRunError(f"{where} must be a finite number, got {value}")
+    elif isinstance(value, str | int | float):
+        text = str(value)
+    else:
+        raise LocalRunError(f"{where} must be a string, number or boolean, got {json.dumps(value)[:60]}")
+    if "\x00" in text:
+        raise LocalRunError(f"{where} holds a NUL character, which an environment variable cannot hold")
+    return text
 
 
 def load_env_file(path: str, *, function_names: Sequence[str] = ()) -> dict[str, dict[str, str]]:
@@ -246,7 +287,9 @@ def load_env_file(path: str, *, function_names: Sequence[str] = ()) -> dict[str,
                 f"got {type(variables).__name__}"
             )
         result[key] = {
-            str(name): _env_value(value, where=f"--env-file {path}: {key}.{name}")
+            check_env_name(str(name), where=f"--env-file {path}: {key}"): _env_value(
+                value, where=f"--env-file {path}: {key}.{name}"
+            )
             for name, value in variables.items()
         }
     return result

@@ -185,6 +185,7 @@ class _Functions:
 
         init = {
             "handler": spec.handler,
+            "durable": spec.durable,
             "code_dir": str(spec.code_dir) if spec.code_dir else None,
             "sys_path": [str(self.cwd)],
         }

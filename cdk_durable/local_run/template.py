@@ -16,13 +16,16 @@ Anything else cannot be resolved: the variable is left unset and named in a warn
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .. import platform as p
+from .._intrinsics import Intrinsics, Unresolved, number, to_text
+from ..errors import LIMITS, InputLimitError, loads_json, read_limited_text
 from .inputs import (
+    _ENV_NAME,
     DURABLE_PYTHON_RUNTIMES,
     DURABLE_RUNTIMES,
     LOCAL_ACCOUNT_ID,
@@ -32,13 +35,9 @@ from .inputs import (
 )
 
 FUNCTION_TYPES = ("AWS::Serverless::Function", "AWS::Lambda::Function")
-_SUB_VARIABLE = re.compile(r"\$\{([^!}][^}]*)\}")
-
-
-class _Unresolved(Exception):
-    def __init__(self, what: str) -> None:
-        super().__init__(what)
-        self.what = what
+#: Lambda's memory sizes (MB).
+MEMORY_SIZE_RANGE = (128, 10240)
+_Unresolved = Unresolved  # the shared resolver's "cannot be known offline"
 
 
 @dataclass
@@ -93,29 +92,83 @@ def _cfn_yaml_loader() -> Any:
     return Loader
 
 
+def _expanded_size(node: Any, memo: dict[int, int]) -> int:
+    """How many values ``node`` stands for once every alias is expanded (shared nodes counted each time)."""
+    key = id(node)
+    if key in memo:
+        return memo[key]
+    memo[key] = 1  # a recursive alias counts once
+    children: list[Any] = []
+    if isinstance(node.value, list):
+        for item in node.value:
+            children.extend(item if isinstance(item, tuple) else (item,))
+    size = 1 + sum(_expanded_size(child, memo) for child in children)
+    memo[key] = size
+    return size
+
+
+def _load_yaml(text: str, path: Path) -> Any:
+    """YAML through a safe loader that refuses alias bombs (:data:`~cdk_durable.errors.LIMITS`)."""
+    import yaml
+
+    loader = _cfn_yaml_loader()(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return None
+        aliases = text.count("*")  # an upper bound; the expanded size below is the real measure
+        limit = LIMITS["yaml_values"]
+        if aliases and _expanded_size(node, {}) > limit:
+            raise InputLimitError(
+                f"--template {path}: its YAML aliases (*name) expand to more than {limit:,} values "
+                "(an alias bomb?); write the values out"
+            )
+        return loader.construct_document(node)
+    except yaml.YAMLError as e:
+        mark = getattr(e, "problem_mark", None)
+        where = f" (line {mark.line + 1}, column {mark.column + 1})" if mark is not None else ""
+        problem = getattr(e, "problem", None) or str(e).splitlines()[0]
+        raise LocalRunError(f"--template {path} is not valid YAML{where}: {problem}") from None
+    finally:
+        loader.dispose()
+
+
 def read_template(path: Path) -> dict[str, Any]:
     """A JSON or YAML template (short-form intrinsics like ``!Ref`` and ``!GetAtt`` included)."""
+    limit = LIMITS["template_bytes"]
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read_limited_text(path, limit=limit, what=f"--template {path}")
     except FileNotFoundError:
         raise LocalRunError(f"--template file not found: {path}") from None
+    except IsADirectoryError:
+        raise LocalRunError(f"--template {path} is a directory: give the template file") from None
     except OSError as e:
-        raise LocalRunError(f"cannot read --template file {path}: {e.strerror}") from None
+        raise LocalRunError(f"cannot read --template file {path}: {e.strerror or e}") from None
+    except InputLimitError as e:
+        raise LocalRunError(str(e)) from None
     try:
         if text.lstrip().startswith("{"):
-            data = json.loads(text)
+            data = loads_json(text, what=f"--template {path}", error=LocalRunError)
         else:
-            import yaml
-
-            data = yaml.load(text, Loader=_cfn_yaml_loader())
-    except Exception as e:
-        raise LocalRunError(
-            f"--template {path} is not a JSON or YAML template: {str(e).splitlines()[0]}"
-        ) from None
+            data = _load_yaml(text, path)
+    except RecursionError:
+        raise LocalRunError(f"--template {path} is nested too deeply to read") from None
+    except InputLimitError as e:
+        raise LocalRunError(str(e)) from None
     if not isinstance(data, dict) or not isinstance(data.get("Resources"), dict):
-        raise LocalRunError(
-            f"--template {path} has no Resources section: expected a CloudFormation or SAM template"
+        got = (
+            ""
+            if not isinstance(data, dict) or "Resources" not in data
+            else (f" (Resources is a {type(data['Resources']).__name__}, not a mapping)")
         )
+        raise LocalRunError(
+            f"--template {path} has no Resources section{got}: expected a CloudFormation or SAM template"
+        )
+    for section in ("Parameters", "Globals", "Mappings"):
+        if section in data and not isinstance(data[section], dict):
+            raise LocalRunError(
+                f"--template {path}: {section} must be a mapping, got {type(data[section]).__name__}"
+            )
     return data
 
 
@@ -151,27 +204,31 @@ def _node_handler(handler: str, code_dir: Path | None, resource: Mapping[str, An
 
 
 class _Resolver:
-    """Resolves intrinsic functions in environment values to local stand-ins."""
+    """Environment values, resolved by the shared resolver with local stand-ins for functions."""
 
     def __init__(self, template: Mapping[str, Any], names: Mapping[str, str], region: str) -> None:
         self.resources: Mapping[str, Any] = template["Resources"]
-        self.parameters: Mapping[str, Any] = template.get("Parameters") or {}
         self.names = names  # function logical ID -> local function name
         self.region = region
-        self.pseudo = {
-            "AWS::Region": region,
-            "AWS::AccountId": LOCAL_ACCOUNT_ID,
-            "AWS::Partition": "aws",
-            "AWS::URLSuffix": "amazonaws.com",
-            "AWS::StackName": "local",
-            "AWS::NoValue": "",
-        }
+        self.intrinsics = Intrinsics.of_template(
+            template,
+            pseudo={
+                "AWS::Region": region,
+                "AWS::AccountId": LOCAL_ACCOUNT_ID,
+                "AWS::Partition": "aws",
+                "AWS::URLSuffix": "amazonaws.com",
+                "AWS::StackName": "local",
+                "AWS::NoValue": "",
+            },
+            ref=self.ref,
+            get_att=self.get_att,
+        )
 
     def _alias_target(self, logical_id: str) -> tuple[str, str] | None:
         """(function name, qualifier) for an alias or version resource, or SAM's implicit ones."""
         for fid, name in self.names.items():
-            props = (self.resources.get(fid) or {}).get("Properties") or {}
-            alias = props.get("AutoPublishAlias")
+            props = _mapping(self.resources.get(fid)).get("Properties")
+            alias = _mapping(props).get("AutoPublishAlias")
             if isinstance(alias, str) and logical_id in (
                 f"{fid}Alias{alias}",
                 f"{fid}.Alias",
@@ -179,82 +236,85 @@ class _Resolver:
                 return name, alias
             if logical_id == f"{fid}.Version":
                 return name, "1"
-        resource = self.resources.get(logical_id) or {}
-        kind, props = resource.get("Type"), resource.get("Properties") or {}
+        resource = _mapping(self.resources.get(logical_id))
+        kind, props = resource.get("Type"), _mapping(resource.get("Properties"))
         if kind in ("AWS::Lambda::Alias", "AWS::Lambda::Version"):
             target = props.get("FunctionName")
-            function_id: str | None = None
+            function_id: Any = None
             if isinstance(target, dict) and "Ref" in target:
                 function_id = target["Ref"]
-            elif isinstance(target, dict) and "Fn::GetAtt" in target:
+            elif (
+                isinstance(target, dict)
+                and isinstance(target.get("Fn::GetAtt"), list)
+                and target["Fn::GetAtt"]
+            ):
                 function_id = target["Fn::GetAtt"][0]
-            if function_id is not None and function_id in self.names:
+            if isinstance(function_id, str) and function_id in self.names:
                 qualifier = props.get("Name") if kind == "AWS::Lambda::Alias" else "1"
                 if isinstance(qualifier, str):
                     return self.names[function_id], qualifier
         return None
 
     def ref(self, name: str) -> str:
-        if name in self.pseudo:
-            return self.pseudo[name]
         if name in self.names:
             return self.names[name]
         alias = self._alias_target(name)
         if alias is not None:
             return function_arn(alias[0], self.region, alias[1])
-        parameter = self.parameters.get(name)
-        if isinstance(parameter, dict) and "Default" in parameter:
-            return str(parameter["Default"])
-        raise _Unresolved(f"Ref {name}")
+        raise Unresolved(f"Ref {name}")
 
     def get_att(self, logical_id: str, attribute: str) -> str:
         if logical_id in self.names and attribute == "Arn":
             return function_arn(self.names[logical_id], self.region)
-        raise _Unresolved(f"Fn::GetAtt {logical_id}.{attribute}")
+        raise Unresolved(f"Fn::GetAtt {logical_id}.{attribute}")
 
     def value(self, value: Any) -> str:
-        if isinstance(value, bool):
-            return "true" if value else "false"
-        if isinstance(value, str | int | float):
-            return str(value)
-        if isinstance(value, dict) and len(value) == 1:
-            ((key, arg),) = value.items()
-            if key == "Ref" and isinstance(arg, str):
-                return self.ref(arg)
-            if key == "Fn::GetAtt":
-                parts = arg.split(".", 1) if isinstance(arg, str) else arg
-                if isinstance(parts, list) and len(parts) == 2 and all(isinstance(p, str) for p in parts):
-                    return self.get_att(parts[0], parts[1])
-            if key == "Fn::Sub":
-                text, variables = (
-                    (arg, {}) if isinstance(arg, str) else (arg[0], arg[1] if len(arg) > 1 else {})
-                )
-                return self._sub(text, variables)
-            if key == "Fn::Join" and isinstance(arg, list) and len(arg) == 2 and isinstance(arg[1], list):
-                return str(arg[0]).join(self.value(part) for part in arg[1])
-            raise _Unresolved(key)
-        raise _Unresolved(json.dumps(value)[:60])
+        return to_text(self.intrinsics.resolve(value))
 
-    def _sub(self, text: str, variables: Mapping[str, Any]) -> str:
-        def replace(match: re.Match[str]) -> str:
-            name = match[1]
-            if name in variables:
-                return self.value(variables[name])
-            if "." in name and not name.startswith("AWS::"):
-                logical_id, attribute = name.split(".", 1)
-                return self.get_att(logical_id, attribute)
-            return self.ref(name)
 
-        return _SUB_VARIABLE.sub(replace, text).replace("${!", "${")
+def _mapping(value: Any) -> Mapping[str, Any]:
+    return value if isinstance(value, Mapping) else {}
+
+
+def _variables(props: Mapping[str, Any], where: str) -> Mapping[str, Any]:
+    environment = props.get("Environment")
+    if environment is None:
+        return {}
+    if not isinstance(environment, Mapping):
+        raise _Skip(f"{where}Environment must be a mapping with Variables, got {type(environment).__name__}")
+    variables = environment.get("Variables")
+    if variables is None:
+        return {}
+    if not isinstance(variables, Mapping):
+        raise _Skip(
+            f"{where}Environment.Variables must be a mapping of name -> value, got {type(variables).__name__}"
+        )
+    return variables
 
 
 def _merged(globals_: Mapping[str, Any], props: Mapping[str, Any]) -> dict[str, Any]:
     merged = {**globals_, **props}
-    env_g = ((globals_.get("Environment") or {}).get("Variables")) or {}
-    env_p = ((props.get("Environment") or {}).get("Variables")) or {}
+    env_g = _variables(globals_, "Globals.Function.")
+    env_p = _variables(props, "")
     if env_g or env_p:
         merged["Environment"] = {"Variables": {**env_g, **env_p}}
     return merged
+
+
+def _whole_number(
+    value: Any, resolver: _Resolver, *, key: str, low: int, high: int, default: int | None
+) -> int | None:
+    """A whole number property (a literal or a parameter's Default) within ``low..high``, else _Skip."""
+    if value is None:
+        return default
+    try:
+        resolved = resolver.intrinsics.resolve(value)
+    except Unresolved as e:
+        raise _Skip(f"{key} is {e.what}, which cannot be resolved locally; give it a literal value") from None
+    parsed = number(resolved)
+    if parsed is None or parsed != int(parsed) or not low <= parsed <= high:
+        raise _Skip(f"{key} must be a whole number from {low:,} to {high:,}, got {json.dumps(resolved)[:60]}")
+    return int(parsed)
 
 
 def _code_dir(kind: str, resource: Mapping[str, Any], props: Mapping[str, Any], base: Path) -> Path:
@@ -270,7 +330,7 @@ def _code_dir(kind: str, resource: Mapping[str, Any], props: Mapping[str, Any], 
         code = props.get("Code")
         if isinstance(code, dict) and "ZipFile" in code:
             raise _Skip("inline code (Code.ZipFile): `cdk-durable run` needs the code as files")
-    if not isinstance(code, str):
+    if not isinstance(code, str) or "://" in code:
         raise _Skip(
             f"its code is not a local path ({json.dumps(code)[:60]}); "
             "use the template before packaging, or the one `sam build` writes"
@@ -290,7 +350,11 @@ def load_template_functions(path: Path, *, region: str, node: bool = False) -> T
     (``cdk-durable serve`` runs them: their handler becomes the source file, see :func:`_node_handler`)."""
     template = read_template(path)
     resources: Mapping[str, Any] = template["Resources"]
-    globals_ = ((template.get("Globals") or {}).get("Function")) or {}
+    globals_ = (template.get("Globals") or {}).get("Function") or {}
+    if not isinstance(globals_, dict):
+        raise LocalRunError(
+            f"--template {path}: Globals.Function must be a mapping, got {type(globals_).__name__}"
+        )
     base = path.resolve().parent
     candidates = {
         logical_id: resource
@@ -299,69 +363,112 @@ def load_template_functions(path: Path, *, region: str, node: bool = False) -> T
     }
     names: dict[str, str] = {}
     for logical_id, resource in candidates.items():
-        name = (resource.get("Properties") or {}).get("FunctionName")
+        name = _mapping(resource.get("Properties")).get("FunctionName")
         names[logical_id] = name if isinstance(name, str) else logical_id
     resolver = _Resolver(template, names, region)
     result = TemplateFunctions(path=path, functions={})
     for logical_id, resource in candidates.items():
-        kind = resource["Type"]
-        props = resource.get("Properties") or {}
-        if kind == "AWS::Serverless::Function":
-            props = _merged(globals_, props)
-        runtime = props.get("Runtime")
-        node_runtime = (
-            node and isinstance(runtime, str) and runtime.startswith("nodejs") and runtime in DURABLE_RUNTIMES
-        )
-        if runtime not in DURABLE_PYTHON_RUNTIMES and not node_runtime:
-            if runtime in DURABLE_RUNTIMES:
-                python = ", ".join(DURABLE_PYTHON_RUNTIMES)
-                why = f"runtime {runtime}: `cdk-durable run` runs Python handlers ({python})"
-            else:
-                why = (
-                    f"runtime {runtime!r} does not support durable functions; "
-                    f"use one of {', '.join(DURABLE_RUNTIMES)}"
-                )
-            result.skipped[logical_id] = why
-            continue
-        handler = props.get("Handler")
-        if not isinstance(handler, str):
-            result.skipped[logical_id] = "it has no Handler"
-            continue
         try:
-            code_dir = _code_dir(kind, resource, props, base)
-            if node_runtime:
-                spec_handler = _node_handler(handler, code_dir, resource, where=f"function {logical_id}")
-            else:
-                spec_handler = _handler_spec(handler, where=f"function {logical_id}")
+            result.functions[logical_id] = _function(
+                logical_id, resource, globals_, names, resolver, base, result, node=node
+            )
         except (_Skip, LocalRunError) as e:
             result.skipped[logical_id] = str(e).removeprefix(f"function {logical_id}: ")
-            continue
-        environment: dict[str, str] = {}
-        for variable, value in (((props.get("Environment") or {}).get("Variables")) or {}).items():
-            try:
-                environment[str(variable)] = resolver.value(value)
-            except _Unresolved as e:
-                result.warnings.append(
-                    f"{logical_id}: environment variable {variable} is not set: {e.what} cannot be "
-                    "resolved locally (pass it with --env or --env-file)"
-                )
-        durable_config = props.get("DurableConfig")
-        timeout = durable_config.get("ExecutionTimeout") if isinstance(durable_config, dict) else None
-        memory = props.get("MemorySize")
-        invocation_timeout = props.get("Timeout")
-        result.functions[logical_id] = FunctionSpec(
-            name=names[logical_id],
-            handler=spec_handler,
-            code_dir=code_dir,
-            durable=isinstance(durable_config, dict),
-            execution_timeout_seconds=int(timeout) if isinstance(timeout, int | float) else None,
-            environment=environment,
-            memory_size=int(memory) if isinstance(memory, int | float) else 128,
-            runtime=str(runtime),
-            aliases=_aliases(resources, logical_id, props),
-            timeout_seconds=int(invocation_timeout) if isinstance(invocation_timeout, int | float) else None,
-        )
     return result
+
+
+def _function(
+    logical_id: str,
+    resource: Mapping[str, Any],
+    globals_: Mapping[str, Any],
+    names: Mapping[str, str],
+    resolver: _Resolver,
+    base: Path,
+    result: TemplateFunctions,
+    *,
+    node: bool = False,
+) -> FunctionSpec:
+    kind = resource["Type"]
+    props = resource.get("Properties") or {}
+    if not isinstance(props, dict):
+        raise _Skip(f"Properties must be a mapping, got {type(props).__name__}")
+    if kind == "AWS::Serverless::Function":
+        props = _merged(globals_, props)
+    runtime = props.get("Runtime")
+    node_runtime = (
+        node and isinstance(runtime, str) and runtime.startswith("nodejs") and runtime in DURABLE_RUNTIMES
+    )
+    if runtime not in DURABLE_PYTHON_RUNTIMES and not node_runtime:
+        if runtime in DURABLE_RUNTIMES:
+            python = ", ".join(DURABLE_PYTHON_RUNTIMES)
+            raise _Skip(f"runtime {runtime}: `cdk-durable run` runs Python handlers ({python})")
+        raise _Skip(
+            f"runtime {runtime!r} does not support durable functions; "
+            f"use one of {', '.join(DURABLE_RUNTIMES)}"
+        )
+    handler = props.get("Handler")
+    if not isinstance(handler, str):
+        raise _Skip("it has no Handler")
+    code_dir = _code_dir(kind, resource, props, base)
+    if node_runtime:
+        spec_handler = _node_handler(handler, code_dir, resource, where=f"function {logical_id}")
+    else:
+        spec_handler = _handler_spec(handler, where=f"function {logical_id}")
+    environment: dict[str, str] = {}
+    for variable, value in _variables(props, "").items():
+        if not isinstance(variable, str) or not _ENV_NAME.match(variable):
+            raise _Skip(f"Environment.Variables: {str(variable)!r} is not an environment variable name")
+        try:
+            text = resolver.value(value)
+        except Unresolved as e:
+            result.warnings.append(
+                f"{logical_id}: environment variable {variable} is not set: {e.what} cannot be "
+                "resolved locally (pass it with --env or --env-file)"
+            )
+            continue
+        if "\x00" in text:
+            raise _Skip(f"Environment.Variables.{variable} holds a NUL character")
+        environment[variable] = text
+    durable_config = props.get("DurableConfig")
+    if durable_config is not None and not isinstance(durable_config, dict):
+        raise _Skip(
+            f"DurableConfig must be a mapping (ExecutionTimeout, ...), got {type(durable_config).__name__}"
+        )
+    timeout = _whole_number(
+        durable_config.get("ExecutionTimeout") if isinstance(durable_config, dict) else None,
+        resolver,
+        key="DurableConfig.ExecutionTimeout (seconds)",
+        low=p.EXECUTION_TIMEOUT_MIN_SECONDS,
+        high=p.EXECUTION_TIMEOUT_MAX_SECONDS,
+        default=None,
+    )
+    memory = _whole_number(
+        props.get("MemorySize"),
+        resolver,
+        key="MemorySize (MB)",
+        low=MEMORY_SIZE_RANGE[0],
+        high=MEMORY_SIZE_RANGE[1],
+        default=128,
+    )
+    return FunctionSpec(
+        name=names[logical_id],
+        handler=spec_handler,
+        code_dir=code_dir,
+        durable=isinstance(durable_config, dict),
+        execution_timeout_seconds=timeout,
+        environment=environment,
+        memory_size=memory or 128,
+        runtime=str(runtime),
+        aliases=_aliases(resolver.resources, logical_id, props),
+        timeout_seconds=_whole_number(
+            props.get("Timeout"),
+            resolver,
+            key="Timeout (seconds)",
+            low=1,
+            high=p.INVOCATION_TIMEOUT_MAX_SECONDS,
+            default=None,
+        ),
+    )
 
 
 def _aliases(resources: Mapping[str, Any], function_id: str, props: Mapping[str, Any]) -> tuple[str, ...]:
@@ -370,10 +477,11 @@ def _aliases(resources: Mapping[str, Any], function_id: str, props: Mapping[str,
     for resource in resources.values():
         if not isinstance(resource, dict) or resource.get("Type") != "AWS::Lambda::Alias":
             continue
-        alias_props = resource.get("Properties") or {}
+        alias_props = _mapping(resource.get("Properties"))
         target = alias_props.get("FunctionName")
+        get_att = target.get("Fn::GetAtt") if isinstance(target, dict) else None
         refers = isinstance(target, dict) and (
-            target.get("Ref") == function_id or (target.get("Fn::GetAtt") or [None])[0] == function_id
+            target.get("Ref") == function_id or (isinstance(get_att, list) and get_att[:1] == [function_id])
         )
         if refers and isinstance(alias_props.get("Name"), str):
             names.add(alias_props["Name"])

@@ -31,6 +31,8 @@ from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import IO, Any
 
+from ..errors import CdkDurableError
+
 _HEADER = struct.Struct("!I")
 _SDK_LOGGERS = ("aws_durable_execution_sdk_python", "aws_durable_execution_sdk_python_testing")
 
@@ -75,7 +77,7 @@ def timeout_message(request_id: str, seconds: float) -> str:
     return f"RequestId: {request_id} Error: Task timed out after {seconds:.2f} seconds"
 
 
-class WorkerStartError(Exception):
+class WorkerStartError(CdkDurableError):
     """The worker could not load the handler (the message says why)."""
 
 
@@ -536,7 +538,9 @@ def main() -> None:
             sys.path.insert(0, entry)
     try:
         code_dir = init.get("code_dir")
-        handler = load_handler(init["handler"], code_dir=Path(code_dir) if code_dir else None)
+        handler = load_handler(
+            init["handler"], code_dir=Path(code_dir) if code_dir else None, durable=init.get("durable", False)
+        )
     except LocalRunError as e:
         channel.send(("error", str(e)))
         return
@@ -573,6 +577,10 @@ def main() -> None:
             reply: tuple[Any, ...] = ("raised", _error_type(e), str(e))
         else:
             reply = ("result", result)
+        try:
+            pickle.dumps(reply)  # a result that cannot cross the process boundary fails as Lambda does
+        except Exception as e:
+            reply = ("raised", "Runtime.MarshalError", f"Unable to marshal response: {type(e).__name__}: {e}")
         try:
             channel.send(reply)
         except (BrokenPipeError, OSError):

@@ -327,6 +327,7 @@ def test_the_deliberately_bad_template_fires_every_rule_where_its_comments_say()
 
     assert findings == {
         ("DUR-E1", "Nightly"),
+        ("DUR-E1", "FromQueueLater"),
         ("DUR-E2", "Caller"),
         ("DUR-E3", "Unpublished"),
         ("DUR-E4", "FromQueue"),
@@ -345,6 +346,7 @@ def test_the_deliberately_bad_template_fires_every_rule_where_its_comments_say()
         ("DUR-E13", "Unpublished"),
         ("DUR-W3", "Unpublished"),
         ("DUR-E14", "OrdersUrl"),
+        ("DUR-W5", "FromQueueLater"),
     }
     assert {rule_id for rule_id, _ in findings} == {r.id for r in RULES}
 

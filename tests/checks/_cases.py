@@ -366,6 +366,24 @@ def e14_good(stack: cdk.Stack) -> None:
 def e14_bad(stack: cdk.Stack) -> str:
     _, long = durable_with_alias(stack, timeout=cdk.Duration.hours(2), dead_letter_queue_enabled=True)
     return resource_path(_api(stack, long))
+    return resource_path(_esm_with_parameter(stack, None))  # no Default: DUR-E4 cannot check it
+
+
+# --- DUR-W5 not checked --------------------------------------------------------------------------------
+
+
+def _esm_with_parameter(stack: cdk.Stack, default: int | None) -> lambda_.EventSourceMapping:
+    timeout = cdk.CfnParameter(stack, "Timeout", type="Number", default=default)
+    return _esm(stack, cdk.Duration.seconds(timeout.value_as_number))
+
+
+def w5_good(stack: cdk.Stack) -> None:
+    _esm_with_parameter(stack, 600)  # resolved from the Default: DUR-E4 checks it (and passes)
+    return None
+
+
+def w5_bad(stack: cdk.Stack) -> str:
+    return resource_path(_esm_with_parameter(stack, None))  # no Default: DUR-E4 cannot check it
 
 
 CASES: dict[str, tuple[Builder, Builder]] = {
@@ -386,4 +404,5 @@ CASES: dict[str, tuple[Builder, Builder]] = {
     "DUR-W3": (w3_good, w3_bad),
     "DUR-W4": (w4_good, w4_bad),
     "DUR-E14": (e14_good, e14_bad),
+    "DUR-W5": (w5_good, w5_bad),
 }

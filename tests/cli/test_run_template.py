@@ -77,8 +77,8 @@ def test_sam_globals_environment_and_unresolvable_values() -> None:
         "PAYMENTS_ARN": "arn:aws:lambda:eu-west-1:123456789012:function:payments-fn:live",  # !Sub
     }
     assert found.warnings == [
-        "EnvFunction: environment variable TABLE is not set: Ref TableName cannot be resolved locally "
-        "(pass it with --env or --env-file)",
+        "EnvFunction: environment variable TABLE is not set: Ref TableName (a parameter without a "
+        "Default) cannot be resolved locally (pass it with --env or --env-file)",
         "EnvFunction: environment variable OTHER is not set: Fn::ImportValue cannot be resolved locally "
         "(pass it with --env or --env-file)",
     ]
@@ -173,7 +173,7 @@ def test_error_template_file_problems(tmp_path: Path) -> None:
     bad = tmp_path / "bad.yaml"
     bad.write_text("Resources: [unclosed\n")
     assert run("--template", str(bad), "X", "{}").stderr.startswith(
-        f"Error: --template {bad} is not a JSON or YAML template: "
+        f"Error: --template {bad} is not valid YAML (line "
     )
     empty = tmp_path / "empty.json"
     empty.write_text("{}")

@@ -137,7 +137,7 @@ def _assert_user_error(result: Result, expected: str) -> None:
 def test_not_json(tmp_path: Path) -> None:
     path = tmp_path / "history.json"
     path.write_text("Events: [oops")
-    _assert_user_error(_run(str(path)), f"{path}: not JSON (Expecting value at line 1 column 1)")
+    _assert_user_error(_run(str(path)), f"{path} is not valid JSON (line 1, column 1): Expecting value")
 
 
 def test_wrong_shape(tmp_path: Path) -> None:
@@ -179,7 +179,7 @@ def test_bad_format() -> None:
 def test_bad_callback_result() -> None:
     _assert_user_error(
         _run(str(fx.history_path("callback_pending")), "--callback-result", "yes"),
-        "--callback-result must be JSON, got 'yes'",
+        "--callback-result is not valid JSON (line 1, column 1): Expecting value",
     )
 
 

@@ -16,6 +16,7 @@ from .execution_role_checkpoint import execution_role_checkpoint
 from .failure_monitoring import failure_monitoring
 from .kms_key_policy import kms_key_policy
 from .no_version_or_alias import no_version_or_alias
+from .not_checked import not_checked
 from .otel_both_views import otel_both_views
 from .otel_layer_without_wrapper import otel_layer_without_wrapper
 from .otel_wrapper_without_layer import otel_wrapper_without_layer
@@ -37,6 +38,7 @@ __all__ = [
     "failure_monitoring",
     "kms_key_policy",
     "no_version_or_alias",
+    "not_checked",
     "otel_both_views",
     "otel_layer_without_wrapper",
     "otel_wrapper_without_layer",

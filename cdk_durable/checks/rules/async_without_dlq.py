@@ -11,6 +11,7 @@ qualifier; the asynchronous rows of ``_invokers.INVOKERS``) or when its ``Execut
 from __future__ import annotations
 
 from ... import platform as p
+from ..._intrinsics import Unresolved
 from .._template import Compliance, Resource, StackTemplate
 from ._invokers import invoker, values_at
 
@@ -33,8 +34,11 @@ def _invoked_async(resource: Resource, stack: StackTemplate) -> bool:
 def async_without_dlq(resource: Resource, stack: StackTemplate) -> Compliance:
     if not resource.is_durable_function:
         return Compliance.NOT_APPLICABLE
-    timeout = resource.get("DurableConfig.ExecutionTimeout")
-    long_running = isinstance(timeout, int | float) and timeout > p.SYNC_INVOCATION_MAX_SECONDS
+    try:
+        timeout = stack.number(resource.get("DurableConfig.ExecutionTimeout"))
+    except Unresolved:  # not known offline: only an asynchronous invoker makes the rule apply
+        timeout = None
+    long_running = timeout is not None and timeout > p.SYNC_INVOCATION_MAX_SECONDS
     if not long_running and not _invoked_async(resource, stack):
         return Compliance.NOT_APPLICABLE
     if resource.get("DeadLetterConfig.TargetArn") is not None:

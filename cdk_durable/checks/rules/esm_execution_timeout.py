@@ -7,6 +7,7 @@ mapping's creation fails when ``DurableConfig.ExecutionTimeout`` is larger.
 from __future__ import annotations
 
 from ... import platform as p
+from ..._intrinsics import Unresolved
 from .._template import Compliance, Resource, StackTemplate
 
 
@@ -14,12 +15,21 @@ def esm_execution_timeout(resource: Resource, stack: StackTemplate) -> Complianc
     if resource.type != "AWS::Lambda::EventSourceMapping":
         return Compliance.NOT_APPLICABLE
     targets = stack.durable_targets(resource.properties.get("FunctionName"))
-    timeouts = [
-        fn.get("DurableConfig.ExecutionTimeout") for t in targets if (fn := stack.resource_of(t)) is not None
-    ]
-    known = [t for t in timeouts if isinstance(t, int | float)]
-    if not known:
-        return Compliance.NOT_APPLICABLE
+    known: list[float] = []
+    unknown = False
+    for t in targets:
+        fn = stack.resource_of(t)
+        if fn is None:
+            continue
+        try:
+            timeout = stack.number(fn.get("DurableConfig.ExecutionTimeout"))
+        except Unresolved:  # e.g. !Ref of a parameter without a Default: not checked, not passed
+            unknown = True
+            continue
+        if timeout is not None:
+            known.append(timeout)
     if any(t > p.SYNC_INVOCATION_MAX_SECONDS for t in known):
         return Compliance.NON_COMPLIANT
-    return Compliance.COMPLIANT
+    if unknown:
+        return Compliance.NOT_CHECKED
+    return Compliance.COMPLIANT if known else Compliance.NOT_APPLICABLE
