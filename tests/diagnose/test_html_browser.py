@@ -17,6 +17,7 @@ from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webdriver import WebDriver
 from selenium.webdriver.remote.webelement import WebElement
+from selenium.webdriver.support.ui import WebDriverWait
 
 from cdk_durable.cli import main
 from cdk_durable.diagnose import diagnose_history, render_text, write_html
@@ -98,6 +99,8 @@ def test_pending_callback_page(browser: WebDriver, tmp_path: Path) -> None:
     assert block.find_element(By.CSS_SELECTOR, ".callback-id").text == callback.callback_id
     button = block.find_element(By.CSS_SELECTOR, 'button.copy[data-target="cmd-0-success"]')
     button.click()
+    # the clipboard write is a promise: wait (bounded) until the button says how it went
+    WebDriverWait(browser, 10).until(lambda _: button.text != "Copy")
     assert button.text in ("Copied", "Selected: press Ctrl+C")
     # And the open callback's bar runs up to now, the right end of the axis
     bar = _row(browser, "manager-approval").find_element(By.CSS_SELECTOR, ".bar.open-bar")
