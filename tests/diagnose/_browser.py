@@ -16,6 +16,7 @@ from pathlib import Path
 
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.support.ui import WebDriverWait
 
 
 def _probe(*names: str) -> str:
@@ -65,6 +66,8 @@ def chromium(width: int = 1400, height: int = 1000) -> Iterator[webdriver.Chrome
 
 def open_page(driver: webdriver.Chrome, path: Path) -> None:
     driver.get(path.resolve().as_uri())
+    # A large page on a loaded machine: wait (bounded) until the document is fully parsed and loaded.
+    WebDriverWait(driver, 60).until(lambda d: d.execute_script("return document.readyState") == "complete")
 
 
 def full_page_screenshot(driver: webdriver.Chrome, path: Path, max_height: int = 4000) -> None:

@@ -236,7 +236,9 @@ def test_three_thousand_operations(browser: WebDriver, tmp_path: Path) -> None:
     write_html(diagnose_history(big_map_history(), now=fx.at("map_retry", hours=2)), page)
     open_page(browser, page)
     # Then every operation has a row, and the page opens with the map folded
-    assert browser.execute_script("return document.querySelectorAll('#timeline .op').length") == 3_000
+    count = "return document.querySelectorAll('#timeline .op').length"
+    WebDriverWait(browser, 30).until(lambda d: d.execute_script(count) == 3_000)  # bounded wait
+    assert browser.execute_script(count) == 3_000
     assert _visible_rows(browser) == ["pack-parcels", "wait-for-pickup"]
     assert "(1,499)" in _row(browser, "pack-parcels").find_element(By.CSS_SELECTOR, ".name").text
     # When the map is opened, its items show, each still folded
