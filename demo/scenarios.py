@@ -83,14 +83,20 @@ def run_scenario(
     )
 
 
-def main(argv: list[str] | None = None) -> int:
-    names = argv if argv is not None else sys.argv[1:]
+def select_scenarios(names: list[str]) -> list[Scenario] | None:
+    """The scenarios named (all when none); None, after one error line, when a name is unknown."""
     known = {s.name: s for s in SCENARIOS}
     unknown = [n for n in names if n not in known]
     if unknown:
         click.echo(f"Error: unknown scenario {unknown[0]!r}; choose from {', '.join(known)}", err=True)
+        return None
+    return [known[n] for n in names] if names else list(SCENARIOS)
+
+
+def main(argv: list[str] | None = None) -> int:
+    selected = select_scenarios(argv if argv is not None else sys.argv[1:])
+    if selected is None:
         return 1
-    selected = [known[n] for n in names] if names else list(SCENARIOS)
     # The deterministic keyword analyzer: no Bedrock, no AWS credentials.
     os.environ["TRIAGE_ANALYZER"] = "local"
     results: list[tuple[Scenario, bool, str, float]] = []

@@ -27,7 +27,7 @@ import click
 
 from cdk_durable._history import open_callbacks, parse_history
 
-from .scenarios import HANDLER, SCENARIOS, Scenario
+from .scenarios import HANDLER, Scenario, select_scenarios
 
 #: Real seconds a scenario may take (the workflow has no long waits).
 BOUND = 120.0
@@ -138,13 +138,9 @@ def run_on_serve(
 
 
 def main(argv: list[str] | None = None) -> int:
-    names = argv if argv is not None else sys.argv[1:]
-    known = {s.name: s for s in SCENARIOS}
-    unknown = [n for n in names if n not in known]
-    if unknown:
-        click.echo(f"Error: unknown scenario {unknown[0]!r}; choose from {', '.join(known)}", err=True)
+    selected = select_scenarios(argv if argv is not None else sys.argv[1:])
+    if selected is None:
         return 1
-    selected = [known[n] for n in names] if names else list(SCENARIOS)
     service = LocalService()
     results = []
     try:

@@ -92,6 +92,13 @@ def exit_description(returncode: int) -> str:
     return f"exit status {returncode}"
 
 
+def runtime_exit_error(returncode: int) -> RuntimeExitError:
+    """Lambda's ``Runtime.ExitError`` for a worker that died (``returncode``) mid-invocation."""
+    return RuntimeExitError(
+        f"RequestId: {uuid.uuid4()} Error: Runtime exited with error: {exit_description(returncode)}"
+    )
+
+
 def remote_error(error_type: str | None, message: str | None) -> Exception:
     """An exception whose type the durable SDK records as ``error_type`` (the worker's own)."""
     module, _, name = (error_type or "Exception").rpartition(".")
@@ -239,10 +246,7 @@ class _Worker:
                 elif kind == "raised":
                     raise remote_error(reply[1], reply[2])
         except (EOFError, BrokenPipeError, OSError):
-            returncode = self.process.wait()
-            raise RuntimeExitError(
-                f"RequestId: {uuid.uuid4()} Error: Runtime exited with error: {exit_description(returncode)}"
-            ) from None
+            raise runtime_exit_error(self.process.wait()) from None
 
     def close(self) -> None:
         if self.alive():
@@ -335,10 +339,7 @@ class _NodeWorker(_Worker):
                 elif reply["kind"] == "raised":
                     raise remote_error(reply["type"], reply["message"])
         except (EOFError, BrokenPipeError, OSError):
-            returncode = self.process.wait()
-            raise RuntimeExitError(
-                f"RequestId: {uuid.uuid4()} Error: Runtime exited with error: {exit_description(returncode)}"
-            ) from None
+            raise runtime_exit_error(self.process.wait()) from None
 
     def close(self) -> None:
         with contextlib.suppress(OSError, BrokenPipeError):
