@@ -172,6 +172,8 @@ class Operation:
     truncated: bool = False
     #: A step's tries in order (``attempts`` counts them); empty for other kinds.
     attempt_log: list[Attempt] = field(default_factory=list)
+    #: An unnamed callback's ``waitForCallback`` context name (the JavaScript SDK names the context only).
+    context_name: str | None = None
 
     @property
     def label(self) -> str:
@@ -193,7 +195,7 @@ class Operation:
     def display_name(self) -> str:
         """The name a user gave it: ``wait_for_callback(name="x")``'s callback shows as ``x``."""
         if self.kind == "Callback":
-            return callback_display_name(self.name)
+            return callback_display_name(self.name or self.context_name)
         return self.name or f"({self.kind.lower()})"
 
 
@@ -420,6 +422,9 @@ class HistoryBuilder:
                 sub_type=_str_or_none(event.get("SubType")),
                 first_event_id=event_id,
             )
+            parent = self.operations.get(operation.parent_id or "")
+            if kind == "Callback" and parent is not None and parent.sub_type == "WaitForCallback":
+                operation.context_name = parent.name
         if suffix != "Started" and operation.started is not None and when < operation.started:
             # An end stamped before its start: keep the end (never drop it), at the start, and say so.
             self.notes.append(

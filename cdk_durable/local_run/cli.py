@@ -26,6 +26,7 @@ from .inputs import (
     parse_env_option,
     parse_function_option,
 )
+from .node import JS_SUFFIXES, TS_SUFFIXES, is_node_handler, split_handler
 from .render import format_answer, format_change, format_crash, format_log, format_suspend, render_history
 from .runner import RunReport, run_handler
 from .template import load_template_functions
@@ -37,8 +38,12 @@ EXIT_EXECUTION_NOT_SUCCEEDED = 3
 
 
 def _function_name_for(handler_spec: str) -> str:
-    target = handler_spec.rpartition(":")[0] or handler_spec
-    stem = Path(target).stem if target.endswith(".py") or "/" in target else target.rsplit(".", 1)[-1]
+    if is_node_handler(handler_spec):
+        target = split_handler(handler_spec)[0]
+    else:
+        target = handler_spec.rpartition(":")[0] or handler_spec
+    is_file = target.endswith((".py", *JS_SUFFIXES, *TS_SUFFIXES)) or "/" in target
+    stem = Path(target).stem if is_file else target.rsplit(".", 1)[-1]
     name = re.sub(r"[^A-Za-z0-9_-]", "-", stem)[:64]
     return name or "local-function"
 

@@ -1,10 +1,13 @@
 """Node.js handlers: ``path/to/app.mjs:handler`` (plain JS) or ``path/to/app.ts:handler`` (TypeScript,
 bundled with esbuild), run by :class:`.worker._NodeWorker` with the project's own
-``@aws/durable-execution-sdk-js``, which checkpoints over HTTP to ``cdk-durable serve``."""
+``@aws/durable-execution-sdk-js``, which checkpoints over HTTP: to ``cdk-durable serve``, or to the
+:class:`.endpoint.LocalEndpoint` of a ``cdk-durable run``."""
 
 from __future__ import annotations
 
+import dataclasses
 import os
+import re
 import shutil
 import subprocess
 import tempfile
@@ -16,6 +19,8 @@ from .inputs import FunctionSpec, LocalRunError
 
 JS_SUFFIXES = (".js", ".mjs", ".cjs")
 TS_SUFFIXES = (".ts", ".mts")
+#: The runtime a Node.js handler given without a template (``--function``, ``run FILE.mjs``) stands for.
+DEFAULT_NODE_RUNTIME = "nodejs22.x"
 
 
 def split_handler(handler: str) -> tuple[str, str]:
@@ -28,6 +33,14 @@ def split_handler(handler: str) -> tuple[str, str]:
 
 def is_node_handler(handler: str) -> bool:
     return split_handler(handler)[0].endswith(JS_SUFFIXES + TS_SUFFIXES)
+
+
+def node_runtime(spec: FunctionSpec) -> FunctionSpec:
+    """``spec`` with a Node.js runtime (for ``AWS_EXECUTION_ENV``), :data:`DEFAULT_NODE_RUNTIME` unless
+    its template named one."""
+    if spec.runtime.startswith("nodejs"):
+        return spec
+    return dataclasses.replace(spec, runtime=DEFAULT_NODE_RUNTIME)
 
 
 def find_node() -> str:
@@ -85,8 +98,13 @@ def node_init(spec: FunctionSpec, cwd: Path, build_dir: Path | None = None) -> d
             timeout=300,
         )
         if result.returncode != 0:
+            lines = [line.strip() for line in result.stderr.splitlines() if line.strip()]
+            first = next((line for line in lines if "[ERROR]" in line), lines[0] if lines else "")
+            where = next((line.rstrip(":") for line in lines if re.match(r"^\S+:\d+:\d+:$", line)), "")
+            detail = first.replace("✘ [ERROR] ", "").strip()
             raise LocalRunError(
-                f"function {spec.name}: esbuild could not bundle {path}: {result.stderr.strip()}"
+                f"function {spec.name}: esbuild could not bundle {path}: {detail}"
+                + (f" ({where})" if where and where not in detail else "")
             )
         path = out
     return {"runtime": "node", "node": find_node(), "module": str(path.resolve()), "export": export}

@@ -6,6 +6,7 @@
 //   {"kind": "log", "level", "line"} (console output, as Lambda's log lines)
 //   {"kind": "result", "value"} | {"kind": "raised", "type", "message"}
 // Anything else the handler writes to stdout is forwarded as a log line by the parent.
+import { spawnSync } from "node:child_process";
 import { createInterface } from "node:readline";
 import { pathToFileURL } from "node:url";
 import { format } from "node:util";
@@ -14,6 +15,14 @@ const MARK = "\u001eCDKD ";
 const send = (message) => process.stdout.write(MARK + JSON.stringify(message) + "\n");
 for (const level of ["log", "info", "warn", "error", "debug", "trace"]) {
   console[level] = (...args) => send({ kind: "log", level: level === "log" ? "info" : level, line: format(...args) });
+}
+
+// A SyntaxError from import() carries no location: `node --check` prints it ("file:///path:LINE").
+function syntaxErrorAt(path) {
+  const checked = spawnSync(process.execPath, ["--check", path], { encoding: "utf8", timeout: 30_000 });
+  const first = (checked.stderr ?? "").split("\n")[0].trim();
+  const found = /^(?:file:\/\/)?(.+):(\d+)$/.exec(first);
+  return found ? ` (${found[1]}, line ${found[2]})` : "";
 }
 
 const [modulePath, exportName] = process.argv.slice(2);
@@ -25,7 +34,9 @@ try {
     throw new Error(`${modulePath} has no exported function ${JSON.stringify(exportName)}`);
   }
 } catch (error) {
-  send({ kind: "error", message: `cannot load ${modulePath}:${exportName}: ${error?.message ?? error}` });
+  const where = error instanceof SyntaxError ? syntaxErrorAt(modulePath) : "";
+  const what = error instanceof SyntaxError ? `SyntaxError: ${error.message}` : (error?.message ?? String(error));
+  send({ kind: "error", message: `cannot load ${modulePath}:${exportName}: ${what}${where}` });
   process.exit(0);
 }
 send({ kind: "ready" });

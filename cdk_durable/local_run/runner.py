@@ -24,6 +24,7 @@ from __future__ import annotations
 import contextlib
 import json
 import logging
+import tempfile
 import threading
 import time
 import uuid
@@ -42,13 +43,10 @@ from .._history import (
     open_callbacks,
     parse_history,
 )
-from ..platform import (
-    INVOCATION_TIMEOUT_DEFAULT_SECONDS,
-    INVOCATION_TIMEOUT_MAX_SECONDS,
-    OPERATION_PAYLOAD_MAX_BYTES,
-)
+from ..platform import INVOCATION_TIMEOUT_DEFAULT_SECONDS, INVOCATION_TIMEOUT_MAX_SECONDS
 from . import _sdk
 from .answers import AnswerScript, CallbackAnswer
+from .endpoint import LocalEndpoint, check_checkpoint_size
 from .inputs import (
     DEFAULT_EXECUTION_TIMEOUT_SECONDS,
     DEFAULT_REGION,
@@ -57,6 +55,7 @@ from .inputs import (
     LocalRunError,
     lambda_environment,
 )
+from .node import is_node_handler, node_init, node_runtime
 from .worker import InvocationTimeoutError, RuntimeExitError, WorkerPool, WorkerStartError
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -138,30 +137,18 @@ def invocation_timeout_of(spec: FunctionSpec, override: int | None = None) -> in
     return min(seconds, INVOCATION_TIMEOUT_MAX_SECONDS)
 
 
-def check_checkpoint_size(updates: Sequence[tuple[str, str | None]]) -> None:
-    """Refuse a checkpoint as Lambda's API does when one update's payload is over its limit.
-
-    ``updates`` are (operation id, payload). The durable SDK then fails the invocation, as in Lambda.
-    """
-    from aws_durable_execution_sdk_python_testing.exceptions import InvalidParameterValueException
-
-    for operation_id, payload in updates:
-        size = len(payload.encode("utf-8")) if payload else 0
-        if size > OPERATION_PAYLOAD_MAX_BYTES:
-            raise InvalidParameterValueException(
-                f"1 validation error detected: Value at 'updates.{operation_id}.payload' failed to satisfy "
-                f"constraint: Member must have length less than or equal to {OPERATION_PAYLOAD_MAX_BYTES} "
-                f"(it is {size} bytes)"
-            )
-
-
 def _pool_key(spec: FunctionSpec) -> str:
     """Workers are per function *and* handler (two functions may share a name stem)."""
     return f"{spec.name}|{spec.handler}|{spec.code_dir or ''}"
 
 
 class _Functions:
-    """Handlers the runner invokes: in-process callables, or :class:`FunctionSpec` s in workers."""
+    """Handlers the runner invokes: in-process callables, or :class:`FunctionSpec` s in workers.
+
+    A Python handler's SDK calls come back over the worker's pipe and are answered here; a Node.js
+    handler's SDK checkpoints over HTTP, as on ``cdk-durable serve``, at a :class:`.LocalEndpoint` over
+    this run's executor (started with the first Node.js function).
+    """
 
     def __init__(
         self,
@@ -179,20 +166,43 @@ class _Functions:
         self.on_log = on_log
         self.on_crash = on_crash
         self.cwd = Path.cwd()
+        self._endpoint: LocalEndpoint | None = None
+        self._bundles: tempfile.TemporaryDirectory[str] | None = None
+        self._node_inits: dict[str, dict[str, Any]] = {}
+        self.closing = False
+
+    def _node_init(self, spec: FunctionSpec) -> dict[str, Any]:
+        key = _pool_key(spec)
+        found = self._node_inits.get(key)
+        if found is None:
+            if self._bundles is None:  # TypeScript bundles live as long as the run
+                self._bundles = tempfile.TemporaryDirectory(prefix="cdk-durable-run-")
+            found = self._node_inits[key] = node_init(spec, self.cwd, Path(self._bundles.name))
+        return found
 
     def _setup(self, spec: FunctionSpec) -> tuple[dict[str, Any], dict[str, str]]:
         import os
 
-        init = {
-            "handler": spec.handler,
-            "durable": spec.durable,
-            "code_dir": str(spec.code_dir) if spec.code_dir else None,
-            "sys_path": [str(self.cwd)],
-        }
         day = _sdk.now(self.runner).strftime("%Y/%m/%d")
-        lambda_env = lambda_environment(spec, region=self.region, day=day, stream_id=uuid.uuid4().hex)
+        node = is_node_handler(spec.handler)
+        lambda_env = lambda_environment(
+            node_runtime(spec) if node else spec, region=self.region, day=day, stream_id=uuid.uuid4().hex
+        )
         env = {**os.environ, **lambda_env}
-        return init, env
+        if not node:
+            init = {
+                "handler": spec.handler,
+                "durable": spec.durable,
+                "code_dir": str(spec.code_dir) if spec.code_dir else None,
+                "sys_path": [str(self.cwd)],
+            }
+            return init, env
+        if self._endpoint is None:
+            self._endpoint = LocalEndpoint(_sdk.executor(self.runner))
+        env["AWS_ENDPOINT_URL_LAMBDA"] = self._endpoint.url
+        env.setdefault("AWS_ACCESS_KEY_ID", "local")  # Lambda always gives credentials; the endpoint
+        env.setdefault("AWS_SECRET_ACCESS_KEY", "local")  # accepts any
+        return self._node_init(spec), env
 
     def start(self, spec: FunctionSpec) -> None:
         init, env = self._setup(spec)
@@ -210,6 +220,7 @@ class _Functions:
 
         init, env = self._setup(spec)
         runner = self.runner
+        node = init.get("runtime") == "node"
 
         def handler(event: Any, context: Any) -> Any:
             payload = DurableExecutionInvocationInput(
@@ -227,6 +238,12 @@ class _Functions:
                     check_checkpoint_size([(u.operation_id, u.payload) for u in updates])
                 return getattr(service, method)(*positional, **keywords)
 
+            # A Node.js handler gets Lambda's JSON event and checkpoints over HTTP (the endpoint).
+            message = (
+                ("invoke", "plain", payload.to_json_dict(), context)
+                if node
+                else ("invoke", "durable", payload, context)
+            )
             started = _sdk.now(runner)
             try:
                 return self.pool.invoke(
@@ -234,13 +251,14 @@ class _Functions:
                     init,
                     env,
                     self.cwd,
-                    ("invoke", "durable", payload, context),
+                    message,
                     serve,
                     self.on_log,
                     self.timeout_of(spec),
                 )
             except RuntimeExitError as e:
-                self.on_crash(Crash(spec.name, str(e), started, _sdk.now(runner)))
+                if not self.closing:  # a worker stopped because the run is ending is no crash
+                    self.on_crash(Crash(spec.name, str(e), started, _sdk.now(runner)))
                 raise
             except InvocationTimeoutError as e:
                 self.on_crash(Crash(spec.name, str(e), started, _sdk.now(runner), "Sandbox.Timedout"))
@@ -280,7 +298,12 @@ class _Functions:
             self.runner.register_function(spec.name, self.plain(spec))
 
     def close(self) -> None:
+        self.closing = True
         self.pool.close()
+        if self._endpoint is not None:
+            self._endpoint.close()
+        if self._bundles is not None:
+            self._bundles.cleanup()
 
 
 # --- reading the history --------------------------------------------------------------------------------

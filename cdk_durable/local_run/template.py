@@ -345,9 +345,9 @@ class _Skip(Exception):
     pass
 
 
-def load_template_functions(path: Path, *, region: str, node: bool = False) -> TemplateFunctions:
-    """Every function of the template (see the module docstring); with ``node``, Node.js functions too
-    (``cdk-durable serve`` runs them: their handler becomes the source file, see :func:`_node_handler`)."""
+def load_template_functions(path: Path, *, region: str) -> TemplateFunctions:
+    """Every function of the template (see the module docstring): Python and Node.js ones (a Node.js
+    function's handler becomes its source file, see :func:`_node_handler`)."""
     template = read_template(path)
     resources: Mapping[str, Any] = template["Resources"]
     globals_ = (template.get("Globals") or {}).get("Function") or {}
@@ -370,7 +370,7 @@ def load_template_functions(path: Path, *, region: str, node: bool = False) -> T
     for logical_id, resource in candidates.items():
         try:
             result.functions[logical_id] = _function(
-                logical_id, resource, globals_, names, resolver, base, result, node=node
+                logical_id, resource, globals_, names, resolver, base, result
             )
         except (_Skip, LocalRunError) as e:
             result.skipped[logical_id] = str(e).removeprefix(f"function {logical_id}: ")
@@ -385,8 +385,6 @@ def _function(
     resolver: _Resolver,
     base: Path,
     result: TemplateFunctions,
-    *,
-    node: bool = False,
 ) -> FunctionSpec:
     kind = resource["Type"]
     props = resource.get("Properties") or {}
@@ -395,13 +393,8 @@ def _function(
     if kind == "AWS::Serverless::Function":
         props = _merged(globals_, props)
     runtime = props.get("Runtime")
-    node_runtime = (
-        node and isinstance(runtime, str) and runtime.startswith("nodejs") and runtime in DURABLE_RUNTIMES
-    )
+    node_runtime = isinstance(runtime, str) and runtime.startswith("nodejs") and runtime in DURABLE_RUNTIMES
     if runtime not in DURABLE_PYTHON_RUNTIMES and not node_runtime:
-        if runtime in DURABLE_RUNTIMES:
-            python = ", ".join(DURABLE_PYTHON_RUNTIMES)
-            raise _Skip(f"runtime {runtime}: `cdk-durable run` runs Python handlers ({python})")
         raise _Skip(
             f"runtime {runtime!r} does not support durable functions; "
             f"use one of {', '.join(DURABLE_RUNTIMES)}"
@@ -411,7 +404,8 @@ def _function(
         raise _Skip("it has no Handler")
     code_dir = _code_dir(kind, resource, props, base)
     if node_runtime:
-        spec_handler = _node_handler(handler, code_dir, resource, where=f"function {logical_id}")
+        where = f"function {logical_id}: runtime {runtime}"
+        spec_handler = _node_handler(handler, code_dir, resource, where=where)
     else:
         spec_handler = _handler_spec(handler, where=f"function {logical_id}")
     environment: dict[str, str] = {}

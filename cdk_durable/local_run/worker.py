@@ -28,6 +28,7 @@ import sys
 import threading
 import uuid
 from collections.abc import Callable, Iterator, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import IO, Any
 
@@ -144,16 +145,51 @@ def exit_on_signals() -> Iterator[None]:
             signal.signal(sig, previous)
 
 
+#: ``python -S -c _DIE_WITH_PARENT PARENT_PID PROGRAM ARGS...``: on Linux the program is killed when its
+#: parent dies, even by SIGKILL (``PR_SET_PDEATHSIG`` survives ``exec``); then it becomes PROGRAM.
+_DIE_WITH_PARENT = """
+import ctypes, os, signal, sys
+try:
+    ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)
+except Exception:
+    pass
+if os.getppid() != int(sys.argv[1]):
+    sys.exit(1)
+os.execv(sys.argv[2], sys.argv[2:])
+"""
+
+_spawner: ThreadPoolExecutor | None = None
+_spawner_lock = threading.Lock()
+
+
+def _spawn(argv: list[str], env: Mapping[str, str], cwd: Path) -> subprocess.Popen[bytes]:
+    """Start a worker process in its own process group (stopping it stops its children too).
+
+    Every worker is started from one long-lived thread: Linux's "die with the parent" signal fires
+    when the *thread* that started a process ends, and ``serve`` handles each request in a thread
+    of its own.
+    """
+    global _spawner
+    with _spawner_lock:
+        if _spawner is None:
+            _spawner = ThreadPoolExecutor(max_workers=1, thread_name_prefix="cdk-durable-spawner")
+        spawner = _spawner
+    return spawner.submit(
+        subprocess.Popen,
+        argv,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        env=dict(env),
+        cwd=str(cwd),
+        start_new_session=True,
+    ).result()
+
+
 class _Worker:
     def __init__(self, name: str, init: Mapping[str, Any], env: Mapping[str, str], cwd: Path) -> None:
         self.name = name.split("|", 1)[0]  # the pool keys workers by name|handler|code dir
-        self.process = subprocess.Popen(
-            [sys.executable, "-c", "from cdk_durable.local_run.worker import main; main()"],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            env=dict(env),
-            cwd=str(cwd),
-            start_new_session=True,  # its own process group: stopping it stops its children too
+        self.process = _spawn(
+            [sys.executable, "-c", "from cdk_durable.local_run.worker import main; main()"], env, cwd
         )
         assert self.process.stdin is not None and self.process.stdout is not None
         self._in: IO[bytes] = self.process.stdout
@@ -269,13 +305,21 @@ class _NodeWorker(_Worker):
     def __init__(self, name: str, init: Mapping[str, Any], env: Mapping[str, str], cwd: Path) -> None:
         self.name = name.split("|", 1)[0]
         script = Path(__file__).with_name("node_worker.mjs")
-        self.process = subprocess.Popen(
-            [init["node"], str(script), init["module"], init["export"]],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            env=dict(env),
-            cwd=str(cwd),
-            start_new_session=True,
+        # Node cannot ask to die with its parent: a small trampoline asks for it, then becomes node.
+        self.process = _spawn(
+            [
+                sys.executable,
+                "-S",
+                "-c",
+                _DIE_WITH_PARENT,
+                str(os.getpid()),
+                init["node"],
+                str(script),
+                init["module"],
+                init["export"],
+            ],
+            env,
+            cwd,
         )
         assert self.process.stdin is not None and self.process.stdout is not None
         self._in = self.process.stdout
@@ -415,8 +459,13 @@ class WorkerPool:
         return result
 
     def close(self) -> None:
+        """Stop every worker: idle ones are asked to exit, busy ones (mid-invocation) are killed."""
         with self._lock:
+            idle = {id(w) for ws in self._idle.values() for w in ws}
             workers, self._all, self._idle = self._all, [], {}
+        for worker in workers:
+            if id(worker) not in idle:
+                worker.kill()
         for worker in workers:
             worker.close()
 

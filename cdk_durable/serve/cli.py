@@ -31,7 +31,7 @@ def resolve_serve_functions(
     warnings: list[str] = []
     specs: list[FunctionSpec] = []
     if template:
-        found = load_template_functions(Path(template), region=region, node=True)
+        found = load_template_functions(Path(template), region=region)
         warnings.extend(found.warnings)
         warnings.extend(f"{logical_id} is not served: {why}" for logical_id, why in found.skipped.items())
         specs.extend(found.functions.values())

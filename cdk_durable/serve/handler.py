@@ -15,14 +15,13 @@ the server log gets one line per error, never a traceback.
 from __future__ import annotations
 
 import json
-import logging
 import re
 import threading
 import uuid
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs, unquote, urlparse
 
-from ..local_run import _sdk
+from ..local_run.endpoint import EmulatorRequestHandler
 from ..platform import EXECUTION_NAME_PATTERN
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -37,7 +36,6 @@ _FUNCTION_ARN = re.compile(
 _LIST = re.compile(r"^/2025-12-01/functions/([^/]+)/durable-executions/?$")
 _QUALIFIER = re.compile(r"^(\$LATEST|[0-9]+|[a-zA-Z0-9_-]{1,128})$")
 INVOCATION_MARKER_HEADER = "X-Dex-Handler-Invoke"
-_server_log = logging.getLogger("aws_durable_execution_sdk_python_testing.web.server")
 
 
 class ApiError(Exception):
@@ -77,10 +75,8 @@ def parse_function_name(raw: str, qualifier: str | None) -> tuple[str, str | Non
     return name, found
 
 
-class ServeRequestHandler(_sdk.request_handler_base()):  # type: ignore[misc]
+class ServeRequestHandler(EmulatorRequestHandler):
     """The emulator's request handler with the Lambda side in front of it."""
-
-    protocol_version = "HTTP/1.1"
 
     @property
     def service(self) -> Service:
@@ -127,32 +123,10 @@ class ServeRequestHandler(_sdk.request_handler_base()):  # type: ignore[misc]
             except Exception as e:  # one line, never a traceback
                 self.send_api_error(ApiError(500, "ServiceException", f"console: {type(e).__name__}: {e}"))
             return
-        level = _server_log.level
-        _server_log.setLevel(logging.CRITICAL)  # the emulator logs a traceback per error response
-        try:
-            _sdk.emulator_handle(self, method)
-        finally:
-            _server_log.setLevel(level)
+        super()._handle_request(method)  # the emulator's routes (checkpoints within Lambda's limit)
 
-    def _send_response(self, response: Any) -> None:
-        if response.status_code >= 400:
-            body = response.body if isinstance(response.body, dict) else {}
-            kind = body.get("Type") or body.get("__type") or "Error"
-            message = body.get("message") or body.get("Message") or ""
-            if kind == "Error" and "DurableExecutionArn" in body:
-                kind = "DurableExecutionAlreadyStartedException"
-            self.service.log(
-                f"{self.command} {urlparse(self.path).path} -> {response.status_code} {kind}: {message}"
-            )
-            response.headers.setdefault("X-Amzn-ErrorType", kind)
-        body_bytes = response.body_to_bytes() if response.body else b""
-        self.send_response(response.status_code)
-        for name, value in response.headers.items():
-            self.send_header(name, value)
-        self.send_header("Content-Length", str(len(body_bytes)))
-        self.end_headers()
-        if body_bytes:
-            self.wfile.write(body_bytes)
+    def log_error_line(self, line: str) -> None:
+        self.service.log(line)
 
     # --- helpers -------------------------------------------------------------------------------------
 
@@ -188,9 +162,6 @@ class ServeRequestHandler(_sdk.request_handler_base()):  # type: ignore[misc]
             **error.extra,
         }
         self.send_bytes(error.status, json.dumps(body).encode("utf-8"), {"X-Amzn-ErrorType": error.kind})
-
-    def log_message(self, format_string: str, *args: Any) -> None:
-        """No access log (errors get their own line)."""
 
     def _list_by_statuses(self, function: str) -> None:
         query = parse_qs(urlparse(self.path).query)

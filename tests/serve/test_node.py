@@ -3,44 +3,22 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
-import shutil
-import subprocess
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from .conftest import BOUND, REPO, Served, free_port, wait_until
-
-FIXTURE = Path(__file__).parent / "node"
-NODE_22 = REPO / "node_modules" / ".bin"  # the repository's Node 22 (system node is 20)
+from . import _node
+from ._node import NODE_22
+from .conftest import BOUND, Served, free_port, wait_until
 
 
 @pytest.fixture(scope="module")
 def node_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The fixture project with its node_modules, installed once per package-lock.json."""
-    lock = (FIXTURE / "package-lock.json").read_bytes()
-    cache = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "cdk-durable-tests"
-    project = cache / f"node-{hashlib.sha256(lock).hexdigest()[:16]}"
-    if not (project / "node_modules" / ".package-lock.json").exists():
-        project.mkdir(parents=True, exist_ok=True)
-        for name in ("package.json", "package-lock.json"):
-            shutil.copy(FIXTURE / name, project / name)
-        subprocess.run(
-            ["npm", "ci", "--no-audit", "--no-fund"],
-            cwd=project,
-            check=True,
-            capture_output=True,
-            timeout=600,
-        )
-    work = tmp_path_factory.mktemp("node")
-    for source in [*FIXTURE.glob("*.*s"), FIXTURE / "template.yaml"]:
-        shutil.copy(source, work / source.name)
-    (work / "node_modules").symlink_to(project / "node_modules")
-    return work
+    return _node.node_project(tmp_path_factory.mktemp("node"))
 
 
 @pytest.mark.slow  # the first run installs the fixture's npm packages
