@@ -65,6 +65,14 @@ INVOKE_API_PATH: Final = "2015-03-31/functions/{function_arn}/invocations"
 INVOCATION_TYPE_HEADER: Final = "X-Amz-Invocation-Type"
 EXECUTION_NAME_HEADER: Final = "X-Amz-Durable-Execution-Name"
 EXECUTION_ARN_HEADER: Final = "X-Amz-Durable-Execution-Arn"
+#: A durable execution's ARN (Lambda API reference, ``Execution.DurableExecutionArn``): the function's
+#: ARN qualified by the version that runs (``$LATEST``, ``$LATEST.PUBLISHED`` or a number, never an
+#: alias), then ``/durable-execution/EXECUTION_NAME/EXECUTION_ID``. Groups: partition, region, account,
+#: function, version, execution name, execution id.
+EXECUTION_ARN_PATTERN: Final = (
+    r"^arn:([a-zA-Z0-9-]+):lambda:([a-zA-Z0-9-]+):(\d{12}):function:([a-zA-Z0-9_-]+):"
+    r"(\$LATEST(?:\.PUBLISHED)?|[0-9]+)/durable-execution/([a-zA-Z0-9_-]+)/([a-zA-Z0-9_-]+)$"
+)
 #: Lambda alias names: 1-128 characters, must not be only digits (that is a version), may not be
 #: ``$LATEST``.
 ALIAS_NAME_PATTERN: Final = r"^(?!^[0-9]+$)([a-zA-Z0-9-_]+)$"

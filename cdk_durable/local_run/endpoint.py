@@ -61,6 +61,7 @@ class EmulatorRequestHandler(_sdk.request_handler_base()):  # type: ignore[misc]
 
     protocol_version = "HTTP/1.1"
     rfile: Any  # the request body stream (BaseHTTPRequestHandler's)
+    path: str  # the request's path and query (BaseHTTPRequestHandler's)
 
     def log_error_line(self, line: str) -> None:
         """One line per error response (``serve`` prints it; ``run`` keeps quiet)."""

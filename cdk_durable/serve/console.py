@@ -86,7 +86,7 @@ def _act(service: Service, path: str, form: dict[str, str]) -> str:
     executor = service.executor
     try:
         if path == "/console/stop":
-            executor.stop_execution(form.get("arn", ""))
+            executor.stop_execution(service.arns.emulator(form.get("arn", "")) or "")
             return "stopped"
         callback_id = form.get("callback_id", "")
         action = form.get("action")
@@ -125,7 +125,7 @@ def executions_page(service: Service, query: dict[str, str]) -> bytes:
     response = service.executor.list_executions(function_name=function, status_filter=status, max_items=1000)
     rows = []
     for item in sorted(response.durable_executions, key=lambda e: e.start_timestamp, reverse=True):
-        link = "/console/execution?arn=" + quote(item.durable_execution_arn, safe="")
+        link = "/console/execution?arn=" + quote(service.arns.aws(item.durable_execution_arn), safe="")
         rows.append(
             f"<tr><td><a href='{_e(link)}'>{_e(item.durable_execution_name)}</a></td>"
             f"<td>{_e(item.function_arn.rsplit(':function:', 1)[-1])}</td>"
@@ -150,23 +150,26 @@ def executions_page(service: Service, query: dict[str, str]) -> bytes:
     return _page("cdk-durable serve", body)
 
 
-def _history(service: Service, arn: str) -> dict[str, Any]:
-    events, marker = _sdk.history_page(service.web_runner, arn, None, 100_000)
+def _history(service: Service, execution_id: str) -> dict[str, Any]:
+    events, marker = _sdk.history_page(service.web_runner, execution_id, None, 100_000)
     while marker:
-        page, marker = _sdk.history_page(service.web_runner, arn, marker, 100_000)
+        page, marker = _sdk.history_page(service.web_runner, execution_id, marker, 100_000)
         events.extend(page)
-    return {"Events": events}
+    return {"Events": service.arns.body(events)}
 
 
 def execution_page(service: Service, arn: str) -> bytes:
     from ..diagnose import analyze, render_html
 
     try:
-        details = service.executor.get_execution_details(arn)
+        execution_id = service.arns.emulator(arn)
+        if execution_id is None:
+            raise LookupError(arn)
+        details = service.executor.get_execution_details(execution_id)
     except Exception:
         return _page("Not found", f"<p>No execution {_e(arn)}.</p>")
-    history = parse_history(_history(service, arn), source="serve")
-    panel = _panel(service, arn, details, history)
+    history = parse_history(_history(service, execution_id), source="serve")
+    panel = _panel(service, service.arns.aws(execution_id), details, history)
     page = render_html(analyze(history, now=_sdk.now(service.web_runner)))
     marker = "<body>"
     at = page.find(marker)

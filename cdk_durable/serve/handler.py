@@ -14,6 +14,7 @@ the server log gets one line per error, never a traceback.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 import threading
@@ -93,6 +94,13 @@ class ServeRequestHandler(EmulatorRequestHandler):
             if invoke and method == "POST":
                 self._invoke(unquote(invoke.group(1)))
                 return
+            translated = self.service.arns.path(self.path)  # an AWS-shaped ARN -> the emulator's id
+            if translated is None:
+                self._read_body()  # the connection stays usable for the next request
+                arn = unquote(path.split("/")[3])
+                raise ApiError(404, "ResourceNotFoundException", f"Durable Execution does not exist: {arn}")
+            self.path = translated
+            path = urlparse(self.path).path
             control = _CONTROL.match(path)
             if control and (control.group(2) or method == "DELETE"):
                 action = {"/pause": "PauseDurableExecution", "/resume": "ResumeDurableExecution"}.get(
@@ -127,6 +135,11 @@ class ServeRequestHandler(EmulatorRequestHandler):
 
     def log_error_line(self, line: str) -> None:
         self.service.log(line)
+
+    def _send_response(self, response: Any) -> None:
+        if isinstance(response.body, dict):  # every execution ARN in an answer is AWS-shaped
+            response = dataclasses.replace(response, body=self.service.arns.body(response.body))
+        super()._send_response(response)
 
     # --- helpers -------------------------------------------------------------------------------------
 
@@ -174,7 +187,7 @@ class ServeRequestHandler(EmulatorRequestHandler):
                 status_filter=status,
                 max_items=1000,
             )
-            items.extend(response.to_dict().get("DurableExecutions", []))
+            items.extend(self.service.arns.body(response.to_dict().get("DurableExecutions", [])))
         items.sort(key=lambda item: item.get("StartTimestamp") or 0)
         body = json.dumps({"DurableExecutions": items}, default=_timestamp).encode("utf-8")
         self.send_bytes(200, body)
@@ -201,6 +214,8 @@ class ServeRequestHandler(EmulatorRequestHandler):
             self.headers.get(INVOCATION_MARKER_HEADER, "").lower() == "true"
         ):  # the emulator runs one invocation
             event = self._json_payload(body)
+            if isinstance(event, dict) and isinstance(event.get("DurableExecutionArn"), str):
+                event["DurableExecutionArn"] = self.service.arns.aws(event["DurableExecutionArn"])
             result = self.service.invoke_handler(spec, event, invoked_as=invoked_as)
             self._send_invocation(result, {"X-Amz-Executed-Version": "$LATEST"})
             return

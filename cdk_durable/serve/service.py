@@ -30,6 +30,7 @@ from ..local_run.node import is_node_handler, node_init
 from ..local_run.runner import invocation_timeout_of
 from ..local_run.worker import InvocationTimeoutError, RuntimeExitError, WorkerPool, WorkerStartError
 from ..platform import INVOCATION_TIMEOUT_MAX_SECONDS, SYNC_INVOCATION_MAX_SECONDS
+from .arns import ExecutionArns
 
 DEFAULT_PORT = 9014
 DEFAULT_EXECUTION_TIMEOUT_SECONDS = 86_400
@@ -74,6 +75,7 @@ class Service:
         self.cwd = Path.cwd()
         self.start_lock = threading.Lock()  # one execution per name: look up and start atomically
         self._web: Any = None
+        self.arns: ExecutionArns  # set by start(): AWS-shaped execution ARNs at the service's edge
         self._node_inits: dict[str, dict[str, Any]] = {}
         self._bundles: tempfile.TemporaryDirectory[str] | None = None
         #: Every console form carries it: a page on another site cannot post to the console.
@@ -127,6 +129,7 @@ class Service:
             os.environ["AWS_ACCESS_KEY_ID"] = os.environ["AWS_SECRET_ACCESS_KEY"] = "local"
         self._web = WebRunner(config)
         self._web.start()
+        self.arns = ExecutionArns(self.executor, self.region)
         logging.getLogger().setLevel(logging.WARNING)  # WebServer.basicConfig set the root level
         for name in (*_SDK_LOGGERS, "botocore", "urllib3"):
             logging.getLogger(name).setLevel(logging.CRITICAL)
@@ -141,12 +144,13 @@ class Service:
         self._server.daemon_threads = True
 
     def resume(self) -> list[str]:
-        """After a restart from ``--state``: every execution still running is invoked again and replays."""
+        """After a restart from ``--state``: every execution still running is invoked again and replays.
+        Their ARNs."""
         resumed = []
         for execution in _sdk.store(self._web).list_all():
             if not execution.is_complete:
                 _sdk.rearm_execution(self._web, execution.durable_execution_arn)
-                resumed.append(execution.durable_execution_arn)
+                resumed.append(self.arns.aws(execution.durable_execution_arn))
         return resumed
 
     def serve_forever(self) -> None:
@@ -185,16 +189,16 @@ class Service:
     def start_execution(
         self, spec: FunctionSpec, qualifier: str, name: str, payload: str
     ) -> tuple[str, bool]:
-        """(execution ARN, started now). Same name and payload → the existing execution; a different
-        payload → :class:`AlreadyStarted`."""
+        """(execution ARN, AWS-shaped; started now). Same name and payload → the existing execution; a
+        different payload → :class:`AlreadyStarted`."""
         from aws_durable_execution_sdk_python_testing.model import StartDurableExecutionInput
 
         with self.start_lock:
             existing = self.find_execution(spec.name, name)
             if existing is not None:
                 if (existing.start_input.input or "") == payload:
-                    return existing.durable_execution_arn, False
-                raise AlreadyStarted(existing.durable_execution_arn, name)
+                    return self.arns.aws(existing.durable_execution_arn), False
+                raise AlreadyStarted(self.arns.aws(existing.durable_execution_arn), name)
             output = self.executor.start_execution(
                 StartDurableExecutionInput(
                     account_id=LOCAL_ACCOUNT_ID,
@@ -208,11 +212,13 @@ class Service:
                     input=payload,
                 )
             )
-        self.log(f"started {spec.name}:{qualifier} execution {name} ({output.execution_arn})")
-        return output.execution_arn, True
+        arn = self.arns.aws(output.execution_arn)
+        self.log(f"started {spec.name}:{qualifier} execution {name} ({arn})")
+        return arn, True
 
     def wait_for(self, arn: str, *, limit: float = SYNC_INVOCATION_MAX_SECONDS) -> Any:
-        """Wait until the execution ends (at most ``limit`` s); its ``GetDurableExecution`` answer."""
+        """Wait until the execution ``arn`` ends (at most ``limit`` s); its ``GetDurableExecution`` answer."""
+        arn = self.arns.emulator(arn) or arn
         deadline = time.monotonic() + limit
         pause = 0.005
         while time.monotonic() < deadline:

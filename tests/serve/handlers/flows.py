@@ -53,3 +53,11 @@ def load(event: dict, context: DurableContext) -> dict:
     doubled = context.step(lambda _: event["n"] * 2, name="double")
     answer = context.wait_for_callback(lambda callback_id, _: None, name="approve")
     return context.step(lambda _: {"n": event["n"], "doubled": doubled, "answer": answer}, name="finish")
+
+
+@durable_execution
+def nested(event: dict, context: DurableContext) -> dict:
+    """The execution ARN the handler sees, then a chained invoke of a durable function (``waits``)."""
+    own = context.step(lambda _: context.execution_context.durable_execution_arn, name="own-arn")
+    child = context.invoke("waits:$LATEST", {"n": 1, "wait": 1}, name="child")
+    return {"own": own, "child": child}
