@@ -43,9 +43,16 @@ WAIT_MAX_SECONDS: Final = EXECUTION_TIMEOUT_MAX_SECONDS
 
 MAX_OPERATIONS_PER_EXECUTION: Final = 3_000
 MAX_STORAGE_WRITTEN_BYTES: Final = 100 * 1024 * 1024
-#: The SDK checkpoints larger step results through a different path above this size.
+#: The durable SDKs' ``CHECKPOINT_SIZE_LIMIT_BYTES`` (Python 3.0 ``constants.py``, JS 2.4): a child
+#: context's (``run_in_child_context``, ``map``, ``parallel``) result larger than this is not
+#: checkpointed: the SDK checkpoints a summary with ``ReplayChildren`` and rebuilds the result by replay.
+#: A *step* result of any size is checkpointed as it is: this is a threshold, not a limit.
 CHECKPOINT_PAYLOAD_THRESHOLD_BYTES: Final = 256 * 1024
-#: The largest payload one operation update of a checkpoint may carry (botocore: OperationPayload max).
+#: The limit: the largest payload one operation update of ``CheckpointDurableExecution`` may carry
+#: (botocore 1.44's ``OperationPayload`` max, 6,291,456). Lambda's API refuses a larger one
+#: (``InvalidParameterValueException``) and the SDK fails the execution; both SDKs rely on it being at
+#: least their 6 MB response limit (a larger final result is checkpointed instead of returned).
+#: ``run`` and ``serve`` enforce it (:mod:`cdk_durable.local_run.endpoint`).
 OPERATION_PAYLOAD_MAX_BYTES: Final = 6 * 1024 * 1024
 #: Invocation payload limits (async ``Event`` invocation / synchronous).
 ASYNC_PAYLOAD_MAX_BYTES: Final = 1024 * 1024

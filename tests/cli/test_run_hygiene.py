@@ -127,3 +127,16 @@ def test_a_step_result_under_the_limit_is_checkpointed() -> None:
     spec = FunctionSpec(name="big", handler=f"{HYGIENE}:big", timeout_seconds=60)
     report = run_handler(spec, {"size": 300 * 1024}, wall_timeout=BOUND * 2)
     assert report.status == "SUCCEEDED" and report.result == {"size": 300 * 1024}
+
+
+def test_a_child_context_result_over_the_sdks_threshold_is_rebuilt_by_replay_not_checkpointed() -> None:
+    from cdk_durable.platform import CHECKPOINT_PAYLOAD_THRESHOLD_BYTES
+
+    size = CHECKPOINT_PAYLOAD_THRESHOLD_BYTES + 1024
+    spec = FunctionSpec(name="child", handler=f"{HYGIENE}:big_child", timeout_seconds=60)
+    report = run_handler(spec, {"size": size}, wall_timeout=BOUND * 2)
+    assert report.status == "SUCCEEDED" and report.result == {"size": size}
+    by_type = {e["EventType"]: e for e in report.events}
+    # the step inside checkpoints its whole result; the context only the SDK's small ReplayChildren summary
+    assert len(by_type["StepSucceeded"]["StepSucceededDetails"]["Result"]["Payload"]) == size + 2
+    assert len(by_type["ContextSucceeded"]["ContextSucceededDetails"]["Result"].get("Payload") or "") < 1024

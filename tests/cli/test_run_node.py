@@ -192,6 +192,21 @@ def test_cdk_assembly_node_function_runs_from_its_asset(project: Path) -> None:
     assert result_of(done.stdout) == {"total": 6, "verdict": '"ok"'}
 
 
+@pytest.mark.slow
+def test_a_js_step_result_over_lambdas_checkpoint_limit_fails_the_execution(project: Path) -> None:
+    from cdk_durable.platform import CHECKPOINT_PAYLOAD_THRESHOLD_BYTES, OPERATION_PAYLOAD_MAX_BYTES
+
+    over = cli(project, "big.mjs:handler", json.dumps({"size": OPERATION_PAYLOAD_MAX_BYTES + 1}))
+    assert over.returncode == 3, over.stdout + over.stderr
+    assert "Status: FAILED" in over.stdout
+    assert "Checkpoint failed: 1 validation error detected: Value at 'updates." in over.stdout
+    assert f"less than or equal to {OPERATION_PAYLOAD_MAX_BYTES}" in over.stdout
+    size = CHECKPOINT_PAYLOAD_THRESHOLD_BYTES + 1024  # past the SDK's 256 KB threshold, under the limit
+    under = cli(project, "big.mjs:handler", json.dumps({"size": size}))
+    assert under.returncode == 0, under.stdout + under.stderr
+    assert result_of(under.stdout) == {"size": size}
+
+
 # --- a bad Node.js handler: one line, exit 1 ---------------------------------------------------------
 
 

@@ -6,6 +6,7 @@ import sys
 import time
 
 from aws_durable_execution_sdk_python import DurableContext, durable_execution
+from aws_durable_execution_sdk_python.config import Duration
 
 
 @durable_execution
@@ -26,4 +27,14 @@ def spawn(event: dict, context: DurableContext) -> dict:
 @durable_execution
 def big(event: dict, context: DurableContext) -> dict:
     text = context.step(lambda _: "x" * event["size"], name="big")
+    return {"size": len(text)}
+
+
+@durable_execution
+def big_child(event: dict, context: DurableContext) -> dict:
+    def build(child: DurableContext) -> str:
+        return child.step(lambda _: "y" * event["size"], name="make")
+
+    text = context.run_in_child_context(build, name="build")
+    context.wait(Duration.from_seconds(5), name="later")  # the next invocation replays the context
     return {"size": len(text)}

@@ -61,3 +61,10 @@ def nested(event: dict, context: DurableContext) -> dict:
     own = context.step(lambda _: context.execution_context.durable_execution_arn, name="own-arn")
     child = context.invoke("waits:$LATEST", {"n": 1, "wait": 1}, name="child")
     return {"own": own, "child": child}
+
+
+@durable_execution
+def big(event: dict, context: DurableContext) -> dict:
+    """A step whose result is ``event["size"]`` characters (checkpoint payload limits)."""
+    text = context.step(lambda _: "x" * event["size"], name="big")
+    return {"size": len(text)}
