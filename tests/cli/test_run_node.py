@@ -78,6 +78,16 @@ def test_a_js_handler_with_a_callback_answered_by_option(project: Path, tmp_path
 
 
 @pytest.mark.slow
+def test_the_readme_node_command_as_printed(project: Path) -> None:
+    from tests.cli.test_readme_commands import _readme_command
+
+    argv = _readme_command("cdk-durable run approval.mjs")
+    done = cli(project, *argv[2:])  # cdk-durable run ...
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert result_of(done.stdout) == {"total": 3, "verdict": '"yes"'}
+
+
+@pytest.mark.slow
 def test_a_typescript_handler_is_bundled_and_its_wait_skipped(project: Path) -> None:
     done = cli(project, "tax.ts:handler", '{"amount": 50}')
     assert done.returncode == 0, done.stdout + done.stderr
