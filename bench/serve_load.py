@@ -48,10 +48,12 @@ def _rss_kib(pid: int) -> int:
 
 def _tree(pid: int) -> list[int]:
     found = [pid]
-    try:
-        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
-    except OSError:
-        return found
+    children: list[str] = []
+    for task in Path(f"/proc/{pid}/task").glob("*"):  # every thread's children (workers start from one)
+        try:
+            children.extend((task / "children").read_text().split())
+        except OSError:
+            continue
     for child in children:
         found.extend(_tree(int(child)))
     return found

@@ -68,3 +68,11 @@ def big(event: dict, context: DurableContext) -> dict:
     """A step whose result is ``event["size"]`` characters (checkpoint payload limits)."""
     text = context.step(lambda _: "x" * event["size"], name="big")
     return {"size": len(text)}
+
+
+def pid(event: dict, context: object) -> int:
+    """A plain function: its worker's process id, after ``event["sleep"]`` seconds."""
+    import os
+
+    time.sleep(event.get("sleep", 0))
+    return os.getpid()
