@@ -1,4 +1,5 @@
-"""``cdk-durable run``: run a durable function locally, as Lambda would, and answer its callbacks.
+"""``cdk-durable run``: run a durable function (Python or Node.js) locally, as Lambda would, and answer
+its callbacks.
 
 Everything runs on ``DurableFunctionTestRunner`` from ``aws-durable-execution-sdk-python-testing``
 (install ``cdk-durable[local]``): no AWS, no Docker. Modules:
@@ -9,6 +10,10 @@ Everything runs on ``DurableFunctionTestRunner`` from ``aws-durable-execution-sd
 - :mod:`.answers` - callback answers: options, answers files, ``*``, the prompt and its presets
 - :mod:`.runner` - the loop: incremental history, callbacks and their timeouts, chained-invoke
   targets, crashes (:mod:`.worker` runs each invocation in a worker process)
+- :mod:`.worker` - each invocation in a worker process (the pool ``run`` and ``serve`` share);
+  :mod:`.node` and ``node_worker.mjs`` - Node.js handlers (JS, or TypeScript bundled by esbuild)
+- :mod:`.endpoint` - the emulator's HTTP routes the SDKs checkpoint to (Node.js handlers in ``run``;
+  the base of ``serve``'s handler), with Lambda's checkpoint payload limit
 - :mod:`.render` - live lines and the history table
 - :mod:`.cli` - the click :data:`command`
 
