@@ -135,6 +135,14 @@ def test_a_chained_invoke_of_a_node_target(project: Path) -> None:
 
 
 @pytest.mark.slow
+def test_a_python_handler_invokes_a_typescript_target(project: Path) -> None:
+    flows = Path(__file__).resolve().parents[1] / "serve" / "handlers" / "flows.py"
+    done = cli(project, f"{flows}:chain", '{"amount": 50}', "--function", "tax=tax.ts:handler")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert result_of(done.stdout) == {"taxed": {"amount": 50, "tax": 10}}
+
+
+@pytest.mark.slow
 def test_timeout_kills_a_busy_node_handler_as_lambda_sandbox_timedout(project: Path, tmp_path: Path) -> None:
     history = tmp_path / "h.json"
     done = cli(project, "spin.mjs:handler", "{}", "--timeout", "1", "--history", str(history))
