@@ -281,6 +281,24 @@ def test_a_node_handler_without_the_sdk_installed_is_one_clear_line(tmp_path: Pa
     )
 
 
+def test_a_node_older_than_22_is_one_clear_line(tmp_path: Path) -> None:
+    old = tmp_path / "node"
+    old.write_text("#!/bin/sh\necho v20.11.0\n")
+    old.chmod(0o755)
+    (tmp_path / "app.mjs").write_text("export const handler = async () => 1;\n")
+    done = subprocess.run(
+        [CDK_DURABLE, "run", "app.mjs:handler", "{}"],
+        cwd=tmp_path,
+        env=_env(CDK_DURABLE_NODE=str(old)),
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=BOUND,
+    )
+    line = _one_error_line(done)
+    assert f"{old} is Node.js v20.11.0: durable functions run on Node.js 22 or later" in line
+
+
 def test_the_function_name_of_a_node_handler_is_its_file_stem() -> None:
     assert _function_name_for("src/approval.mjs:handler") == "approval"
     assert _function_name_for("tax.ts:handler") == "tax"
