@@ -342,7 +342,8 @@ def command(
 ) -> None:
     """Run a durable function locally on EVENT and answer its callbacks.
 
-    HANDLER is module:function or path/to/file.py:function (function defaults to `handler`);
+    HANDLER is module:function or path/to/file.py:function (function defaults to `handler`), or a
+    Node.js handler path/to/file.mjs|.js|.cjs|.ts|.mts:export (export defaults to `handler`);
     with --template, LOGICAL_ID names the function in the template. EVENT is a JSON string or
     @file.json. Exit status: 0 if the execution succeeded, 3 if it ended FAILED, TIMED_OUT or
     STOPPED, 1 for a bad input (2: click's own usage errors).
