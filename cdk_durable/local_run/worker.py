@@ -206,6 +206,9 @@ class _Worker:
                 f"the worker for function {self.name!r} ended while loading its handler "
                 f"({exit_description(self.process.wait())})"
             ) from None
+        except BaseException:  # a signal mid-start: the pool never saw this worker, so stop it here
+            self.kill()
+            raise
         if reply[0] == "error":
             self.process.wait()
             raise WorkerStartError(reply[1])
@@ -325,6 +328,15 @@ class _NodeWorker(_Worker):
         self._in = self.process.stdout
         self._out = self.process.stdin
         self._init_logs = []
+        try:
+            self._handshake()
+        except WorkerStartError:
+            raise
+        except BaseException:  # a signal mid-start: the pool never saw this worker, so stop it here
+            self.kill()
+            raise
+
+    def _handshake(self) -> None:
         while True:
             reply = self._next(None)
             if reply is None:
@@ -418,13 +430,26 @@ class WorkerPool:
         self._idle: dict[str, list[_Worker]] = {}
         self._all: list[_Worker] = []
         self._lock = threading.Lock()
+        self._closed = False  # once closed, no new worker starts (the run or service is ending)
 
     def start(self, name: str, init: Mapping[str, Any], env: Mapping[str, str], cwd: Path) -> None:
         """Start a worker now (so a bad handler is reported before the run starts)."""
+        worker = self._new_worker(name, init, env, cwd)
+        with self._lock:
+            self._idle.setdefault(name, []).append(worker)
+
+    def _new_worker(self, name: str, init: Mapping[str, Any], env: Mapping[str, str], cwd: Path) -> _Worker:
+        if self._closed:
+            raise WorkerStartError(f"function {name.split('|', 1)[0]!r}: no new worker, shutting down")
         worker = _start_worker(name, init, env, cwd)
         with self._lock:
-            self._all.append(worker)
-            self._idle.setdefault(name, []).append(worker)
+            closed = self._closed
+            if not closed:
+                self._all.append(worker)
+        if closed:  # closed while it started
+            worker.close()
+            raise WorkerStartError(f"function {name.split('|', 1)[0]!r}: no new worker, shutting down")
+        return worker
 
     def invoke(
         self,
@@ -443,9 +468,7 @@ class WorkerPool:
             if worker is not None:
                 idle.remove(worker)
         if worker is None:
-            worker = _start_worker(name, init, env, cwd)
-            with self._lock:
-                self._all.append(worker)
+            worker = self._new_worker(name, init, env, cwd)
         try:
             result = worker.request(message, serve, on_log, timeout)
         except (RuntimeExitError, InvocationTimeoutError):
@@ -461,6 +484,7 @@ class WorkerPool:
     def close(self) -> None:
         """Stop every worker: idle ones are asked to exit, busy ones (mid-invocation) are killed."""
         with self._lock:
+            self._closed = True
             idle = {id(w) for ws in self._idle.values() for w in ws}
             workers, self._all, self._idle = self._all, [], {}
         for worker in workers:
@@ -592,9 +616,13 @@ def main() -> None:
             init["handler"], code_dir=Path(code_dir) if code_dir else None, durable=init.get("durable", False)
         )
     except LocalRunError as e:
-        channel.send(("error", str(e)))
+        with contextlib.suppress(BrokenPipeError, OSError):  # the parent may be gone already
+            channel.send(("error", str(e)))
         return
-    channel.send(("ready",))
+    try:
+        channel.send(("ready",))
+    except (BrokenPipeError, OSError):
+        return  # the parent is gone (the run ended or was interrupted while this worker loaded)
     client = _PipeServiceClient(channel)
     while True:
         try:

@@ -140,3 +140,29 @@ def test_a_child_context_result_over_the_sdks_threshold_is_rebuilt_by_replay_not
     # the step inside checkpoints its whole result; the context only the SDK's small ReplayChildren summary
     assert len(by_type["StepSucceeded"]["StepSucceededDetails"]["Result"]["Payload"]) == size + 2
     assert len(by_type["ContextSucceeded"]["ContextSucceededDetails"]["Result"].get("Payload") or "") < 1024
+
+
+def test_a_signal_while_a_worker_loads_its_handler_stops_it_too(tmp_path: Path) -> None:
+    pids = tmp_path / "pids"
+    process = subprocess.Popen(
+        [CDK_DURABLE, "run", f"{HYGIENE.parent / 'slow_import.py'}:handler", "{}"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        env={**os.environ, "SLOW_IMPORT_PIDS": str(pids)},
+    )
+    try:
+        deadline = time.monotonic() + BOUND
+        while not (pids.exists() and pids.read_text().endswith("\n")) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        worker = int(pids.read_text())
+        process.send_signal(signal.SIGTERM)  # the worker is still importing the handler
+        assert process.wait(timeout=BOUND) == 128 + signal.SIGTERM
+        while not _gone(worker) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert _gone(worker)
+        stderr = process.stderr.read().decode() if process.stderr else ""
+        assert stderr.strip() == "Error: stopped by SIGTERM"
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
