@@ -26,6 +26,9 @@ from urllib.parse import urlparse
 from ..platform import OPERATION_PAYLOAD_MAX_BYTES
 from . import _sdk
 
+#: Connections an endpoint's socket queues before accepting them (socketserver's default, 5, resets a
+#: burst of clients connecting at once).
+LISTEN_BACKLOG = 1024
 _CHECKPOINT = re.compile(r"^/2025-12-01/durable-executions/[^/]+/checkpoint/?$")
 _server_log = logging.getLogger("aws_durable_execution_sdk_python_testing.web.server")
 
@@ -163,6 +166,7 @@ class LocalEndpoint:
         root.handlers[:] = saved[1]
         self._server.RequestHandlerClass = EmulatorRequestHandler
         self._server.daemon_threads = True
+        self._server.socket.listen(LISTEN_BACKLOG)
         self._thread = threading.Thread(
             target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
         )

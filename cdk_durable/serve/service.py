@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from ..local_run import _sdk
+from ..local_run.endpoint import LISTEN_BACKLOG
 from ..local_run.inputs import LOCAL_ACCOUNT_ID, FunctionSpec, LocalRunError, lambda_environment
 from ..local_run.node import is_node_handler, node_init
 from ..local_run.runner import invocation_timeout_of
@@ -142,6 +143,9 @@ class Service:
         self._server.RequestHandlerClass = ServeRequestHandler
         self._server.service = self
         self._server.daemon_threads = True
+        # socketserver listens with a backlog of 5: a burst of clients connecting at once (a load
+        # test, a fan-out) would see connections reset. Lambda's endpoint takes them all.
+        self._server.socket.listen(LISTEN_BACKLOG)
 
     def resume(self) -> list[str]:
         """After a restart from ``--state``: every execution still running is invoked again and replays.
