@@ -98,13 +98,16 @@ SERVE_BOUND_SECONDS = 60
 #: Seconds between two looks at the service's log or an execution.
 POLL_SECONDS = 0.05
 #: Environment the service gives the function, beside the template's: offline, no AWS account.
-{%- if cookiecutter.__callbacks == "True" or manifest.blueprints[cookiecutter.blueprint].bedrock %}
+{%- if cookiecutter.__callbacks == "True" or manifest.blueprints[cookiecutter.blueprint].bedrock or cookiecutter.tracing != "none" %}
 SERVE_ENV = {
 {%- if cookiecutter.__callbacks == "True" %}
     "NOTIFY_TOPIC_ARN": "",  # the submitter only logs the callback id (no SNS topic locally)
 {%- endif %}
 {%- if manifest.blueprints[cookiecutter.blueprint].bedrock %}
     "TRIAGE_MODEL_ID": "",  # the local keyword rules instead of Amazon Bedrock
+{%- endif %}
+{%- if cookiecutter.tracing != "none" %}
+    "DURABLE_EXECUTION_PLUGINS": "",  # no OpenTelemetry plugin locally: no spans exported
 {%- endif %}
 }
 {%- else %}
