@@ -86,7 +86,9 @@ def requirement_source(requirement: str) -> str:
 
 
 #: A requirement's name and extras, then the rest (version, ``@ URL``, markers), per PEP 508.
-_NAME_AND_EXTRAS = re.compile(r"^\s*(?P<name>[A-Za-z0-9][A-Za-z0-9._-]*)(?:\s*\[(?P<extras>[^\]]*)\])?(?P<rest>.*)$")
+_NAME_AND_EXTRAS = re.compile(
+    r"^\s*(?P<name>[A-Za-z0-9][A-Za-z0-9._-]*)(?:\s*\[(?P<extras>[^\]]*)\])?(?P<rest>.*)$"
+)
 
 
 def with_extra(requirement: str, extra: str) -> str:

@@ -98,7 +98,8 @@ SERVE_BOUND_SECONDS = 60
 #: Seconds between two looks at the service's log or an execution.
 POLL_SECONDS = 0.05
 #: Environment the service gives the function, beside the template's: offline, no AWS account.
-{%- if cookiecutter.__callbacks == "True" or manifest.blueprints[cookiecutter.blueprint].bedrock or cookiecutter.tracing != "none" %}
+{%- set offline_env = cookiecutter.__callbacks == "True" or manifest.blueprints[cookiecutter.blueprint].bedrock or cookiecutter.tracing != "none" %}
+{%- if offline_env %}
 SERVE_ENV = {
 {%- if cookiecutter.__callbacks == "True" %}
     "NOTIFY_TOPIC_ARN": "",  # the submitter only logs the callback id (no SNS topic locally)
@@ -110,7 +111,8 @@ SERVE_ENV = {
     "DURABLE_EXECUTION_PLUGINS": "",  # no OpenTelemetry plugin locally: no spans exported
 {%- endif %}
 }
-{%- else %}
+{%- endif %}
+{%- if not offline_env %}
 SERVE_ENV: dict[str, str] = {}
 {%- endif %}
 
