@@ -38,7 +38,8 @@ from .conftest import (
 
 Combo = tuple[str, str, str]
 ALL_COMBOS: list[Combo] = [(iac, rt, bp) for iac in IACS for rt in RUNTIMES for bp in BLUEPRINTS]
-#: Run for real: each blueprint and each IaC kind of each family at least once (one service start each).
+#: Run for real: each blueprint and each IaC kind of each family at least once (one service start each),
+#: one CDK project per family (a synth is the dearest step).
 INTEGRATION_COMBOS: list[Combo] = [
     ("sam", "python3.13", "hello"),
     ("sam", "python3.13", "fan-out"),
@@ -48,8 +49,8 @@ INTEGRATION_COMBOS: list[Combo] = [
     ("sam", "nodejs22.x", "hello"),
     ("sam", "nodejs22.x", "saga"),
     ("cloudformation", "nodejs22.x", "approval"),
+    ("cloudformation", "nodejs22.x", "triage"),
     ("cdk", "nodejs22.x", "fan-out"),
-    ("cdk", "nodejs22.x", "triage"),
 ]
 INTEGRATION_FILES = {
     "python": ["tests/integration/test_serve.py"],
