@@ -44,7 +44,7 @@ export function event(name: string): Uint8Array {
   return readFileSync(join(PROJECT, "events", name));
 }
 
-/** `check()`'s first truthy value, asked every POLL_MS for at most BOUND_MS. */
+/** `check()`'s first answer other than undefined, asked every POLL_MS for at most BOUND_MS. */
 async function poll<T>(check: () => Promise<T | undefined>, what: string): Promise<T> {
   const deadline = Date.now() + BOUND_MS;
   for (let attempt = 0; attempt < BOUND_MS / POLL_MS && Date.now() <= deadline; attempt++) {
