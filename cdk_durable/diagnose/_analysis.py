@@ -19,7 +19,7 @@ from .._history import (
     parse_history,
 )
 from ..platform import ExecutionStatus, OperationStatus
-from ..rule_info import RuleInfo, Severity
+from ..rule_info import Finding, Severity
 from . import codes
 
 #: A quantity at or above this share of its limit is "near" the limit.
@@ -30,32 +30,6 @@ SLOWEST_COUNT = 5
 RESULT_PLACEHOLDER = "<result JSON>"
 
 SEVERITIES = tuple(Severity)
-
-
-@dataclass(frozen=True)
-class Finding:
-    """One diagnosis: a stable ``code``, a severity, what was found and what to do next."""
-
-    code: str
-    severity: Severity
-    message: str
-    next_steps: tuple[str, ...] = ()
-
-    def __post_init__(self) -> None:
-        if self.code not in codes.CODES_BY_NAME:  # every code is registered (cdk_durable.diagnose.codes)
-            raise ValueError(f"unregistered diagnosis code {self.code!r}")
-
-    @classmethod
-    def of(
-        cls,
-        rule: RuleInfo,
-        message: str,
-        next_steps: tuple[str, ...] = (),
-        *,
-        severity: Severity | None = None,
-    ) -> Finding:
-        """A finding of ``rule``, with the rule's severity unless this one differs (``severity``)."""
-        return cls(rule.code, severity or rule.severity, message, next_steps)
 
 
 @dataclass(frozen=True)

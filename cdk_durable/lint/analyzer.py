@@ -21,6 +21,7 @@ from __future__ import annotations
 import ast
 
 from ..platform import PYTHON_SDK_MODULE
+from ..rule_info import Finding
 from . import _catalogs as catalogs
 from . import _checks as checks
 from . import rules
@@ -48,7 +49,6 @@ from ._scope import (
     _union,
     is_durable_source,
 )
-from .finding import Finding
 from .suppressions import ALL_CODES, suppressions
 
 __all__ = ["ALL_CODES", "Finding", "Region", "analyze", "is_durable_source", "suppressions"]
@@ -88,13 +88,12 @@ class _Walker:
         end_col: int | None = getattr(node, "end_col_offset", None)
         key = (line, col, code)
         if key not in self.findings:
-            self.findings[key] = Finding(
+            self.findings[key] = Finding.of(
+                rule,
+                message,
                 path=self.path,
                 line=line,
                 col=col,
-                code=code,
-                message=message,
-                severity=rule.severity,
                 end_line=getattr(node, "end_lineno", None),
                 end_col=None if end_col is None else end_col + 1,
             )
@@ -481,12 +480,12 @@ def analyze(source: str, path: str) -> list[Finding]:
         tree = ast.parse(source, filename=path)
     except SyntaxError as exc:
         return [
-            Finding(
+            Finding.of(
+                rules.SYNTAX_ERROR,
+                f"syntax error, file not analyzed: {exc.msg}",
                 path=path,
                 line=exc.lineno or 1,
                 col=exc.offset or 1,
-                code=rules.SYNTAX_ERROR_CODE,
-                message=f"syntax error, file not analyzed: {exc.msg}",
             )
         ]
     walker = _Walker(path, _Module(tree))

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import __version__
-from .finding import Finding
+from ..rule_info import Finding
 from .rules import RULES, RULES_BY_CODE, SYNTAX_ERROR
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Final
 
-from ..rule_info import RuleInfo, Severity
+from ..rule_info import RuleInfo, Severity, register
 
 DOCS_PAGE: Final = "docs/lint.md"
 
@@ -182,6 +182,8 @@ SYNTAX_ERROR = Rule(
     docs=f"{DOCS_PAGE}#dur900",
 )
 SYNTAX_ERROR_CODE: Final = SYNTAX_ERROR.code
+#: Every code a lint :class:`~cdk_durable.rule_info.Finding` may carry (the rules and the syntax error).
+ALL_RULES_BY_CODE: Final = register("lint", r"DUR\d{3}", (*RULES, SYNTAX_ERROR))
 #: Codes of the rules about what repeats or changes on replay (not the step-body rules): a handler
 #: that calls no durable operation never replays, so none of these apply to it.
 REPLAY_CODES: Final = frozenset(
