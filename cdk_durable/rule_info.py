@@ -73,6 +73,12 @@ class RuleInfo:
         return self.docs.split("#", 1)[1] if "#" in self.docs else ""
 
 
+def docs_link(page: str, code: str) -> str:
+    """Where a rule is documented: its row on ``page``, whose anchor is the code in lower case
+    (``docs/lint.md#dur001``, ``docs/checks.md#dur-e1``)."""
+    return f"{page}#{code.lower()}"
+
+
 def by_code(rules: Iterable[RuleInfo]) -> dict[str, RuleInfo]:
     """``{code: rule}``; refuses duplicate codes (a registry bug)."""
     out: dict[str, RuleInfo] = {}

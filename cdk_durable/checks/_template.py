@@ -39,8 +39,10 @@ ALIAS = "AWS::Lambda::Alias"
 UNQUALIFIED: None = None
 LATEST = "$LATEST"
 
+#: A function ARN in template text; region and account may be empty (``${AWS::Region}`` taken out).
 _LITERAL_ARN = re.compile(
-    r"arn:aws[a-z-]*:lambda:[^:\s\"]*:[^:\s\"]*:function:([A-Za-z0-9_-]+)(?::([A-Za-z0-9_$-]+))?"
+    p.function_arn_pattern(rf"({p.FUNCTION_NAME_CHARS})", region=r'[^:\s"]*', account=r'[^:\s"]*')
+    + rf"(?::({p.QUALIFIER_CHARS}))?"
 )
 _QUALIFIER_AFTER = re.compile(r"^:([A-Za-z0-9_$-]*)")
 _SUB_REF = re.compile(r"\$\{([A-Za-z0-9]+)(?:\.([A-Za-z0-9.]+))?\}")

@@ -107,7 +107,7 @@ def format_bytes(size: int) -> str:
     return f"{size} B"
 
 
-_ARN_REGION = re.compile(r"^arn:aws[a-zA-Z-]*:lambda:([a-z0-9-]+):")
+_ARN_REGION = re.compile(rf"^arn:{p.ARN_PARTITION_CHARS}:lambda:({p.REGION_CHARS}):")
 
 
 def region_of(execution: ExecutionRecord) -> str | None:
@@ -413,8 +413,8 @@ def find_problems(diagnosis: Diagnosis, history: History) -> list[Finding]:
                 f"the execution hit its ExecutionTimeout of {timeout_text} after "
                 f"{format_duration(diagnosis.duration)}{what}",
                 (
-                    "Raise DurableConfig.ExecutionTimeout (up to 366 days) if the workflow "
-                    "legitimately takes longer.",
+                    f"Raise DurableConfig.ExecutionTimeout (up to {p.EXECUTION_TIMEOUT_MAX_DAYS} days) if "
+                    "the workflow legitimately takes longer.",
                     "Give callbacks their own timeout (CallbackConfig.timeout) shorter than the execution's, "
                     "and handle CallbackTimeoutError in the handler.",
                     "Start a new execution (a new --durable-execution-name) once fixed.",

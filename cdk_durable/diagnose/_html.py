@@ -25,6 +25,7 @@ from pathlib import Path
 from .._history import Operation, format_duration
 from ..errors import safe_text
 from ..platform import ExecutionStatus, OperationStatus
+from ..rule_info import Severity
 from ._analysis import Diagnosis, TimelineEntry, format_bytes, format_time
 from ._render import (
     UNNAMED,
@@ -36,20 +37,21 @@ from ._render import (
 )
 
 #: Status -> CSS class (statuses are data: never put one in a class attribute unmapped).
-STATUS_CLASS = {
-    "SUCCEEDED": "ok",
-    "STARTED": "open",
-    "RUNNING": "open",
-    "PENDING": "open",
-    "RETRYING": "retrying",
-    "FAILED": "failed",
-    "TIMED_OUT": "timedout",
-    "STOPPED": "stopped",
-    "CANCELLED": "stopped",
-    "PAUSED": "paused",
-    "PAUSING": "paused",
+STATUS_CLASS: dict[str, str] = {
+    OperationStatus.SUCCEEDED: "ok",  # the execution's SUCCEEDED, FAILED, ... are the same strings
+    OperationStatus.STARTED: "open",
+    ExecutionStatus.RUNNING: "open",
+    OperationStatus.PENDING: "open",
+    OperationStatus.RETRYING: "retrying",
+    OperationStatus.FAILED: "failed",
+    OperationStatus.TIMED_OUT: "timedout",
+    OperationStatus.STOPPED: "stopped",
+    OperationStatus.CANCELLED: "stopped",
+    ExecutionStatus.PAUSED: "paused",
+    ExecutionStatus.PAUSING: "paused",
 }
-SEVERITY_CLASS = {"error": "error", "warning": "warning", "info": "info", "ok": "ok"}
+#: Severity -> CSS class: its value.
+SEVERITY_CLASS: dict[str, str] = {severity: severity.value for severity in Severity}
 #: A subtree with more direct children than this starts collapsed (unless it holds a problem),
 #: and so do the problem-free subtrees among those children.
 COLLAPSE_CHILDREN = 20

@@ -10,14 +10,14 @@ from __future__ import annotations
 
 from typing import Final
 
-from ..rule_info import RuleInfo, Severity, register
+from ..rule_info import RuleInfo, Severity, docs_link, register
 
 DOCS_PAGE: Final = "docs/diagnose.md"
 
 
 def _code(code: str, severity: Severity, summary: str, fix: str) -> RuleInfo:
     return RuleInfo(
-        code=code, name=code, severity=severity, summary=summary, fix=fix, docs=f"{DOCS_PAGE}#{code}"
+        code=code, name=code, severity=severity, summary=summary, fix=fix, docs=docs_link(DOCS_PAGE, code)
     )
 
 
