@@ -442,6 +442,13 @@ def as_list(value: Any) -> list[Any]:
     return value if isinstance(value, list) else [value]
 
 
+def mapping_values(value: Any) -> Iterator[Mapping[str, Any]]:
+    """The values of ``value`` that are objects, if ``value`` is one (a template's ``Resources``, a
+    state machine's ``States``): a hand-written template may hold anything anywhere."""
+    if isinstance(value, Mapping):
+        yield from (item for item in value.values() if isinstance(item, Mapping))
+
+
 def _matches(patterns: Any, action: str) -> bool:
     names = [a.lower() for a in as_list(patterns) if isinstance(a, str)]
     return any(fnmatch.fnmatchcase(action.lower(), a) for a in names)
