@@ -28,7 +28,7 @@ const NO_BUNDLING = { "aws:cdk:bundling-stacks": [] };
 const SYNTH_TIMEOUT_MS = 60_000;
 
 function synth(props: ConstructorParameters<typeof WorkflowStack>[2] = {}{% if cookiecutter.tracing == "otlp" %}, context: Record<string, string> = {}{% endif %}): Template {
-  return Template.fromStack(new WorkflowStack(new cdk.App({ context: { ...NO_BUNDLING{% if cookiecutter.tracing == "otlp" %}, ...context{% endif %} } }), "Test", props));
+  return Template.fromStack(new WorkflowStack(new cdk.App({ context: {% if cookiecutter.tracing == "otlp" %}{ ...NO_BUNDLING, ...context }{% endif %}{% if cookiecutter.tracing != "otlp" %}NO_BUNDLING{% endif %} }), "Test", props));
 }
 {%- if cookiecutter.tracing != "none" %}
 
