@@ -163,6 +163,25 @@ def _as_sub(value: Any) -> str:
 TS_CDK_TRACING = [("xray", "nodejs24.x", "hello"), ("otlp", "nodejs22.x", "approval")]
 
 
+@pytest.mark.parametrize(("tracing", "runtime", "blueprint"), TS_CDK_TRACING)
+def test_cdk_typescript_app_with_tracing_renders_completely(
+    tmp_path: Path, tracing: str, runtime: str, blueprint: str
+) -> None:
+    project = bake(tmp_path, iac="cdk", runtime=runtime, blueprint=blueprint, tracing=tracing)
+
+    for name in (
+        "bin/app.ts",
+        "lib/durable-workflow.ts",
+        "lib/workflow-stack.ts",
+        "tests/stack.test.ts",
+        "README.md",
+    ):
+        text = (project / name).read_text()
+        for marker in ("{{", "{%", "cookiecutter."):
+            assert marker not in text, f"{name} has unrendered {marker!r}"
+    assert "tracing: {" in (project / "lib" / "workflow-stack.ts").read_text()
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize(("tracing", "runtime", "blueprint"), TS_CDK_TRACING)
 def test_cdk_typescript_app_tests_and_validates_its_tracing(
