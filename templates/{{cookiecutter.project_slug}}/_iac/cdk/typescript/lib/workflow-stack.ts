@@ -43,7 +43,7 @@ function otlpEndpoint(scope: Construct): string {
 {%- endif %}
 {%- if bedrock %}
 /** The Bedrock model the analysis uses, invoked through the account's global cross-region inference profile. */
-export const DEFAULT_MODEL_ID = "anthropic.claude-3-5-haiku-20241022-v1:0";
+export const DEFAULT_MODEL_ID = "{{ manifest.bedrock.default_model }}";
 
 export interface WorkflowStackProps extends cdk.StackProps {
   /** Bedrock model id (default `DEFAULT_MODEL_ID`); "" uses the local keyword rules, no Bedrock. */
