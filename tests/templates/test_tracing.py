@@ -192,7 +192,8 @@ def test_cdk_typescript_app_tests_and_validates_its_tracing(
     project = node_modules.link(bake(tmp_path / "cdk", **inputs))
     stack_tests = (project / "tests" / "stack.test.ts").read_text()
 
-    tested = run(["make", "test"], cwd=project, env=npm_env())
+    # PYTHON=: the integration test (cdk-durable serve) from this repository's environment
+    tested = run(["make", "test", f"PYTHON={PYTHON}"], cwd=project, env=npm_env())
     validated = run(["make", "validate", f"PYTHON={PYTHON}"], cwd=project, env=npm_env())
 
     stdout = ANSI_ESCAPE.sub("", tested.stdout)
