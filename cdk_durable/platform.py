@@ -73,14 +73,6 @@ INVOKE_API_PATH: Final = "2015-03-31/functions/{function_arn}/invocations"
 INVOCATION_TYPE_HEADER: Final = "X-Amz-Invocation-Type"
 EXECUTION_NAME_HEADER: Final = "X-Amz-Durable-Execution-Name"
 EXECUTION_ARN_HEADER: Final = "X-Amz-Durable-Execution-Arn"
-#: A durable execution's ARN (Lambda API reference, ``Execution.DurableExecutionArn``): the function's
-#: ARN qualified by the version that runs (``$LATEST``, ``$LATEST.PUBLISHED`` or a number, never an
-#: alias), then ``/durable-execution/EXECUTION_NAME/EXECUTION_ID``. Groups: partition, region, account,
-#: function, version, execution name, execution id.
-EXECUTION_ARN_PATTERN: Final = (
-    r"^arn:([a-zA-Z0-9-]+):lambda:([a-zA-Z0-9-]+):(\d{12}):function:([a-zA-Z0-9_-]+):"
-    r"(\$LATEST(?:\.PUBLISHED)?|[0-9]+)/durable-execution/([a-zA-Z0-9_-]+)/([a-zA-Z0-9_-]+)$"
-)
 #: Lambda alias names: 1-128 characters, must not be only digits (that is a version), may not be
 #: ``$LATEST``.
 ALIAS_NAME_PATTERN: Final = r"^(?!^[0-9]+$)([a-zA-Z0-9-_]+)$"
@@ -98,12 +90,32 @@ QUALIFIER_CHARS: Final = r"[a-zA-Z0-9$_-]+"
 
 
 def function_arn_pattern(
-    name: str = FUNCTION_NAME_CHARS, *, region: str = REGION_CHARS, account: str = ACCOUNT_ID_CHARS
+    name: str = FUNCTION_NAME_CHARS,
+    *,
+    region: str = REGION_CHARS,
+    account: str = ACCOUNT_ID_CHARS,
+    partition: str = ARN_PARTITION_CHARS,
 ) -> str:
     """The pattern of an unqualified function ARN, unanchored: ``name``, ``region`` and ``account``
     replace the parts' patterns (a group around the name, a looser region in template text)."""
-    return rf"arn:{ARN_PARTITION_CHARS}:lambda:{region}:{account}:function:{name}"
+    return rf"arn:{partition}:lambda:{region}:{account}:function:{name}"
 
+
+#: A durable execution's ARN (Lambda API reference, ``Execution.DurableExecutionArn``): the function's
+#: ARN qualified by the version that runs (``$LATEST``, ``$LATEST.PUBLISHED`` or a number, never an
+#: alias), then ``/durable-execution/EXECUTION_NAME/EXECUTION_ID``. Groups: partition, region, account,
+#: function, version, execution name, execution id.
+EXECUTION_ARN_PATTERN: Final = (
+    "^"
+    + function_arn_pattern(
+        f"({FUNCTION_NAME_CHARS})",
+        region=f"({REGION_CHARS})",
+        account=f"({ACCOUNT_ID_CHARS})",
+        partition=f"({ARN_PARTITION_CHARS})",
+    )
+    + rf":(\$LATEST(?:\.PUBLISHED)?|[0-9]+)/durable-execution/"
+    rf"([{EXECUTION_NAME_CHARS}]{{1,{EXECUTION_NAME_MAX_LENGTH}}})/([a-zA-Z0-9_-]+)$"
+)
 
 # --- Runtimes ----------------------------------------------------------------------------------
 

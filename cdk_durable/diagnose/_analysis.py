@@ -345,7 +345,9 @@ def check_payloads(history: History) -> list[PayloadCheck]:
             if op.kind == "Callback" and key == "result":
                 limit, name = p.CALLBACK_RESULT_MAX_BYTES, "callback result"
             else:
-                limit, name = p.CHECKPOINT_PAYLOAD_THRESHOLD_BYTES, "checkpoint payload"
+                # What Lambda refuses past (the SDKs' 256 KB is a child context's ReplayChildren
+                # threshold, not a limit: platform.py).
+                limit, name = p.OPERATION_PAYLOAD_MAX_BYTES, "checkpoint payload"
             checks.append(PayloadCheck(f"{op.kind.lower()} {op.label!r} {key}", size, limit, name))
     total = sum(c.size_bytes for c in checks if not c.what.startswith("execution input"))
     checks.append(

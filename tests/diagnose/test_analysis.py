@@ -206,24 +206,30 @@ def test_wait_ending_after_the_execution_timeout_is_an_error() -> None:
 # --- payloads and limits -----------------------------------------------------------------------
 
 
-def test_payload_near_the_checkpoint_threshold() -> None:
+def test_a_step_result_past_the_sdks_256_kb_threshold_is_within_the_limit() -> None:
     diagnosis = diagnose_history(fx.history("payload_near_limit"), now=fx.at("payload_near_limit", hours=1))
     assert diagnosis.execution.status == "SUCCEEDED"
-    finding = _finding(diagnosis, "payload-near-limit")
-    assert finding.severity == "warning"
-    assert finding.message.startswith(
-        "step 'build-report' result is 240.0 KB, 94% of the 256.0 KB checkpoint"
-    )
+    assert not [c for c in _codes(diagnosis) if c.startswith("payload")]
     top = diagnosis.payloads[0]
-    assert top.limit_bytes == p.CHECKPOINT_PAYLOAD_THRESHOLD_BYTES
+    assert top.limit_bytes == p.OPERATION_PAYLOAD_MAX_BYTES
     assert top.size_bytes == 240 * 1024 + 2  # the JSON string's quotes
     assert "succeeded" in _codes(diagnosis)
+
+
+def test_payload_near_the_checkpoint_limit() -> None:
+    history = fx.history("payload_near_limit")
+    result = fx.event(history, "StepSucceeded", "build-report")["StepSucceededDetails"]["Result"]
+    result["Payload"] = '"' + "x" * (p.OPERATION_PAYLOAD_MAX_BYTES * 94 // 100) + '"'
+    diagnosis = diagnose_history(history, now=fx.at("payload_near_limit", hours=1))
+    finding = _finding(diagnosis, "payload-near-limit")
+    assert finding.severity == "warning"
+    assert finding.message.startswith("step 'build-report' result is 5.6 MB, 94% of the 6.0 MB checkpoint")
 
 
 def test_payload_over_the_limit_is_an_error() -> None:
     history = fx.history("payload_near_limit")
     result = fx.event(history, "StepSucceeded", "build-report")["StepSucceededDetails"]["Result"]
-    result["Payload"] = '"' + "x" * (p.CHECKPOINT_PAYLOAD_THRESHOLD_BYTES + 10) + '"'
+    result["Payload"] = '"' + "x" * (p.OPERATION_PAYLOAD_MAX_BYTES + 10) + '"'
     diagnosis = diagnose_history(history, now=fx.at("payload_near_limit", hours=1))
     assert _finding(diagnosis, "payload-over-limit").severity == "error"
 
