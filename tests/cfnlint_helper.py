@@ -12,7 +12,6 @@ template's lint). The rules are configured per run from the same ``ManualArgs`` 
 
 from __future__ import annotations
 
-import functools
 import json
 from collections.abc import Mapping
 from pathlib import Path
@@ -37,25 +36,31 @@ def template_text(template: Mapping[str, Any] | str | Path) -> str:
     return json.dumps(template)
 
 
-@functools.cache
-def _rules(append_rules: tuple[str, ...]) -> Rules:
-    """cfn-lint's rules plus ``append_rules`` (what its ``Runner`` loads), once per process."""
-    return Runner(ConfigMixIn(append_rules=list(append_rules))).rules
+#: cfn-lint's rules by what they are loaded from (``append_rules``, ``custom_rules``).
+_RULES: dict[tuple[tuple[str, ...], Any], Rules] = {}
+
+
+def _rules(configured: ConfigMixIn) -> Rules:
+    """The rules cfn-lint's ``Runner`` loads for ``configured``, once per process."""
+    key = (tuple(configured.append_rules), configured.custom_rules)
+    if key not in _RULES:
+        _RULES[key] = Runner(configured).rules
+    return _RULES[key]
 
 
 def lint_text(text: str, config: ManualArgs) -> list[Match]:
     """``cfnlint.api.lint(text, config=config)``, with the rules loaded once (see the module doc).
 
-    The API's own steps: decode the text, then ``run_template_by_data`` with ``Runner``'s rules,
-    which is what ``Runner.validate_template`` runs.
+    The API's own steps: decode the text, then ``run_template_by_data`` with the configuration
+    (``.cfnlintrc`` included) and ``Runner``'s rules for it, which is what ``Runner.validate_template`` runs.
     """
     template, errors = decode_str(text)
     if errors:
         return list(errors)
     if template is None:
         return []
-    rules = _rules(tuple(config.get("append_rules") or ()))
-    return list(run_template_by_data(template, ConfigMixIn(**config), rules))
+    configured = ConfigMixIn(**config)
+    return list(run_template_by_data(template, configured, _rules(configured)))
 
 
 def cfn_lint(
