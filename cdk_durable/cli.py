@@ -43,7 +43,15 @@ from typing import Any
 import click
 
 from . import __version__
-from .errors import EXIT_USER_ERROR, CdkDurableError, Interrupted, SafeTextStream, interruption, safe_text
+from .errors import (
+    EXIT_USER_ERROR,
+    CdkDurableError,
+    Interrupted,
+    SafeTextStream,
+    error_line,
+    interruption,
+    safe_text,
+)
 
 DEBUG_FLAG = "--debug"
 DEBUG_ENV = "CDK_DURABLE_DEBUG"
@@ -115,7 +123,8 @@ def _signals_interrupt() -> Iterator[None]:
 
 
 def _fail(command: str, line: str, code: int) -> None:
-    click.echo(f"cdk-durable{' ' + command if command else ''}: {safe_text(line, multiline=False)}", err=True)
+    words = safe_text(line, multiline=False)
+    click.echo(error_line(f"cdk-durable{' ' + command if command else ''}: {words}"), err=True)
     sys.exit(code)
 
 
@@ -146,7 +155,7 @@ class _LazyGroup(click.Group):
                 sys.exit(e.exit_code)
             except (click.Abort, KeyboardInterrupt) as e:
                 words, exit_code = interruption(e)
-                click.echo(f"cdk-durable: {words}", err=True)
+                click.echo(error_line(f"cdk-durable: {words}"), err=True)
                 sys.exit(exit_code)
             sys.exit(code if isinstance(code, int) else 0)
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 import io
 import json
 import re
+import sys
 from collections.abc import Callable
 from typing import IO, Any, Final
 
@@ -185,6 +186,8 @@ class SafeTextStream(io.TextIOBase):
 
     def __init__(self, stream: IO[str]) -> None:
         self._stream = stream
+        #: Whether the last text written ended its line (false after a prompt such as ``answer: ``).
+        self.at_line_start = True
 
     @property
     def wrapped(self) -> IO[str]:
@@ -211,7 +214,26 @@ class SafeTextStream(io.TextIOBase):
         if not isinstance(text, str):
             raise TypeError(f"write() argument must be str, not {type(text).__name__}")
         self._stream.write(safe_text(text))
+        if text:
+            self.at_line_start = text.endswith("\n")
         return len(text)
 
     def flush(self) -> None:
         self._stream.flush()
+
+
+def error_line(text: str, *, mid_line: bool = False) -> str:
+    """``text`` for stderr on a line of its own: after a newline when stderr stopped mid-line (a signal
+    or Ctrl-C at a prompt), so the error never lands on the prompt's line. ``mid_line`` is the guess
+    for a stderr that does not track it (not the CLI's :class:`SafeTextStream`)."""
+    stream = sys.stderr
+    if isinstance(stream, SafeTextStream):
+        mid_line = not stream.at_line_start
+    return f"\n{text}" if mid_line else text
+
+
+def prompt_answered() -> None:
+    """A prompt on stderr was answered at a terminal: its echoed Enter ended the line."""
+    stream = sys.stderr
+    if isinstance(stream, SafeTextStream) and sys.stdin is not None and sys.stdin.isatty():
+        stream.at_line_start = True

@@ -19,7 +19,7 @@ from typing import Any, Literal
 import click
 
 from .._history import Operation
-from ..errors import loads_json
+from ..errors import loads_json, prompt_answered
 from .inputs import LocalRunError, parse_json
 
 ANSWER_ACTIONS = ("succeed", "fail", "heartbeat", "timeout")
@@ -241,16 +241,19 @@ def make_prompt(presets: Mapping[str, Any] | None = None) -> Any:
     type and message), ``heartbeat`` or ``timeout``. Presets come from ``--presets FILE``."""
     choices = (*(presets or {}), *PROMPT_ACTIONS)
 
+    def prompt(text: str, **options: Any) -> Any:
+        answer = click.prompt(text, err=True, **options)
+        prompt_answered()
+        return answer
+
     def ask(callback: Operation) -> CallbackAnswer:
         click.echo(f"\n  callback {callback.display_name!r} is waiting (id {callback.callback_id})")
-        choice = click.prompt(
-            "  answer", type=click.Choice(choices), default=choices[0], show_choices=True, err=True
-        )
+        choice = prompt("  answer", type=click.Choice(choices), default=choices[0], show_choices=True)
         if presets and choice in presets:
             return CallbackAnswer.succeed(presets[choice], source=f"prompt: {choice}")
         if choice == "json":
             while True:
-                text = click.prompt("  JSON payload", err=True)
+                text = prompt("  JSON payload")
                 try:
                     payload = loads_json(text, what="the payload", error=LocalRunError)
                 except LocalRunError as e:
@@ -258,8 +261,8 @@ def make_prompt(presets: Mapping[str, Any] | None = None) -> Any:
                     continue
                 return CallbackAnswer.succeed(payload, source="prompt")
         if choice == "fail":
-            error_type = click.prompt("  error type", default=DEFAULT_ERROR_TYPE, err=True)
-            message = click.prompt("  error message", default=DEFAULT_ERROR_MESSAGE, err=True)
+            error_type = prompt("  error type", default=DEFAULT_ERROR_TYPE)
+            message = prompt("  error message", default=DEFAULT_ERROR_MESSAGE)
             return CallbackAnswer.fail(message, error_type=error_type, source="prompt")
         if choice == "heartbeat":
             return CallbackAnswer.heartbeat(source="prompt")

@@ -13,7 +13,7 @@ from typing import Any
 
 import click
 
-from ..errors import interruption
+from ..errors import error_line, interruption
 from ..platform import INVOCATION_TIMEOUT_MAX_SECONDS, ExecutionStatus
 from . import traces as _traces
 from .answers import collect_answers, load_presets, make_prompt
@@ -366,13 +366,13 @@ def command(
                 show_logs=show_logs,
             )
     except LocalRunError as e:
-        click.echo(f"Error: {e.one_line()}", err=True)
+        click.echo(error_line(f"Error: {e.one_line()}"), err=True)
         sys.exit(1)
     except Terminated as e:  # SIGTERM / SIGHUP while running (worker.exit_on_signals): workers stopped
-        click.echo(f"Error: stopped by {e.signal_name}", err=True)
+        click.echo(error_line(f"Error: stopped by {e.signal_name}"), err=True)
         sys.exit(128 + e.signum)
     except (KeyboardInterrupt, click.Abort) as e:  # Ctrl-C (also at the prompt), or a signal outside the run
         words, code = interruption(e)
-        click.echo(f"\nError: {words}" if isinstance(e, click.Abort) else f"Error: {words}", err=True)
+        click.echo(error_line(f"Error: {words}", mid_line=isinstance(e, click.Abort)), err=True)
         sys.exit(code)
     sys.exit(0 if report.status == ExecutionStatus.SUCCEEDED else EXIT_EXECUTION_NOT_SUCCEEDED)

@@ -201,6 +201,32 @@ def test_function_url_with_an_alias_qualifier_is_compliant() -> None:
     assert unqualified_invocation(stack.resources["Url"], stack) is Compliance.COMPLIANT
 
 
+def _subscriber(lambda_parameters: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "Type": "AWS::EventsV2::Subscriber",
+        "Properties": {
+            "EventBusArn": "arn:aws:events:us-east-1:123456789012:event-bus/orders",
+            "InvokeConfiguration": {"TargetArn": ARN, "LambdaParameters": lambda_parameters},
+        },
+    }
+
+
+@pytest.mark.parametrize(
+    ("lambda_parameters", "expected"),
+    [
+        ({"InvocationType": "EVENT"}, Compliance.NON_COMPLIANT),
+        ({"InvocationType": "EVENT", "Qualifier": "$LATEST"}, Compliance.NON_COMPLIANT),
+        ({"InvocationType": "EVENT", "Qualifier": "live"}, Compliance.COMPLIANT),
+    ],
+)
+def test_eventsv2_subscriber_is_qualified_by_its_lambda_parameters(
+    lambda_parameters: dict[str, Any], expected: Compliance
+) -> None:
+    stack = _stack(Subscriber=_subscriber(lambda_parameters))
+
+    assert unqualified_invocation(stack.resources["Subscriber"], stack) is expected
+
+
 @pytest.mark.parametrize(
     ("invoker", "expected"),
     [

@@ -52,12 +52,10 @@ CASES = [
 ]
 
 
-@pytest.mark.parametrize(
-    ("source", "options", "signum", "named", "ready"), [c[1:] for c in CASES], ids=[c[0] for c in CASES]
-)
-def test_a_signal_ends_run_in_one_line_and_leaves_nothing_running(
-    tmp_path: Path, source: str, options: list[str], signum: int, named: str, ready: str
-) -> None:
+def _signal_run(
+    tmp_path: Path, source: str, options: list[str], signum: int, ready: str
+) -> tuple[subprocess.Popen[bytes], str, str]:
+    """``cdk-durable run`` of ``source`` sent ``signum`` once ``ready`` is on stdout: (process, out, err)."""
     (tmp_path / "app.py").write_text(source)
     process = subprocess.Popen(
         [cli_executable(), "run", "app.py:handler", "{}", *options],
@@ -85,8 +83,16 @@ def test_a_signal_ends_run_in_one_line_and_leaves_nothing_running(
         os.killpg(process.pid, signal.SIGKILL)
         process.communicate()
         raise AssertionError("run did not end after the signal") from None
-    out = (seen + (rest or b"")).decode("utf-8", "replace")
-    error = err.decode("utf-8", "replace")
+    return process, (seen + (rest or b"")).decode("utf-8", "replace"), err.decode("utf-8", "replace")
+
+
+@pytest.mark.parametrize(
+    ("source", "options", "signum", "named", "ready"), [c[1:] for c in CASES], ids=[c[0] for c in CASES]
+)
+def test_a_signal_ends_run_in_one_line_and_leaves_nothing_running(
+    tmp_path: Path, source: str, options: list[str], signum: int, named: str, ready: str
+) -> None:
+    process, out, error = _signal_run(tmp_path, source, options, signum, ready)
     assert_group_gone(process.pid)
     assert process.returncode == 128 + signum, (process.returncode, error)
     # The prompt itself is on stderr (as click puts it); the error is one line of its own.
@@ -101,3 +107,17 @@ def test_a_signal_ends_run_in_one_line_and_leaves_nothing_running(
     assert "stopped by" in lines[0] or "interrupted" in lines[0], error
     assert not TRACEBACK.search(out + error), error
     assert CONTROL.search(out + error) is None
+
+
+@pytest.mark.parametrize(
+    ("signum", "named"), [(signal.SIGTERM, "stopped by SIGTERM"), (signal.SIGINT, "Ctrl-C")]
+)
+def test_a_signal_at_the_prompt_prints_its_error_on_a_line_of_its_own(
+    tmp_path: Path, signum: int, named: str
+) -> None:
+    process, _out, error = _signal_run(tmp_path, CALLBACK, ["--interactive"], signum, "review")
+
+    assert_group_gone(process.pid)
+    prompt, *after = [line for line in error.splitlines() if line.strip()]
+    assert prompt.lstrip().startswith("answer (") and "Error" not in prompt, error
+    assert len(after) == 1 and after[0].startswith("Error:") and named in after[0], error

@@ -47,12 +47,17 @@ INVOKERS: Final[dict[str, Invoker]] = {
     "AWS::Logs::SubscriptionFilter": Invoker(("DestinationArn",), asynchronous=True),
     "AWS::Cognito::UserPool": Invoker(("LambdaConfig",)),
     "AWS::CloudFormation::CustomResource": Invoker(("ServiceToken",), asynchronous=True),
+    # EventBridge v2 subscribers name the unqualified function and qualify it separately (below).
+    "AWS::EventsV2::Subscriber": Invoker(("InvokeConfiguration.TargetArn",)),
 }
 #: Custom resources (``Custom::Name``) invoke their ``ServiceToken``, asynchronously.
 CUSTOM_RESOURCE: Final = Invoker(("ServiceToken",), asynchronous=True)
 
-#: Resource type -> a separate property that qualifies the function named in its paths.
-QUALIFIER_PROPERTIES: Final[dict[str, str]] = {"AWS::Lambda::Url": "Qualifier"}
+#: Resource type -> a separate property (dotted path) that qualifies the function named in its paths.
+QUALIFIER_PROPERTIES: Final[dict[str, str]] = {
+    "AWS::Lambda::Url": "Qualifier",
+    "AWS::EventsV2::Subscriber": "InvokeConfiguration.LambdaParameters.Qualifier",
+}
 
 
 def invoker(resource_type: str) -> Invoker | None:

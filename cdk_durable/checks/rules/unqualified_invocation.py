@@ -17,7 +17,9 @@ def unqualified_invocation(resource: Resource, stack: StackTemplate) -> Complian
     how = invoker(resource.type)
     if how is None:
         return Compliance.NOT_APPLICABLE
-    qualifier = resource.properties.get(QUALIFIER_PROPERTIES.get(resource.type, ""))
+    qualifier_path = QUALIFIER_PROPERTIES.get(resource.type)
+    qualifiers = values_at(resource.properties, qualifier_path) if qualifier_path else []
+    qualifier = qualifiers[0] if qualifiers else None
     if qualifier is not None and qualifier != LATEST and stack.durable_targets(resource.properties):
         return Compliance.COMPLIANT
     targets = [
