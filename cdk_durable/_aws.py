@@ -79,16 +79,12 @@ def lambda_client(
         ) from None
 
 
-#: A function ARN, unqualified (the qualifier, if any, follows after one more ``:``).
-_FUNCTION_ARN = rf"arn:aws[a-zA-Z-]*:lambda:[a-z0-9-]+:\d{{12}}:function:{p.FUNCTION_NAME_CHARS}"
-
-
 def split_function(text: str, qualifier: str = "[^:]+") -> tuple[str, str | None] | None:
     """``NAME[:QUALIFIER]`` or a function ARN (qualified or not) -> ``(NAME or ARN, QUALIFIER)``.
 
     ``qualifier`` is the pattern the tool accepts after the name; None when ``text`` is neither form.
     """
-    for name in (_FUNCTION_ARN, p.FUNCTION_NAME_CHARS):
+    for name in (p.function_arn_pattern(), p.FUNCTION_NAME_CHARS):
         match = re.fullmatch(rf"(?P<name>{name})(?::(?P<qualifier>{qualifier}))?", text)
         if match:
             return match["name"], match["qualifier"]

@@ -1,5 +1,7 @@
 """Command-line options more than one tool takes, spelled once: ``--format`` and the AWS client's
-``--region`` / ``--profile`` / ``--endpoint-url`` (:mod:`cdk_durable._aws` reads them)."""
+``--region`` / ``--profile`` / ``--endpoint-url`` (:mod:`cdk_durable._aws` reads them), ``run``'s and
+``serve``'s ``--timeout``, and the
+checks of ``--format`` and of a whole-number option, each a one-line error of the tool's class."""
 
 from __future__ import annotations
 
@@ -7,6 +9,8 @@ from collections.abc import Callable, Sequence
 from typing import TypeVar
 
 import click
+
+from .platform import INVOCATION_TIMEOUT_MAX_SECONDS
 
 F = TypeVar("F", bound=Callable[..., object])
 
@@ -22,9 +26,35 @@ def format_option(formats: Sequence[str]) -> Callable[[F], F]:
     )
 
 
+def check_format(output_format: str, formats: Sequence[str], error: type[Exception]) -> None:
+    """Refuse a ``--format`` that is not one of ``formats`` (raised as ``error``)."""
+    if output_format not in formats:
+        raise error(f"--format must be one of {', '.join(formats)}, got {output_format!r}")
+
+
 def count_option(flag: str, dest: str, default: int, metavar: str, help: str) -> Callable[[F], F]:
     """A whole-number option read as text (``dest``), so the tool checks it and says what it wants."""
     return click.option(flag, dest, default=str(default), show_default=True, metavar=metavar, help=help)
+
+
+def read_count(text: str, flag: str, what: str, error: type[Exception]) -> int:
+    """The whole number given to a :func:`count_option`; ``what`` says what it counts (``"rows (0 for
+    all)"``), ``error`` is the tool's error class."""
+    if not text.isdigit():
+        raise error(f"{flag} must be a whole number of {what}, got {text!r}")
+    return int(text)
+
+
+def invocation_timeout_option(whose: str) -> Callable[[F], F]:
+    """``--timeout SECONDS`` (stored as ``invocation_timeout``): how long one invocation may run;
+    ``whose`` names the function whose ``Timeout`` is the default ("the function's")."""
+    return click.option(
+        "--timeout",
+        "invocation_timeout",
+        type=click.IntRange(1, INVOCATION_TIMEOUT_MAX_SECONDS),
+        metavar="SECONDS",
+        help=f"Seconds one invocation may run (default: {whose} Timeout, else Lambda's 3).",
+    )
 
 
 def aws_client_options(help_prefix: str = "") -> Callable[[F], F]:

@@ -39,7 +39,7 @@ def check_execution_timeout(seconds: float, *, name: str = "execution_timeout") 
         raise DurableValidationError(f"{name} must be a whole number of seconds, got {seconds:g} seconds")
     if not p.EXECUTION_TIMEOUT_MIN_SECONDS <= seconds <= p.EXECUTION_TIMEOUT_MAX_SECONDS:
         raise DurableValidationError(
-            f"{name} must be between 1 second and 366 days "
+            f"{name} must be between 1 second and {p.EXECUTION_TIMEOUT_MAX_DAYS} days "
             f"({p.EXECUTION_TIMEOUT_MAX_SECONDS:,} seconds), got {_fmt_seconds(seconds)}"
         )
 

@@ -451,13 +451,15 @@ class DurableFunction(DurableFunctionFacade, Construct):
             handler=handler,
             execution_timeout=execution_timeout,
             retention_period=retention_period,
-            timeout=timeout,
-            role=role,
-            memory_size=memory_size,
-            environment=environment,
-            function_name=function_name,
-            description=description,
-            function_props=function_props,
+            function_props=dict(
+                function_props,
+                timeout=timeout,
+                role=role,
+                memory_size=memory_size,
+                environment=environment,
+                function_name=function_name,
+                description=description,
+            ),
         )
         self._configure_role(role)
         self.telemetry_destination = wire_observability(
@@ -610,15 +612,10 @@ class DurableFunction(DurableFunctionFacade, Construct):
         handler: str,
         execution_timeout: cdk.Duration,
         retention_period: cdk.Duration | None,
-        timeout: cdk.Duration | None,
-        role: iam.IRole | None,
-        memory_size: int | None,
-        environment: Mapping[str, str] | None,
-        function_name: str | None,
-        description: str | None,
         function_props: Mapping[str, Any],
     ) -> lambda_.Function:
-        """``Function``: the L2 with DurableConfig, the DLQ and the version options."""
+        """``Function``: the L2 with DurableConfig, the DLQ and the version options; ``function_props``
+        are the L2's own props, passed through (``timeout``, ``role``, ``memory_size``, ...)."""
         function = lambda_.Function(
             self,
             "Function",
@@ -629,12 +626,6 @@ class DurableFunction(DurableFunctionFacade, Construct):
                 execution_timeout=execution_timeout,
                 retention_period=retention_period or cdk.Duration.days(p.RETENTION_DEFAULT_DAYS),
             ),
-            timeout=timeout,
-            role=role,
-            memory_size=memory_size,
-            environment=environment,
-            function_name=function_name,
-            description=description,
             dead_letter_queue=self.dead_letter_queue,
             current_version_options=checked.version_options,
             **function_props,

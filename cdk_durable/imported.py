@@ -28,7 +28,7 @@ __all__ = ["ImportedDurableFunction"]
 
 #: ``arn:<partition>:lambda:<region>:<account>:function:<name>:<alias or version>``.
 _QUALIFIED_ARN = re.compile(
-    r"^arn:aws[a-z-]*:lambda:[a-z0-9-]+:\d{12}:function:(?P<name>[A-Za-z0-9_-]{1,64}):(?P<qualifier>[A-Za-z0-9_$-]+)$"
+    rf"^{p.function_arn_pattern(rf'(?P<name>{p.FUNCTION_NAME_CHARS})')}:(?P<qualifier>{p.QUALIFIER_CHARS})$"
 )
 _ARN_FORM = "arn:<partition>:lambda:<region>:<account>:function:<name>:<alias>"
 
@@ -96,9 +96,7 @@ def check_alias_arn(alias_arn: object) -> str:
         return alias_arn
     m = _QUALIFIED_ARN.match(alias_arn)
     if m is None:
-        unqualified = re.match(
-            r"^arn:aws[a-z-]*:lambda:[a-z0-9-]+:\d{12}:function:[A-Za-z0-9_-]{1,64}$", alias_arn
-        )
+        unqualified = re.match(rf"^{p.function_arn_pattern()}$", alias_arn)
         why = (
             "it is unqualified, and durable functions are invoked through an alias or version only"
             if unqualified

@@ -17,7 +17,8 @@ from typing import Final
 
 #: ``DurableConfig.ExecutionTimeout`` bounds, in seconds (1 second - 366 days).
 EXECUTION_TIMEOUT_MIN_SECONDS: Final = 1
-EXECUTION_TIMEOUT_MAX_SECONDS: Final = 366 * 24 * 60 * 60  # 31,622,400
+EXECUTION_TIMEOUT_MAX_DAYS: Final = 366
+EXECUTION_TIMEOUT_MAX_SECONDS: Final = EXECUTION_TIMEOUT_MAX_DAYS * 24 * 60 * 60  # 31,622,400
 #: ``DurableConfig.RetentionPeriodInDays`` bounds and service default.
 RETENTION_MIN_DAYS: Final = 1
 RETENTION_MAX_DAYS: Final = 90
@@ -72,6 +73,22 @@ ALIAS_NAME_MAX_LENGTH: Final = 128
 #: Lambda function names (the part after ``function:``), unanchored for use inside ARN patterns.
 FUNCTION_NAME_CHARS: Final = r"[a-zA-Z0-9_-]{1,64}"
 FUNCTION_NAME_PATTERN: Final = rf"^{FUNCTION_NAME_CHARS}$"
+#: The parts of a function ARN, ``arn:<partition>:lambda:<region>:<account>:function:<name>[:<qualifier>]``
+#: (the forms of the Lambda API's ``FunctionName``), unanchored; a qualifier is an alias, a version or
+#: ``$LATEST``.
+ARN_PARTITION_CHARS: Final = r"aws[a-zA-Z-]*"
+REGION_CHARS: Final = r"[a-z0-9-]+"
+ACCOUNT_ID_CHARS: Final = r"\d{12}"
+QUALIFIER_CHARS: Final = r"[a-zA-Z0-9$_-]+"
+
+
+def function_arn_pattern(
+    name: str = FUNCTION_NAME_CHARS, *, region: str = REGION_CHARS, account: str = ACCOUNT_ID_CHARS
+) -> str:
+    """The pattern of an unqualified function ARN, unanchored: ``name``, ``region`` and ``account``
+    replace the parts' patterns (a group around the name, a looser region in template text)."""
+    return rf"arn:{ARN_PARTITION_CHARS}:lambda:{region}:{account}:function:{name}"
+
 
 # --- Runtimes ----------------------------------------------------------------------------------
 

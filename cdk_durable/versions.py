@@ -27,7 +27,7 @@ import click
 
 from . import _aws
 from . import platform as p
-from ._options import aws_client_options, count_option, format_option
+from ._options import aws_client_options, check_format, count_option, format_option, read_count
 from .errors import CdkDurableError
 
 FORMATS = ("text", "json")
@@ -249,9 +249,7 @@ def to_json_dict(listing: Listing) -> dict[str, Any]:
             {
                 "version": v.version,
                 "aliases": v.aliases,
-                "running": v.executions.get("RUNNING", 0),
-                "pausing": v.executions.get("PAUSING", 0),
-                "paused": v.executions.get("PAUSED", 0),
+                **{status.lower(): v.executions.get(status, 0) for status in p.LIVE_EXECUTION_STATUSES},
                 "last_modified": v.last_modified,
                 "description": v.description,
                 "code_size": v.code_size,
@@ -280,7 +278,7 @@ def to_json_dict(listing: Listing) -> dict[str, Any]:
 def render_text(listing: Listing) -> str:
     if not listing.versions:
         return f"{listing.function_name}: no published versions\n"
-    header = ["VERSION", "ALIASES", "RUNNING", "PAUSING", "PAUSED", "LAST MODIFIED", "DESCRIPTION"]
+    header = ["VERSION", "ALIASES", *p.LIVE_EXECUTION_STATUSES, "LAST MODIFIED", "DESCRIPTION"]
     if listing.decisions is not None:
         header.append("PRUNE")
     rows = [header]
@@ -362,11 +360,8 @@ def _run(
     profile: str | None,
     endpoint_url: str | None,
 ) -> None:
-    if output_format not in FORMATS:
-        raise VersionsError(f"--format must be one of {', '.join(FORMATS)}, got {output_format!r}")
-    if not keep_text.isdigit():
-        raise VersionsError(f"--keep must be a whole number of versions (0 or more), got {keep_text!r}")
-    keep = int(keep_text)
+    check_format(output_format, FORMATS, VersionsError)
+    keep = read_count(keep_text, "--keep", "versions (0 or more)", VersionsError)
     if yes and not prune:
         raise VersionsError("--yes only applies with --prune (listing never deletes anything)")
     function_name, alias = split_target(target)

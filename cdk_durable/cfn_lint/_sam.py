@@ -16,6 +16,7 @@ import os
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+from ..checks._template import mapping_values
 from ..errors import CdkDurableError
 
 SAM_TRANSFORM = "AWS::Serverless-2016-10-31"
@@ -81,12 +82,7 @@ def _default_region(region: str) -> Iterator[None]:
 
 
 def _placeholder_uris(template: dict[str, Any]) -> None:
-    resources = template.get("Resources")
-    if not isinstance(resources, dict):
-        return
-    for body in resources.values():
-        if not isinstance(body, dict):
-            continue
+    for body in mapping_values(template.get("Resources")):
         key = _URI_PROPERTIES.get(str(body.get("Type")))
         props = body.get("Properties")
         if key is None or not isinstance(props, dict):

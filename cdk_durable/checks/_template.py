@@ -39,8 +39,10 @@ ALIAS = "AWS::Lambda::Alias"
 UNQUALIFIED: None = None
 LATEST = "$LATEST"
 
+#: A function ARN in template text; region and account may be empty (``${AWS::Region}`` taken out).
 _LITERAL_ARN = re.compile(
-    r"arn:aws[a-z-]*:lambda:[^:\s\"]*:[^:\s\"]*:function:([A-Za-z0-9_-]+)(?::([A-Za-z0-9_$-]+))?"
+    p.function_arn_pattern(rf"({p.FUNCTION_NAME_CHARS})", region=r'[^:\s"]*', account=r'[^:\s"]*')
+    + rf"(?::({p.QUALIFIER_CHARS}))?"
 )
 _QUALIFIER_AFTER = re.compile(r"^:([A-Za-z0-9_$-]*)")
 _SUB_REF = re.compile(r"\$\{([A-Za-z0-9]+)(?:\.([A-Za-z0-9.]+))?\}")
@@ -438,6 +440,13 @@ def as_list(value: Any) -> list[Any]:
     if value is None:
         return []
     return value if isinstance(value, list) else [value]
+
+
+def mapping_values(value: Any) -> Iterator[Mapping[str, Any]]:
+    """The values of ``value`` that are objects, if ``value`` is one (a template's ``Resources``, a
+    state machine's ``States``): a hand-written template may hold anything anywhere."""
+    if isinstance(value, Mapping):
+        yield from (item for item in value.values() if isinstance(item, Mapping))
 
 
 def _matches(patterns: Any, action: str) -> bool:

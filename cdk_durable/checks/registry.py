@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Final
 
-from ..rule_info import RuleInfo, Severity
+from ..rule_info import RuleInfo, Severity, docs_link
 from . import rules as r
 from ._template import Compliance, Resource, StackTemplate
 
@@ -82,7 +82,7 @@ def _rule(
         severity=severity,
         summary=summary,
         fix=fix,
-        docs=f"{DOCS_PAGE}#{code.lower()}",
+        docs=docs_link(DOCS_PAGE, code),
         explanation=explanation,
         template_fix=template_fix,
     )

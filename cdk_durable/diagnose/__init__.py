@@ -26,9 +26,9 @@ from .._history import (
     parse_history,
     parse_timestamp,
 )
+from ..rule_info import Finding
 from ._analysis import (
     Diagnosis,
-    Finding,
     PayloadCheck,
     PendingCallback,
     PendingWait,

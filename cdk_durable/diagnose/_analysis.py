@@ -19,7 +19,7 @@ from .._history import (
     parse_history,
 )
 from ..platform import ExecutionStatus, OperationStatus
-from ..rule_info import RuleInfo, Severity
+from ..rule_info import Finding, Severity
 from . import codes
 
 #: A quantity at or above this share of its limit is "near" the limit.
@@ -30,32 +30,6 @@ SLOWEST_COUNT = 5
 RESULT_PLACEHOLDER = "<result JSON>"
 
 SEVERITIES = tuple(Severity)
-
-
-@dataclass(frozen=True)
-class Finding:
-    """One diagnosis: a stable ``code``, a severity, what was found and what to do next."""
-
-    code: str
-    severity: Severity
-    message: str
-    next_steps: tuple[str, ...] = ()
-
-    def __post_init__(self) -> None:
-        if self.code not in codes.CODES_BY_NAME:  # every code is registered (cdk_durable.diagnose.codes)
-            raise ValueError(f"unregistered diagnosis code {self.code!r}")
-
-    @classmethod
-    def of(
-        cls,
-        rule: RuleInfo,
-        message: str,
-        next_steps: tuple[str, ...] = (),
-        *,
-        severity: Severity | None = None,
-    ) -> Finding:
-        """A finding of ``rule``, with the rule's severity unless this one differs (``severity``)."""
-        return cls(rule.code, severity or rule.severity, message, next_steps)
 
 
 @dataclass(frozen=True)
@@ -133,7 +107,7 @@ def format_bytes(size: int) -> str:
     return f"{size} B"
 
 
-_ARN_REGION = re.compile(r"^arn:aws[a-zA-Z-]*:lambda:([a-z0-9-]+):")
+_ARN_REGION = re.compile(rf"^arn:{p.ARN_PARTITION_CHARS}:lambda:({p.REGION_CHARS}):")
 
 
 def region_of(execution: ExecutionRecord) -> str | None:
@@ -439,8 +413,8 @@ def find_problems(diagnosis: Diagnosis, history: History) -> list[Finding]:
                 f"the execution hit its ExecutionTimeout of {timeout_text} after "
                 f"{format_duration(diagnosis.duration)}{what}",
                 (
-                    "Raise DurableConfig.ExecutionTimeout (up to 366 days) if the workflow "
-                    "legitimately takes longer.",
+                    f"Raise DurableConfig.ExecutionTimeout (up to {p.EXECUTION_TIMEOUT_MAX_DAYS} days) if "
+                    "the workflow legitimately takes longer.",
                     "Give callbacks their own timeout (CallbackConfig.timeout) shorter than the execution's, "
                     "and handle CallbackTimeoutError in the handler.",
                     "Start a new execution (a new --durable-execution-name) once fixed.",

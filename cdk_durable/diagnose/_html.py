@@ -25,6 +25,7 @@ from pathlib import Path
 from .._history import Operation, format_duration
 from ..errors import safe_text
 from ..platform import ExecutionStatus, OperationStatus
+from ..rule_info import Severity
 from ._analysis import Diagnosis, TimelineEntry, format_bytes, format_time
 from ._render import (
     UNNAMED,
@@ -36,20 +37,21 @@ from ._render import (
 )
 
 #: Status -> CSS class (statuses are data: never put one in a class attribute unmapped).
-STATUS_CLASS = {
-    "SUCCEEDED": "ok",
-    "STARTED": "open",
-    "RUNNING": "open",
-    "PENDING": "open",
-    "RETRYING": "retrying",
-    "FAILED": "failed",
-    "TIMED_OUT": "timedout",
-    "STOPPED": "stopped",
-    "CANCELLED": "stopped",
-    "PAUSED": "paused",
-    "PAUSING": "paused",
+STATUS_CLASS: dict[str, str] = {
+    OperationStatus.SUCCEEDED: "ok",  # the execution's SUCCEEDED, FAILED, ... are the same strings
+    OperationStatus.STARTED: "open",
+    ExecutionStatus.RUNNING: "open",
+    OperationStatus.PENDING: "open",
+    OperationStatus.RETRYING: "retrying",
+    OperationStatus.FAILED: "failed",
+    OperationStatus.TIMED_OUT: "timedout",
+    OperationStatus.STOPPED: "stopped",
+    OperationStatus.CANCELLED: "stopped",
+    ExecutionStatus.PAUSED: "paused",
+    ExecutionStatus.PAUSING: "paused",
 }
-SEVERITY_CLASS = {"error": "error", "warning": "warning", "info": "info", "ok": "ok"}
+#: Severity -> CSS class: its value.
+SEVERITY_CLASS: dict[str, str] = {severity: severity.value for severity in Severity}
 #: A subtree with more direct children than this starts collapsed (unless it holds a problem),
 #: and so do the problem-free subtrees among those children.
 COLLAPSE_CHILDREN = 20
@@ -61,6 +63,11 @@ _TICK_CLASS = {0: " first", _TICKS: " last"}
 def _e(value: object) -> str:
     """HTML-escaped, with control characters from data shown as escapes (``\\x1b``)."""
     return escape(safe_text(str(value)), quote=True)
+
+
+def _section(section_id: str, title: str, body: str) -> str:
+    """One section of the page: its ``id``, its heading (``title`` is markup) and ``body``."""
+    return f'<section id="{section_id}"><h2>{title}</h2>{body}</section>\n'
 
 
 def _status_class(status: str) -> str:
@@ -139,10 +146,7 @@ def _findings(diagnosis: Diagnosis) -> str:
             + "</li>"
         )
     notes = "".join(f'<p class="note">note: {_e(note)}</p>' for note in diagnosis.notes)
-    return (
-        f'<section id="diagnosis"><h2>Diagnosis</h2><ul class="findings">{"".join(items)}</ul>'
-        f"{notes}</section>\n"
-    )
+    return _section("diagnosis", "Diagnosis", f'<ul class="findings">{"".join(items)}</ul>{notes}')
 
 
 def _pending_callbacks(diagnosis: Diagnosis) -> str:
@@ -176,7 +180,7 @@ def _pending_callbacks(diagnosis: Diagnosis) -> str:
             f"<p>waiting {_e(format_duration(callback.age))}; {_e(callback_left_text(callback))}</p>"
             f"{heartbeat}{''.join(commands)}</div>"
         )
-    return f'<section id="pending-callbacks"><h2>Pending callbacks</h2>{"".join(blocks)}</section>\n'
+    return _section("pending-callbacks", "Pending callbacks", "".join(blocks))
 
 
 def _failures(diagnosis: Diagnosis) -> str:
@@ -195,11 +199,12 @@ def _failures(diagnosis: Diagnosis) -> str:
         )
     if not rows:
         return ""
-    return (
-        '<section id="failures"><h2>Failures</h2><table><thead><tr><th>operation</th><th>type</th>'
-        "<th>status</th><th>attempts</th><th>error type</th><th>message</th></tr></thead>"
-        f"<tbody>{''.join(rows)}</tbody></table></section>\n"
+    head = (
+        "<tr><th>operation</th><th>type</th><th>status</th><th>attempts</th><th>error type</th>"
+        "<th>message</th></tr>"
     )
+    body = "".join(rows)
+    return _section("failures", "Failures", f"<table><thead>{head}</thead><tbody>{body}</tbody></table>")
 
 
 def _failure_row(op: Operation) -> str:
@@ -226,7 +231,7 @@ def _pending_waits(diagnosis: Diagnosis) -> str:
             f'<li data-operation-id="{_e(wait.operation.id)}">{_e(wait.operation.label)} until {_e(when)} '
             f"(in {_e(format_duration(wait.time_left))}){late}</li>"
         )
-    return f'<section id="pending-waits"><h2>Pending waits</h2><ul>{"".join(items)}</ul></section>\n'
+    return _section("pending-waits", "Pending waits", f"<ul>{''.join(items)}</ul>")
 
 
 def _payloads(diagnosis: Diagnosis) -> str:
@@ -240,10 +245,8 @@ def _payloads(diagnosis: Diagnosis) -> str:
         f"<td>of {_e(format_bytes(c.limit_bytes))} {_e(c.limit_name)}</td><td>{_e(c.what)}</td></tr>"
         for c in shown
     )
-    return (
-        '<section id="payloads"><h2>Largest payloads <small>(share of their limit)</small></h2>'
-        f"<table><tbody>{rows}</tbody></table></section>\n"
-    )
+    title = "Largest payloads <small>(share of their limit)</small>"
+    return _section("payloads", title, f"<table><tbody>{rows}</tbody></table>")
 
 
 def _slowest(diagnosis: Diagnosis) -> str:
@@ -257,7 +260,7 @@ def _slowest(diagnosis: Diagnosis) -> str:
         + "</li>"
         for e in diagnosis.slowest
     )
-    return f'<section id="slowest"><h2>Slowest operations</h2><ol>{items}</ol></section>\n'
+    return _section("slowest", "Slowest operations", f"<ol>{items}</ol>")
 
 
 # --- the timeline ------------------------------------------------------------------------------------
@@ -332,7 +335,7 @@ def _problem_ids(timeline: list[TimelineEntry]) -> set[str]:
 def _timeline(diagnosis: Diagnosis) -> str:
     timeline = diagnosis.timeline
     if not timeline:
-        return '<section id="timeline"><h2>Timeline</h2><p>No operations in the history.</p></section>\n'
+        return _section("timeline", "Timeline", "<p>No operations in the history.</p>")
     axis = _Axis(diagnosis)
     roots, children = _tree(timeline)
     problems = _problem_ids(timeline)
@@ -377,13 +380,14 @@ def _timeline(diagnosis: Diagnosis) -> str:
         if ended
         else f'<span class="tick now" style="left:100%">now {_e(format_time(diagnosis.now))}</span>'
     )
-    return (
-        f'<section id="timeline"><h2>Timeline <small>({len(timeline):,} operations)</small></h2>'
+    return _section(
+        "timeline",
+        f"Timeline <small>({len(timeline):,} operations)</small>",
         f"{_controls()}"
         '<div class="axis-row"><span class="head name">operation</span><span class="head type">type</span>'
         '<span class="head status">status</span><span class="head dur">duration</span>'
         f'<span class="axis" data-span-seconds="{axis.span:.6f}">{ticks}{now_mark}</span></div>'
-        f'<div class="rows">{"".join(out)}</div></section>\n'
+        f'<div class="rows">{"".join(out)}</div>',
     )
 
 

@@ -12,7 +12,7 @@ import click
 
 from .._aws import check_endpoint_url
 from .._history import EXECUTION_SHAPE, DiagnoseInputError, load_json, parse_timestamp
-from .._options import aws_client_options, count_option, format_option
+from .._options import aws_client_options, check_format, count_option, format_option, read_count
 from ..errors import LIMITS, InputLimitError, decode_text, format_bytes, loads_json, read_limited_text
 from ._analysis import diagnose_history
 from ._html import write_html
@@ -111,12 +111,9 @@ def _run(
     html_path: str | None,
     endpoint_url: str | None,
 ) -> None:
-    if output_format not in FORMATS:
-        raise DiagnoseInputError(f"--format must be one of {', '.join(FORMATS)}, got {output_format!r}")
-    if not timeline_limit_text.isdigit():
-        raise DiagnoseInputError(
-            f"--timeline-limit must be a whole number of rows (0 for all), got {timeline_limit_text!r}"
-        )
+    check_format(output_format, FORMATS, DiagnoseInputError)
+    rows = "rows (0 for all)"
+    timeline_limit = read_count(timeline_limit_text, "--timeline-limit", rows, DiagnoseInputError)
     if html_path is not None:
         check_html_path(html_path)
     check_endpoint_url(endpoint_url, DiagnoseInputError)
@@ -162,7 +159,7 @@ def _run(
     if output_format == "json":
         click.echo(json.dumps(to_json_dict(diagnosis), indent=2))
     else:
-        click.echo(render_text(diagnosis, timeline_limit=int(timeline_limit_text)), nl=False)
+        click.echo(render_text(diagnosis, timeline_limit=timeline_limit), nl=False)
     if html_path is not None:
         click.echo(f"timeline page: {html_path}", err=True)
 

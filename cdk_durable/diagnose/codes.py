@@ -1,22 +1,23 @@
 """The diagnosis's finding codes: one :class:`~cdk_durable.rule_info.RuleInfo` each.
 
-``Finding.code`` is always one of these (``Finding`` refuses any other); ``docs/diagnose.md`` has one
-row per code, with its anchor (``tests/diagnose/test_codes.py`` keeps them equal). The severity here
-is the usual one; a finding may carry another (``operations-near-limit`` is an error at 100 %).
+A diagnosis's ``Finding.code`` is always one of these (``Finding`` refuses an unregistered code);
+``docs/diagnose.md`` has one row per code, with its anchor (``tests/diagnose/test_codes.py`` keeps
+them equal). The severity here is the usual one; a finding may carry another
+(``operations-near-limit`` is an error at 100 %).
 """
 
 from __future__ import annotations
 
 from typing import Final
 
-from ..rule_info import RuleInfo, Severity, by_code
+from ..rule_info import RuleInfo, Severity, docs_link, register
 
 DOCS_PAGE: Final = "docs/diagnose.md"
 
 
 def _code(code: str, severity: Severity, summary: str, fix: str) -> RuleInfo:
     return RuleInfo(
-        code=code, name=code, severity=severity, summary=summary, fix=fix, docs=f"{DOCS_PAGE}#{code}"
+        code=code, name=code, severity=severity, summary=summary, fix=fix, docs=docs_link(DOCS_PAGE, code)
     )
 
 
@@ -194,4 +195,4 @@ CODES: Final[tuple[RuleInfo, ...]] = (
     RUNNING,
     SUCCEEDED,
 )
-CODES_BY_NAME: Final = by_code(CODES)
+CODES_BY_NAME: Final = register("diagnosis", r"[a-z]+(-[a-z]+)*", CODES)

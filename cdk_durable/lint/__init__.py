@@ -20,11 +20,18 @@ from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
 from ..errors import EXIT_USAGE, CdkDurableError, safe_text
-from ..rule_info import Severity
+from ..rule_info import Finding
 from ._bundle import bundled_boto3_findings, uses_chained_invoke
 from .analyzer import analyze
-from .finding import Finding
-from .rules import BUNDLED_BOTO3_TOO_OLD, DEFAULT_CODES, RULES, RULES_BY_CODE, SYNTAX_ERROR_CODE, Rule
+from .rules import (
+    BUNDLED_BOTO3_TOO_OLD,
+    DEFAULT_CODES,
+    RULES,
+    RULES_BY_CODE,
+    SYNTAX_ERROR,
+    SYNTAX_ERROR_CODE,
+    Rule,
+)
 from .suppressions import ALL_CODES, suppressions
 
 __all__ = [
@@ -135,13 +142,13 @@ def lint_source(
     suppressed = suppressions(source) if "#" in source else {}
     out = []
     try:
-        analysed = analyze(source, path)
+        analyzed = analyze(source, path)
     except RecursionError:
         # CPython parses deeper nesting than the walk can recurse: say so, keep the other files.
-        analysed = [_unanalysed(path, "it is nested too deeply for the linter to analyse (RecursionError)")]
+        analyzed = [_unanalyzed(path, "it is nested too deeply for the linter to analyze (RecursionError)")]
     except (MemoryError, ValueError, SyntaxError) as exc:
-        analysed = [_unanalysed(path, f"{type(exc).__name__}: {exc}")]
-    for finding in analysed:
+        analyzed = [_unanalyzed(path, f"{type(exc).__name__}: {exc}")]
+    for finding in analyzed:
         if finding.code != SYNTAX_ERROR_CODE:
             if finding.code not in selected:
                 continue
@@ -154,12 +161,13 @@ def lint_source(
     return out
 
 
-def _unread(path: Path, why: str) -> Finding:
-    return Finding(str(path), 1, 1, SYNTAX_ERROR_CODE, why, Severity.ERROR)
+def _unread(path: str | Path, why: str) -> Finding:
+    """A file (or directory) that was not linted, reported at its first line."""
+    return Finding.of(SYNTAX_ERROR, why, path=str(path), line=1, col=1)
 
 
-def _unanalysed(path: str, why: str) -> Finding:
-    return Finding(path, 1, 1, SYNTAX_ERROR_CODE, f"could not analyse file: {why}", Severity.ERROR)
+def _unanalyzed(path: str, why: str) -> Finding:
+    return _unread(path, f"could not analyze file: {why}")
 
 
 def iter_python_files(
@@ -281,7 +289,7 @@ def lint_paths(
         )
     for error in unreadable:  # a directory that could not be listed: its files were not linted
         why = f"could not read directory: {error.strerror or error}"
-        findings.append(Finding(str(error.filename), 1, 1, SYNTAX_ERROR_CODE, why, Severity.ERROR))
+        findings.append(_unread(str(error.filename), why))
     findings += _bundle_findings(paths, sources, select=select, ignore=ignore, extend_select=extend_select)
     return sorted(findings)
 

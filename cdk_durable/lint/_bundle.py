@@ -18,9 +18,9 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from .. import platform as p
+from ..rule_info import Finding
 from . import rules
 from ._scope import is_durable_source
-from .finding import Finding
 
 _PIN = re.compile(r"^\s*boto3\s*(==|<=|<|~=)\s*([0-9][0-9.]*)", re.IGNORECASE)
 _DIST = re.compile(r"^boto3-([0-9][0-9.]*)\.dist-info$")
@@ -68,14 +68,13 @@ def _old(version: str) -> bool:
 
 
 def _finding(path: Path, line: int, version: str, how: str) -> Finding:
-    return Finding(
-        str(path),
-        line,
-        1,
-        rules.BUNDLED_BOTO3_TOO_OLD.code,
+    return Finding.of(
+        rules.BUNDLED_BOTO3_TOO_OLD,
         f"{how} boto3 {version}, older than the durable SDK's minimum {_MINIMUM}, and the code uses "
         "chained invokes: the bundled boto3 shadows the runtime's and rejects the invoke's trace header",
-        rules.BUNDLED_BOTO3_TOO_OLD.severity,
+        path=str(path),
+        line=line,
+        col=1,
     )
 
 

@@ -23,7 +23,7 @@ from typing import Protocol
 from .. import platform as p
 from . import _catalogs as catalogs
 from . import rules
-from ._scope import Region, _arg, _last, _root_name
+from ._scope import Region, call_argument, last_part, root_name
 
 
 class Walk(Protocol):
@@ -82,16 +82,16 @@ def classify_call(w: Walk, call: ast.Call, dotted: str | None) -> tuple[rules.Ru
         if _is_network(dotted):
             return (rules.EXTERNAL_IO, f"network call `{shown}()` outside a step repeats on every replay")
         if dotted in catalogs.PRINT_CALLS or (
-            dotted.startswith("logging.") and _last(dotted) in catalogs.LOGGING_FUNCTIONS
+            dotted.startswith("logging.") and last_part(dotted) in catalogs.LOGGING_FUNCTIONS
         ):
             return output
         if dotted in catalogs.FILE_WRITE_CALLS or (dotted == "open" and _opens_for_write(call)):
             return write
         if dotted in catalogs.ENV_READ_CALLS:
-            return env_read(f"`{shown}()`", _arg(call, 0, "key"))
+            return env_read(f"`{shown}()`", call_argument(call, 0, "key"))
     if not isinstance(func, ast.Attribute):
         return None
-    root = _root_name(func.value)
+    root = root_name(func.value)
     if root is not None and w.is_context(root):
         return None  # context.logger.info(...) is replay-aware
     if (root is not None and w.is_client(root)) or _inline_client(w, func.value):
@@ -101,7 +101,7 @@ def classify_call(w: Walk, call: ast.Call, dotted: str | None) -> tuple[rules.Ru
     if (
         func.attr in catalogs.PATH_WRITE_METHODS
         and isinstance(func.value, ast.Call)
-        and _last(w.dotted(func.value.func) or "") == "Path"
+        and last_part(w.dotted(func.value.func) or "") == "Path"
     ):
         return write
     return None
@@ -130,7 +130,7 @@ def check_step_write(w: Walk, target: ast.AST, *, augmented: bool) -> None:
             )
         return
     if isinstance(target, (ast.Subscript, ast.Attribute)):
-        root = _root_name(target)
+        root = root_name(target)
         if root is not None and w.is_outer(root) and not w.is_client(root):
             w.report(
                 target,
@@ -144,7 +144,7 @@ def check_step_mutation(w: Walk, call: ast.Call) -> None:
     func = call.func
     if not isinstance(func, ast.Attribute) or func.attr not in catalogs.MUTATING_METHODS:
         return
-    root = _root_name(func.value)
+    root = root_name(func.value)
     if root is None or w.is_module_import(root):
         return
     if w.is_outer(root) and not w.is_client(root) and not w.is_logger(root):
@@ -206,7 +206,7 @@ def check_name(w: Walk, expr: ast.AST | None, op: str) -> None:
     for node in ast.walk(expr):
         if isinstance(node, ast.Call):
             callee = ast.unparse(node.func)
-            if _last(callee) not in catalogs.NAME_SAFE_CALLS:
+            if last_part(callee) not in catalogs.NAME_SAFE_CALLS:
                 w.report(
                     expr,
                     rules.UNSTABLE_OPERATION_NAME,
@@ -247,7 +247,7 @@ def env_read(shown: str, key: ast.AST | None) -> tuple[rules.Rule, str]:
 
 
 def _opens_for_write(call: ast.Call) -> bool:
-    mode = _arg(call, 1, "mode")
+    mode = call_argument(call, 1, "mode")
     return (
         isinstance(mode, ast.Constant)
         and isinstance(mode.value, str)
@@ -283,7 +283,7 @@ def check_plugin_registrations(w: Walk, tree: ast.Module) -> None:
                 w.report(
                     node, rules.INSIGHT_PLUGIN_SDK3, f"{p.INSIGHT_MODULE} 0.0.1 does not load under SDK 3"
                 )
-        if not isinstance(node, ast.Call) or _last(w.dotted(node.func) or "") != "durable_execution":
+        if not isinstance(node, ast.Call) or last_part(w.dotted(node.func) or "") != "durable_execution":
             continue
         plugins = next((k.value for k in node.keywords if k.arg == "plugins"), None)
         if not isinstance(plugins, (ast.List, ast.Tuple)):
@@ -297,12 +297,12 @@ def check_plugin_registrations(w: Walk, tree: ast.Module) -> None:
 def _not_a_factory(w: Walk, entry: ast.AST, classes: set[str]) -> str | None:
     """Why ``entry`` is not a plugin factory, or ``None`` when it may be one."""
     if isinstance(entry, ast.Call):
-        name = _last(w.dotted(entry.func) or "")
+        name = last_part(w.dotted(entry.func) or "")
         if name.endswith("Plugin") and name[:1].isupper():
             return f"an instance of the plugin class {name} (pass its factory, {name}Factory())"
         return None
     if isinstance(entry, (ast.Name, ast.Attribute)):
-        name = _last(w.dotted(entry) or "")
+        name = last_part(w.dotted(entry) or "")
         # A CamelCase name is a class (defined here or imported); UPPER_CASE and lower_case are values.
         is_class = name in classes or (name[:1].isupper() and not name.isupper() and "_" not in name)
         if is_class:

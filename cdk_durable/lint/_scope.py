@@ -9,13 +9,9 @@ import ast
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
-from typing import TYPE_CHECKING
 
 from ..platform import PYTHON_CONTEXT_OPERATIONS, PYTHON_SDK_MODULE
 from . import _catalogs as catalogs
-
-if TYPE_CHECKING:
-    from .analyzer import _Walker
 
 
 class Region(Enum):
@@ -23,9 +19,9 @@ class Region(Enum):
     STEP = "step"
 
 
-_CONTEXT_OPERATIONS = frozenset(PYTHON_CONTEXT_OPERATIONS)
+CONTEXT_OPERATIONS = frozenset(PYTHON_CONTEXT_OPERATIONS)
 #: Positional index of each operation's callable argument and keyword name; the region it runs in.
-_CALLABLE_ARG: dict[str, tuple[int, str, Region]] = {
+CALLABLE_ARG: dict[str, tuple[int, str, Region]] = {
     "step": (0, "func", Region.STEP),
     "wait_for_callback": (0, "submitter", Region.STEP),
     "wait_for_condition": (0, "check", Region.STEP),
@@ -35,7 +31,7 @@ _CALLABLE_ARG: dict[str, tuple[int, str, Region]] = {
     "with_retry": (1, "func", Region.DURABLE),
 }
 #: Positional index of each operation's ``name`` argument.
-_NAME_ARG: dict[str, int] = {
+NAME_ARG: dict[str, int] = {
     "step": 1,
     "wait": 1,
     "create_callback": 0,
@@ -55,66 +51,66 @@ _DEFERRED_DECORATORS: dict[str, Region] = {
     "durable_parallel_branch": Region.DURABLE,
 }
 #: Step-like decorators: how many leading parameters the SDK passes (the rest the caller binds).
-_BOUND_BY_CALLER: dict[str, int] = {"durable_step": 1, "durable_wait_for_callback": 2}
-_HANDLER_DECORATOR = "durable_execution"
+BOUND_BY_CALLER: dict[str, int] = {"durable_step": 1, "durable_wait_for_callback": 2}
+HANDLER_DECORATOR = "durable_execution"
 _CONTEXT_TYPE = "DurableContext"
-_MAX_DEPTH = 8
+MAX_DEPTH = 8
 
 
 def is_durable_source(source: str) -> bool:
     """Cheap pre-filter: only files that use the durable SDK are analyzed."""
-    return PYTHON_SDK_MODULE in source or _HANDLER_DECORATOR in source or _CONTEXT_TYPE in source
+    return PYTHON_SDK_MODULE in source or HANDLER_DECORATOR in source or _CONTEXT_TYPE in source
 
 
 # --- module facts ---------------------------------------------------------------------------
 
 
-def _dotted(node: ast.AST, aliases: dict[str, str]) -> str | None:
+def dotted_name(node: ast.AST, aliases: dict[str, str]) -> str | None:
     if isinstance(node, ast.Name):
         return aliases.get(node.id, node.id)
     if isinstance(node, ast.Attribute):
-        base = _dotted(node.value, aliases)
+        base = dotted_name(node.value, aliases)
         return f"{base}.{node.attr}" if base else None
     return None
 
 
-def _root_name(node: ast.AST) -> str | None:
+def root_name(node: ast.AST) -> str | None:
     while isinstance(node, (ast.Attribute, ast.Subscript, ast.Call)):
         node = node.func if isinstance(node, ast.Call) else node.value
     return node.id if isinstance(node, ast.Name) else None
 
 
-def _last(dotted: str) -> str:
+def last_part(dotted: str) -> str:
     return dotted.rsplit(".", 1)[-1]
 
 
-def _decorator_names(fn: ast.FunctionDef | ast.AsyncFunctionDef, aliases: dict[str, str]) -> list[str]:
+def decorator_names(fn: ast.FunctionDef | ast.AsyncFunctionDef, aliases: dict[str, str]) -> list[str]:
     names = []
     for dec in fn.decorator_list:
         target = dec.func if isinstance(dec, ast.Call) else dec
-        dotted = _dotted(target, aliases)
+        dotted = dotted_name(target, aliases)
         if dotted:
-            names.append(_last(dotted))
+            names.append(last_part(dotted))
     return names
 
 
-def _decorator_region_name(fn: ast.AST, aliases: dict[str, str]) -> str | None:
+def decorator_region_name(fn: ast.AST, aliases: dict[str, str]) -> str | None:
     """The SDK decorator (``durable_step``, ...) that defers ``fn``, if any."""
     if not isinstance(fn, (ast.FunctionDef, ast.AsyncFunctionDef)):
         return None
-    return next((n for n in _decorator_names(fn, aliases) if n in _DEFERRED_DECORATORS), None)
+    return next((n for n in decorator_names(fn, aliases) if n in _DEFERRED_DECORATORS), None)
 
 
-def _deferred_region(fn: ast.AST, aliases: dict[str, str]) -> Region | None:
+def deferred_region(fn: ast.AST, aliases: dict[str, str]) -> Region | None:
     if not isinstance(fn, (ast.FunctionDef, ast.AsyncFunctionDef)):
         return None
-    for name in _decorator_names(fn, aliases):
+    for name in decorator_names(fn, aliases):
         if name in _DEFERRED_DECORATORS:
             return _DEFERRED_DECORATORS[name]
     return None
 
 
-def _params(fn: ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda) -> list[ast.arg]:
+def parameters_of(fn: ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda) -> list[ast.arg]:
     a = fn.args
     out = [*a.posonlyargs, *a.args]
     if a.vararg:
@@ -125,7 +121,7 @@ def _params(fn: ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda) -> list[ast
     return out
 
 
-def _is_context_annotation(arg: ast.arg) -> bool:
+def is_context_annotation(arg: ast.arg) -> bool:
     ann = arg.annotation
     if ann is None:
         return False
@@ -133,12 +129,12 @@ def _is_context_annotation(arg: ast.arg) -> bool:
     return _CONTEXT_TYPE in text
 
 
-def _looks_like_context(name: str) -> bool:
+def looks_like_context(name: str) -> bool:
     lowered = name.lower()
     return "ctx" in lowered or "context" in lowered
 
 
-class _Module:
+class ModuleFacts:
     def __init__(self, tree: ast.Module) -> None:
         self.aliases: dict[str, str] = {}
         for node in ast.walk(tree):
@@ -174,12 +170,12 @@ class _Module:
         """'client' or 'logger' when ``value`` builds (or derives from) one."""
         if not isinstance(value, ast.Call):
             return None
-        dotted = _dotted(value.func, self.aliases)
+        dotted = dotted_name(value.func, self.aliases)
         if dotted in catalogs.CLIENT_FACTORIES:
             return "client"
         if dotted in catalogs.LOGGER_FACTORIES:
             return "logger"
-        root = _root_name(value.func)
+        root = root_name(value.func)
         if root is not None and root in clients:
             return "client"  # session.client("s3"), dynamodb.Table("orders")
         if isinstance(value.func, ast.Attribute) and isinstance(value.func.value, ast.Call):
@@ -191,7 +187,7 @@ class _Module:
 
 
 @dataclass
-class _Frame:
+class Frame:
     locals: set[str] = field(default_factory=set)
     defs: dict[str, ast.FunctionDef | ast.AsyncFunctionDef] = field(default_factory=dict)
     values: dict[str, ast.expr] = field(default_factory=dict)
@@ -207,7 +203,7 @@ class _Frame:
     captured_params: set[str] = field(default_factory=set)
 
 
-def _scan_body(body: Sequence[ast.stmt], frame: _Frame) -> None:
+def scan_body(body: Sequence[ast.stmt], frame: Frame) -> None:
     """Record what a function body binds, without entering nested functions."""
     stack: list[ast.AST] = list(body)
     while stack:
@@ -258,14 +254,7 @@ FunctionNode = ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda
 # --- shared helpers -----------------------------------------------------------------------------
 
 
-def _union(walker: _Walker, attr: str) -> set[str]:
-    out: set[str] = set(getattr(walker.m, attr))
-    for frame in walker.frames:
-        out |= getattr(frame, attr)
-    return out
-
-
-def _arg(call: ast.Call, index: int, keyword: str) -> ast.expr | None:
+def call_argument(call: ast.Call, index: int, keyword: str) -> ast.expr | None:
     for kw in call.keywords:
         if kw.arg == keyword:
             return kw.value

@@ -21,45 +21,44 @@ from __future__ import annotations
 import ast
 
 from ..platform import PYTHON_SDK_MODULE
+from ..rule_info import Finding
 from . import _catalogs as catalogs
 from . import _checks as checks
 from . import rules
 from ._scope import (
-    _BOUND_BY_CALLER,
-    _CALLABLE_ARG,
-    _CONTEXT_OPERATIONS,
-    _HANDLER_DECORATOR,
-    _MAX_DEPTH,
-    _NAME_ARG,
+    BOUND_BY_CALLER,
+    CALLABLE_ARG,
+    CONTEXT_OPERATIONS,
+    HANDLER_DECORATOR,
+    MAX_DEPTH,
+    NAME_ARG,
+    Frame,
     FunctionNode,
+    ModuleFacts,
     Region,
-    _arg,
-    _decorator_names,
-    _decorator_region_name,
-    _deferred_region,
-    _dotted,
-    _Frame,
-    _is_context_annotation,
-    _last,
-    _looks_like_context,
-    _Module,
-    _params,
-    _scan_body,
-    _union,
+    call_argument,
+    decorator_names,
+    decorator_region_name,
+    deferred_region,
+    dotted_name,
+    is_context_annotation,
     is_durable_source,
+    last_part,
+    looks_like_context,
+    parameters_of,
+    scan_body,
 )
-from .finding import Finding
 from .suppressions import ALL_CODES, suppressions
 
 __all__ = ["ALL_CODES", "Finding", "Region", "analyze", "is_durable_source", "suppressions"]
 
 
 class _Walker:
-    def __init__(self, path: str, module: _Module) -> None:
+    def __init__(self, path: str, module: ModuleFacts) -> None:
         self.path = path
         self.m = module
         self.findings: dict[tuple[int, int, str], Finding] = {}
-        self.frames: list[_Frame] = []
+        self.frames: list[Frame] = []
         self.walked: set[tuple[int, Region]] = set()
         self.via: list[str] = []
         self.lazy_guards: list[set[str]] = []
@@ -88,13 +87,12 @@ class _Walker:
         end_col: int | None = getattr(node, "end_col_offset", None)
         key = (line, col, code)
         if key not in self.findings:
-            self.findings[key] = Finding(
+            self.findings[key] = Finding.of(
+                rule,
+                message,
                 path=self.path,
                 line=line,
                 col=col,
-                code=code,
-                message=message,
-                severity=rule.severity,
                 end_line=getattr(node, "end_lineno", None),
                 end_col=None if end_col is None else end_col + 1,
             )
@@ -108,7 +106,14 @@ class _Walker:
         if isinstance(node, ast.Attribute):
             base = self.dotted(node.value)
             return f"{base}.{node.attr}" if base else None
-        return _dotted(node, self.m.aliases)
+        return dotted_name(node, self.m.aliases)
+
+    def _in_scope(self, attr: str) -> set[str]:
+        """The module's and every frame's ``attr`` (``"clients"``, ``"loggers"``): names bound to one."""
+        out: set[str] = set(getattr(self.m, attr))
+        for frame in self.frames:
+            out |= getattr(frame, attr)
+        return out
 
     def _binding_frame(self, name: str) -> int | None:
         for i in range(len(self.frames) - 1, -1, -1):
@@ -135,7 +140,7 @@ class _Walker:
         return name in getattr(self.frames[idx], attr)
 
     def is_context(self, name: str) -> bool:
-        return self._frame_attr_has("contexts", name) or _looks_like_context(name)
+        return self._frame_attr_has("contexts", name) or looks_like_context(name)
 
     def is_client(self, name: str) -> bool:
         return self._frame_attr_has("clients", name)
@@ -166,14 +171,14 @@ class _Walker:
         for node in ast.walk(tree):
             if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
                 continue
-            params = _params(node)
-            decorators = _decorator_names(node, self.m.aliases)
-            annotated = next((i for i, p in enumerate(params) if _is_context_annotation(p)), None)
-            if _HANDLER_DECORATOR in decorators:
+            params = parameters_of(node)
+            decorators = decorator_names(node, self.m.aliases)
+            annotated = next((i for i, p in enumerate(params) if is_context_annotation(p)), None)
+            if HANDLER_DECORATOR in decorators:
                 ctx_index = annotated if annotated is not None else 1
                 entries.append((0, node, Region.DURABLE, ctx_index))
                 continue
-            region = _deferred_region(node, self.m.aliases)
+            region = deferred_region(node, self.m.aliases)
             if region is Region.DURABLE:
                 entries.append((1, node, region, annotated if annotated is not None else 0))
             elif region is Region.STEP:
@@ -201,16 +206,16 @@ class _Walker:
         boundary: bool = False,
     ) -> None:
         key = (id(fn), region)
-        if key in self.walked or len(self.via) > _MAX_DEPTH:
+        if key in self.walked or len(self.via) > MAX_DEPTH:
             return
         self.walked.add(key)
-        frame = _Frame(boundary=boundary)
-        params = _params(fn)
+        frame = Frame(boundary=boundary)
+        params = parameters_of(fn)
         frame.locals.update(p.arg for p in params)
         for i, p in enumerate(params):
-            if i == context_index or _is_context_annotation(p):
+            if i == context_index or is_context_annotation(p):
                 frame.contexts.add(p.arg)
-        bound_by_caller = _BOUND_BY_CALLER.get(_decorator_region_name(fn, self.m.aliases) or "")
+        bound_by_caller = BOUND_BY_CALLER.get(decorator_region_name(fn, self.m.aliases) or "")
         if region is Region.STEP and bound_by_caller is not None and not isinstance(fn, ast.Lambda):
             rebound = {n.id for n in ast.walk(fn) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
             frame.captured_params = {p.arg for p in params[bound_by_caller:]} - rebound - frame.contexts
@@ -219,7 +224,7 @@ class _Walker:
             if isinstance(fn, ast.Lambda):
                 self.visit(fn.body, region)
             else:
-                _scan_body(fn.body, frame)
+                scan_body(fn.body, frame)
                 for stmt in fn.body:
                     self.visit(stmt, region)
         finally:
@@ -242,14 +247,14 @@ class _Walker:
                 return
             target, frames = resolved
             if isinstance(target, (ast.FunctionDef, ast.AsyncFunctionDef)):
-                self._walk_def(target, frames, _deferred_region(target, self.m.aliases) or region, ctx_index)
+                self._walk_def(target, frames, deferred_region(target, self.m.aliases) or region, ctx_index)
             else:
                 self.walk_callable(target, region, context_first=context_first, depth=depth + 1)
         elif isinstance(expr, ast.Call):
             callee = self.dotted(expr.func) or ""
-            if _last(callee) == "ParallelBranch":
-                func = _arg(expr, 0, "func")
-                checks.check_name(self, _arg(expr, 1, "name"), "ParallelBranch")
+            if last_part(callee) == "ParallelBranch":
+                func = call_argument(expr, 0, "func")
+                checks.check_name(self, call_argument(expr, 1, "name"), "ParallelBranch")
                 if func is not None:
                     self.walk_callable(func, region, context_first=context_first, depth=depth + 1)
                 return
@@ -260,7 +265,7 @@ class _Walker:
                 resolved = self.resolve_name(expr.func.id)
                 if resolved is not None and isinstance(resolved[0], (ast.FunctionDef, ast.AsyncFunctionDef)):
                     target = resolved[0]
-                    deferred = _deferred_region(target, self.m.aliases)
+                    deferred = deferred_region(target, self.m.aliases)
                     if deferred is not None:
                         ctx = 0 if deferred is Region.DURABLE else None
                         self._walk_def(target, resolved[1], deferred, ctx)
@@ -268,7 +273,7 @@ class _Walker:
     def _walk_def(
         self,
         target: ast.FunctionDef | ast.AsyncFunctionDef,
-        frames: list[_Frame],
+        frames: list[Frame],
         region: Region,
         ctx_index: int | None,
     ) -> None:
@@ -279,7 +284,7 @@ class _Walker:
         finally:
             self.frames = saved
 
-    def resolve_name(self, name: str) -> tuple[ast.AST, list[_Frame]] | None:
+    def resolve_name(self, name: str) -> tuple[ast.AST, list[Frame]] | None:
         for i in range(len(self.frames) - 1, -1, -1):
             frame = self.frames[i]
             if name in frame.defs:
@@ -322,7 +327,7 @@ class _Walker:
             for item in node.items:
                 if isinstance(item.optional_vars, ast.Name):
                     kind = self.m.value_kind(
-                        item.context_expr, _union(self, "clients"), _union(self, "loggers")
+                        item.context_expr, self._in_scope("clients"), self._in_scope("loggers")
                     )
                     if kind == "client":
                         self.frames[-1].clients.add(item.optional_vars.id)
@@ -352,7 +357,7 @@ class _Walker:
             return
         frame = self.frames[-1]
         names = [n.id for t in targets for n in ast.walk(t) if isinstance(n, ast.Name)]
-        kind = self.m.value_kind(node.value, _union(self, "clients"), _union(self, "loggers"))
+        kind = self.m.value_kind(node.value, self._in_scope("clients"), self._in_scope("loggers"))
         if kind == "client":
             frame.clients.update(names)
         elif kind == "logger":
@@ -370,15 +375,15 @@ class _Walker:
     def operation_of(self, call: ast.Call) -> str | None:
         """The durable operation a call performs (``step``, ``map``, ``with_retry`` ...), if any."""
         func = call.func
-        if isinstance(func, ast.Attribute) and func.attr in _CONTEXT_OPERATIONS:
+        if isinstance(func, ast.Attribute) and func.attr in CONTEXT_OPERATIONS:
             receiver = func.value
             if isinstance(receiver, ast.Name) and self.is_context(receiver.id):
                 return func.attr
-            if isinstance(receiver, ast.Attribute) and _looks_like_context(receiver.attr):
+            if isinstance(receiver, ast.Attribute) and looks_like_context(receiver.attr):
                 return func.attr
             return None
         dotted = self.dotted(func) or ""
-        if dotted.startswith(PYTHON_SDK_MODULE) and _last(dotted) == "with_retry":
+        if dotted.startswith(PYTHON_SDK_MODULE) and last_part(dotted) == "with_retry":
             return "with_retry"
         return None
 
@@ -411,7 +416,7 @@ class _Walker:
             checks.check_step_mutation(self, call)
         self.follow_helper(call, region)
         deferred_args = dotted is not None and (
-            dotted.startswith(PYTHON_SDK_MODULE) or _last(dotted) == "ParallelBranch"
+            dotted.startswith(PYTHON_SDK_MODULE) or last_part(dotted) == "ParallelBranch"
         )
         self.visit(call.func, region)
         for arg in [*call.args, *(kw.value for kw in call.keywords)]:
@@ -422,12 +427,12 @@ class _Walker:
                 self.visit(arg, region)
 
     def visit_operation(self, call: ast.Call, op: str) -> None:
-        name_expr = _arg(call, _NAME_ARG.get(op, -1), "name")
+        name_expr = call_argument(call, NAME_ARG.get(op, -1), "name")
         checks.check_name(self, name_expr, op)
         body: ast.AST | None = None
-        if op in _CALLABLE_ARG:
-            index, keyword, body_region = _CALLABLE_ARG[op]
-            body = _arg(call, index, keyword)
+        if op in CALLABLE_ARG:
+            index, keyword, body_region = CALLABLE_ARG[op]
+            body = call_argument(call, index, keyword)
         for arg in [*call.args, *(kw.value for kw in call.keywords)]:
             if arg is not body and arg is not name_expr:
                 self.visit(arg, Region.DURABLE)
@@ -447,16 +452,17 @@ class _Walker:
         target, frames = resolved
         if not isinstance(target, (ast.FunctionDef, ast.AsyncFunctionDef)):
             return
-        if _deferred_region(target, self.m.aliases) is not None:
+        if deferred_region(target, self.m.aliases) is not None:
             return  # calling it only builds the callable
-        if _HANDLER_DECORATOR in _decorator_names(target, self.m.aliases):
+        if HANDLER_DECORATOR in decorator_names(target, self.m.aliases):
             return
         saved = self.frames
         self.frames = frames
         self.via.append(target.name)
         try:
             boundary = region is Region.STEP and not frames
-            ctx_index = next((i for i, p in enumerate(_params(target)) if _is_context_annotation(p)), None)
+            parameters = parameters_of(target)
+            ctx_index = next((i for i, p in enumerate(parameters) if is_context_annotation(p)), None)
             self.walk_function(target, region, context_index=ctx_index, boundary=boundary)
         finally:
             self.via.pop()
@@ -481,15 +487,15 @@ def analyze(source: str, path: str) -> list[Finding]:
         tree = ast.parse(source, filename=path)
     except SyntaxError as exc:
         return [
-            Finding(
+            Finding.of(
+                rules.SYNTAX_ERROR,
+                f"syntax error, file not analyzed: {exc.msg}",
                 path=path,
                 line=exc.lineno or 1,
                 col=exc.offset or 1,
-                code=rules.SYNTAX_ERROR_CODE,
-                message=f"syntax error, file not analyzed: {exc.msg}",
             )
         ]
-    walker = _Walker(path, _Module(tree))
+    walker = _Walker(path, ModuleFacts(tree))
     walker.walk_module(tree)
     checks.check_plugin_registrations(walker, tree)
     return sorted(walker.findings.values())

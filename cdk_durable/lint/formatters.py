@@ -8,8 +8,8 @@ from pathlib import Path
 from typing import Any
 
 from .. import __version__
-from .finding import Finding
-from .rules import RULES, RULES_BY_CODE, SYNTAX_ERROR
+from ..rule_info import Finding
+from .rules import RULES, SYNTAX_ERROR
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 SARIF_VERSION = "2.1.0"
@@ -27,17 +27,12 @@ def format_text(findings: Sequence[Finding]) -> str:
     return "\n".join(lines) + "\n"
 
 
+#: A finding in ``--format json``: these attributes of :class:`Finding`, by the same names, in order.
+JSON_FIELDS = ("path", "line", "col", "end_line", "end_col", "code", "severity", "message")
+
+
 def _as_dict(f: Finding) -> dict[str, Any]:
-    return {
-        "path": f.path,
-        "line": f.line,
-        "col": f.col,
-        "end_line": f.end_line,
-        "end_col": f.end_col,
-        "code": f.code,
-        "severity": f.severity,
-        "message": f.message,
-    }
+    return {name: getattr(f, name) for name in JSON_FIELDS}
 
 
 def format_json(findings: Sequence[Finding]) -> str:
@@ -88,7 +83,7 @@ def format_sarif(findings: Sequence[Finding]) -> str:
             {
                 "ruleId": f.code,
                 "ruleIndex": index[f.code],
-                "level": RULES_BY_CODE[f.code].severity if f.code in RULES_BY_CODE else "error",
+                "level": f.severity,
                 "message": {"text": f.message},
                 "locations": [
                     {

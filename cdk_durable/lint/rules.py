@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Final
 
-from ..rule_info import RuleInfo, Severity
+from ..rule_info import RuleInfo, Severity, docs_link, register
 
 DOCS_PAGE: Final = "docs/lint.md"
 
@@ -39,7 +39,7 @@ def _rule(
         severity=severity,
         summary=summary,
         fix=fix,
-        docs=f"{DOCS_PAGE}#{code.lower()}",
+        docs=docs_link(DOCS_PAGE, code),
         replay_rule=replay_rule,
         default_enabled=default_enabled,
     )
@@ -173,15 +173,16 @@ RULES_BY_CODE: Final = {rule.code: rule for rule in RULES}
 #: Codes that run without ``--select``.
 DEFAULT_CODES: Final = frozenset(rule.code for rule in RULES if rule.default_enabled)
 #: Reported when a file cannot be parsed; not a replay rule and never suppressible.
-SYNTAX_ERROR = Rule(
-    code="DUR900",
-    name="syntax-error",
-    severity=Severity.ERROR,
-    summary="The file could not be parsed and was not analyzed.",
-    fix="Fix the syntax; this finding is never suppressible.",
-    docs=f"{DOCS_PAGE}#dur900",
+SYNTAX_ERROR = _rule(
+    "DUR900",
+    "syntax-error",
+    "The file could not be parsed and was not analyzed.",
+    "",  # not a replay rule
+    "Fix the syntax; this finding is never suppressible.",
 )
 SYNTAX_ERROR_CODE: Final = SYNTAX_ERROR.code
+#: Every code a lint :class:`~cdk_durable.rule_info.Finding` may carry (the rules and the syntax error).
+ALL_RULES_BY_CODE: Final = register("lint", r"DUR\d{3}", (*RULES, SYNTAX_ERROR))
 #: Codes of the rules about what repeats or changes on replay (not the step-body rules): a handler
 #: that calls no durable operation never replays, so none of these apply to it.
 REPLAY_CODES: Final = frozenset(

@@ -13,8 +13,9 @@ from typing import Any
 
 import click
 
+from .._options import invocation_timeout_option
 from ..errors import error_line, interruption
-from ..platform import INVOCATION_TIMEOUT_MAX_SECONDS, ExecutionStatus
+from ..platform import ExecutionStatus
 from . import traces as _traces
 from .answers import collect_answers, load_presets, make_prompt
 from .inputs import (
@@ -306,13 +307,7 @@ def run_from_options(
     default=None,
     help="Ask for unanswered callbacks (default: only when stdin is a terminal).",
 )
-@click.option(
-    "--timeout",
-    "invocation_timeout",
-    type=click.IntRange(1, INVOCATION_TIMEOUT_MAX_SECONDS),
-    metavar="SECONDS",
-    help="Seconds one invocation may run (default: the function's Timeout, else Lambda's 3).",
-)
+@invocation_timeout_option("the function's")
 @click.option("--show-logs/--no-logs", default=True, help="Show the handler's context.logger output.")
 def command(
     target: str,

@@ -140,12 +140,21 @@ def load_handler(spec: str, *, code_dir: Path | None = None, durable: bool = Fal
 def read_at_file(value: str, *, what: str) -> str:
     """The text of ``@path``: UTF-8, at most :data:`~cdk_durable.errors.LIMITS` ``event_bytes``."""
     path = Path(value[1:])
+    return read_input_file(
+        path, limit=LIMITS["event_bytes"], what=what, named=f"{what} file {path}", expected="a JSON file"
+    )
+
+
+def read_input_file(path: Path, *, limit: int, what: str, named: str, expected: str) -> str:
+    """The UTF-8 text of an input file, each failure one :class:`LocalRunError` line: ``what`` is the
+    input ("event", "--template"), ``named`` how the file is called in a message, ``expected`` what
+    to give instead of a directory."""
     try:
-        return read_limited_text(path, limit=LIMITS["event_bytes"], what=f"{what} file {path}")
+        return read_limited_text(path, limit=limit, what=named)
     except FileNotFoundError:
         raise LocalRunError(f"{what} file not found: {path}") from None
     except IsADirectoryError:
-        raise LocalRunError(f"{what} file {path} is a directory: give a JSON file") from None
+        raise LocalRunError(f"{named} is a directory: give {expected}") from None
     except OSError as e:
         raise LocalRunError(f"cannot read {what} file {path}: {e.strerror or e}") from None
     except InputLimitError as e:

@@ -23,7 +23,7 @@ from typing import Any
 
 from .. import platform as p
 from .._intrinsics import Intrinsics, Unresolved, number, to_text
-from ..errors import LIMITS, InputLimitError, loads_json, read_limited_text
+from ..errors import LIMITS, InputLimitError, loads_json
 from .inputs import (
     _ENV_NAME,
     DURABLE_PYTHON_RUNTIMES,
@@ -32,6 +32,7 @@ from .inputs import (
     FunctionSpec,
     LocalRunError,
     function_arn,
+    read_input_file,
 )
 
 FUNCTION_TYPES = ("AWS::Serverless::Function", "AWS::Lambda::Function")
@@ -135,17 +136,13 @@ def _load_yaml(text: str, path: Path) -> Any:
 
 def read_template(path: Path) -> dict[str, Any]:
     """A JSON or YAML template (short-form intrinsics like ``!Ref`` and ``!GetAtt`` included)."""
-    limit = LIMITS["template_bytes"]
-    try:
-        text = read_limited_text(path, limit=limit, what=f"--template {path}")
-    except FileNotFoundError:
-        raise LocalRunError(f"--template file not found: {path}") from None
-    except IsADirectoryError:
-        raise LocalRunError(f"--template {path} is a directory: give the template file") from None
-    except OSError as e:
-        raise LocalRunError(f"cannot read --template file {path}: {e.strerror or e}") from None
-    except InputLimitError as e:
-        raise LocalRunError(str(e)) from None
+    text = read_input_file(
+        path,
+        limit=LIMITS["template_bytes"],
+        what="--template",
+        named=f"--template {path}",
+        expected="the template file",
+    )
     try:
         if text.lstrip().startswith("{"):
             data = loads_json(text, what=f"--template {path}", error=LocalRunError)

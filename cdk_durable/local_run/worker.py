@@ -35,6 +35,10 @@ from ..errors import CdkDurableError
 
 _HEADER = struct.Struct("!I")
 _SDK_LOGGERS = ("aws_durable_execution_sdk_python", "aws_durable_execution_sdk_python_testing")
+#: Answers one of the handler's service calls: ``serve(method, args)`` (the runner's checkpoint API).
+ServiceCall = Callable[[str, tuple[Any, ...]], Any]
+#: Receives one line of the handler's output: ``on_log(stream, line)``.
+LogSink = Callable[[str, str], None]
 
 
 def _send(stream: IO[bytes], message: Any) -> None:
@@ -187,8 +191,8 @@ class _Worker:
     def request(
         self,
         message: Any,
-        serve: Callable[[str, tuple[Any, ...]], Any],
-        on_log: Callable[[str, str], None] | None,
+        serve: ServiceCall,
+        on_log: LogSink | None,
         timeout: float | None = None,
     ) -> Any:
         """Send one invocation; answer its service calls with ``serve`` until the handler returns.
@@ -221,12 +225,7 @@ class _Worker:
             if timer is not None:
                 timer.cancel()
 
-    def _exchange(
-        self,
-        message: Any,
-        serve: Callable[[str, tuple[Any, ...]], Any],
-        on_log: Callable[[str, str], None] | None,
-    ) -> Any:
+    def _exchange(self, message: Any, serve: ServiceCall, on_log: LogSink | None) -> Any:
         try:
             _send(self._out, message)
             while True:
@@ -296,7 +295,7 @@ class _NodeWorker(_Worker):
             else:
                 return
 
-    def _next(self, on_log: Callable[[str, str], None] | None) -> Any:
+    def _next(self, on_log: LogSink | None) -> Any:
         """The next protocol message (other stdout lines go to ``on_log``); ``None`` at the end."""
         while True:
             line = self._in.readline()
@@ -307,12 +306,7 @@ class _NodeWorker(_Worker):
             if on_log is not None:
                 on_log("stdout", line.decode("utf-8", "replace").rstrip("\n"))
 
-    def _exchange(
-        self,
-        message: Any,
-        serve: Callable[[str, tuple[Any, ...]], Any],
-        on_log: Callable[[str, str], None] | None,
-    ) -> Any:
+    def _exchange(self, message: Any, serve: ServiceCall, on_log: LogSink | None) -> Any:
         _, _kind, event, context = message
         fields = {
             "functionName": getattr(context, "function_name", self.name),
@@ -389,8 +383,8 @@ class WorkerPool:
         env: Mapping[str, str],
         cwd: Path,
         message: Any,
-        serve: Callable[[str, tuple[Any, ...]], Any],
-        on_log: Callable[[str, str], None] | None,
+        serve: ServiceCall,
+        on_log: LogSink | None,
         timeout: float | None = None,
     ) -> Any:
         with self._lock:

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import click
 
+from .._options import invocation_timeout_option
 from ..local_run.inputs import (
     DEFAULT_REGION,
     FunctionSpec,
@@ -18,7 +19,6 @@ from ..local_run.inputs import (
 )
 from ..local_run.template import load_template_functions
 from ..local_run.worker import Terminated, exit_on_signals
-from ..platform import INVOCATION_TIMEOUT_MAX_SECONDS
 from .service import DEFAULT_PORT, Service
 
 LOOPBACK = "127.0.0.1"
@@ -73,13 +73,7 @@ def resolve_serve_functions(
 @click.option(
     "--region", default=DEFAULT_REGION, show_default=True, help="The region the service stands in for."
 )
-@click.option(
-    "--timeout",
-    "invocation_timeout",
-    type=click.IntRange(1, INVOCATION_TIMEOUT_MAX_SECONDS),
-    metavar="SECONDS",
-    help="Seconds one invocation may run (default: each function's Timeout, else Lambda's 3).",
-)
+@invocation_timeout_option("each function's")
 def command(
     template: str | None,
     functions: tuple[str, ...],

@@ -22,7 +22,9 @@ import uuid
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs, unquote, urlparse
 
+from .. import platform as p
 from ..local_run import _sdk
+from ..local_run.inputs import function_arn
 from ..platform import EXECUTION_NAME_PATTERN
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -31,8 +33,10 @@ if TYPE_CHECKING:  # pragma: no cover
 
 _INVOKE = re.compile(r"^/2015-03-31/functions/([^/]+)/invocations/?$")
 _CONTROL = re.compile(r"^/2025-12-01/durable-executions/([^/]+)(/pause|/resume)?/?$")
+#: Every form of ``FunctionName``: a name, a partial ARN or an ARN, each with or without a qualifier.
 _FUNCTION_ARN = re.compile(
-    r"^(?:arn:aws[a-zA-Z-]*:lambda:[a-z0-9-]+:)?(?:\d{12}:)?(?:function:)?([a-zA-Z0-9_-]{1,64})(?::([a-zA-Z0-9$_-]+))?$"
+    rf"^(?:arn:{p.ARN_PARTITION_CHARS}:lambda:{p.REGION_CHARS}:)?(?:{p.ACCOUNT_ID_CHARS}:)?(?:function:)?"
+    rf"({p.FUNCTION_NAME_CHARS})(?::({p.QUALIFIER_CHARS}))?$"
 )
 _LIST = re.compile(r"^/2025-12-01/functions/([^/]+)/durable-executions/?$")
 _QUALIFIER = re.compile(r"^(\$LATEST|[0-9]+|[a-zA-Z0-9_-]{1,128})$")
@@ -213,7 +217,7 @@ class ServeRequestHandler(_sdk.request_handler_base()):  # type: ignore[misc]
     def _spec(self, name: str) -> FunctionSpec:
         spec = self.service.functions.get(name)
         if spec is None:
-            arn = f"arn:aws:lambda:{self.service.region}:123456789012:function:{name}"
+            arn = function_arn(name, self.service.region)
             known = ", ".join(sorted(self.service.functions)) or "none"
             raise ApiError(
                 404, "ResourceNotFoundException", f"Function not found: {arn} (functions here: {known})"

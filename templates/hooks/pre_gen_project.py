@@ -137,15 +137,6 @@ def check_requirement(value: str) -> None:
         )
 
 
-def check_tracing(value: str, iac: str, family: str) -> None:
-    """The TypeScript CDK app carries no tracing wiring yet (Python CDK, SAM and CloudFormation do)."""
-    if value != "none" and iac == "cdk" and family == "typescript":
-        raise InputError(
-            f"tracing {value!r} is not available for iac=cdk with a Node.js runtime yet; tracing must be "
-            "'none' there (or use iac=sam/cloudformation, or a Python runtime with iac=cdk)"
-        )
-
-
 def check_manifest(manifest: Mapping[str, Mapping[str, object]]) -> None:
     """The manifest's runtimes are durable runtimes (a template error, not a user's)."""
     unknown = [name for name in manifest["runtimes"] if name not in DURABLE_RUNTIMES]
@@ -164,10 +155,8 @@ def validate(inputs: Mapping[str, object], manifest: Mapping[str, Mapping[str, o
     check_choice("iac", str(inputs["iac"]), tuple(manifest["iac"]))
     check_runtime(str(inputs["runtime"]), tuple(manifest["runtimes"]))
     check_choice("blueprint", str(inputs["blueprint"]), tuple(manifest["blueprints"]))
+    # every tracing choice is wired for every IaC kind and runtime family
     check_choice("tracing", str(inputs["tracing"]), tuple(manifest["tracing"]))
-    runtimes: Mapping[str, Mapping[str, object]] = manifest["runtimes"]  # type: ignore[assignment]
-    family = str(runtimes[str(inputs["runtime"])]["family"])
-    check_tracing(str(inputs["tracing"]), str(inputs["iac"]), family)
     execution_timeout = check_execution_timeout(inputs["execution_timeout_seconds"])
     check_invocation_timeout(inputs["invocation_timeout_seconds"], execution_timeout)
     check_retention_days(inputs["retention_days"])

@@ -30,7 +30,7 @@ CLEAN = _handler("    return 1\n")
 
 def _deep(expression: str) -> str:
     """``expression`` and a clock read outside a step: a finding (DUR001, or DUR900 "could not
-    analyse" when the linter cannot walk it) either way."""
+    analyze" when the linter cannot walk it) either way."""
     return _handler(f"    x = {expression}\n    now = time.time()\n    return x, now\n")
 
 

@@ -51,10 +51,6 @@ BAD_INPUTS = {
         "cdk_durable_requirement must be one pip requirement line",
     ),
     "requirement-option": ({"cdk_durable_requirement": "--pre"}, "cdk_durable_requirement must be"),
-    "tracing-typescript-cdk": (
-        {"iac": "cdk", "runtime": "nodejs22.x", "tracing": "xray"},
-        "tracing 'xray' is not available for iac=cdk with a Node.js runtime yet",
-    ),
 }
 
 

@@ -20,7 +20,7 @@ import yaml
 from .conftest import BLUEPRINTS, MANIFEST, PYTHON, PYTHON_RUNTIMES, TYPESCRIPT_RUNTIMES, bake, run, tool_env
 from .test_matrix import _CfnLoader
 
-MODEL = "anthropic.claude-3-5-haiku-20241022-v1:0"
+MODEL = MANIFEST["bedrock"]["default_model"]
 TEMPLATE_ARNS = [
     {"Fn::Sub": "arn:${AWS::Partition}:bedrock:*::foundation-model/${BedrockModelId}"},
     {

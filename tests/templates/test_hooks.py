@@ -70,6 +70,13 @@ def test_tracing_must_be_one_of_the_manifests() -> None:
         pre.validate({**VALID, "tracing": "jaeger"}, MANIFEST)
 
 
+@pytest.mark.parametrize("tracing", list(MANIFEST["tracing"]))
+def test_every_tracing_is_accepted_for_every_iac_and_runtime(tracing: str) -> None:
+    for iac in MANIFEST["iac"]:
+        for runtime in RUNTIMES:
+            assert pre.main({**VALID, "iac": iac, "runtime": runtime, "tracing": tracing}, MANIFEST) == 0
+
+
 def test_defaults_are_valid():
     defaults = {k: (val[0] if isinstance(val, list) else val) for k, val in CONTEXT.items()}
     defaults["project_slug"] = "durable-workflow"

@@ -3,12 +3,15 @@
 Each carries AWS's exporter profile (see tests/construct/test_tracing.py for the profiles' source),
 passes cfn-lint with the durable rules (no OpenTelemetry finding), and a SAM one passes
 ``sam validate --lint``; a CDK one synthesizes through the project's own ``make validate``. The
+TypeScript CDK app (one project per backend) also runs its own ``make test`` (its stack tests assert
+the wiring) and carries the same layer and variables as the SAM template for its runtime. The
 default ``none`` adds nothing, so the existing matrix is unchanged.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -18,8 +21,9 @@ import yaml
 from tests.cfn_lint._lint import durable_findings
 from tests.cfnlint_helper import assert_cfn_lint_clean
 
-from .conftest import CONTEXT, NODE_BIN, PYTHON, bake, run, sam_cli
+from .conftest import CONTEXT, NODE_BIN, PYTHON, NodeModules, bake, npm_env, run, sam_cli
 from .test_matrix import _CfnLoader
+from .test_matrix_typescript import ANSI_ESCAPE
 
 XRAY = {
     "AWS_LAMBDA_EXEC_WRAPPER": "/opt/otel-instrument",
@@ -145,3 +149,85 @@ def test_a_project_without_tracing_has_no_tracing_tests(tmp_path: Path) -> None:
 
     assert not (project / "tests" / "test_tracing.py").exists()
     assert not (project / "_blueprints").exists()
+
+
+def _as_sub(value: Any) -> str:
+    """A ``Fn::Join`` of literals and ``Ref``s as the ``Fn::Sub`` text SAM writes (``${AWS::Region}``)."""
+    if isinstance(value, dict) and "Fn::Sub" in value:
+        return str(value["Fn::Sub"])
+    separator, parts = value["Fn::Join"]
+    return str(separator).join(p if isinstance(p, str) else "${" + p["Ref"] + "}" for p in parts)
+
+
+#: The TypeScript CDK projects with tracing: one per backend, each runtime once (two npm projects).
+TS_CDK_TRACING = [("xray", "nodejs24.x", "hello"), ("otlp", "nodejs22.x", "approval")]
+
+
+@pytest.mark.parametrize(("tracing", "runtime", "blueprint"), TS_CDK_TRACING)
+def test_cdk_typescript_app_with_tracing_renders_completely(
+    tmp_path: Path, tracing: str, runtime: str, blueprint: str
+) -> None:
+    project = bake(tmp_path, iac="cdk", runtime=runtime, blueprint=blueprint, tracing=tracing)
+
+    for name in (
+        "bin/app.ts",
+        "lib/durable-workflow.ts",
+        "lib/workflow-stack.ts",
+        "tests/stack.test.ts",
+        "README.md",
+    ):
+        text = (project / name).read_text()
+        for marker in ("{{", "{%", "cookiecutter."):
+            assert marker not in text, f"{name} has unrendered {marker!r}"
+    assert "tracing: {" in (project / "lib" / "workflow-stack.ts").read_text()
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("tracing", "runtime", "blueprint"), TS_CDK_TRACING)
+def test_cdk_typescript_app_tests_and_validates_its_tracing(
+    tmp_path: Path, node_modules: NodeModules, tracing: str, runtime: str, blueprint: str
+) -> None:
+    inputs = {"iac": "cdk", "runtime": runtime, "blueprint": blueprint, "tracing": tracing}
+    project = node_modules.link(bake(tmp_path / "cdk", **inputs))
+    stack_tests = (project / "tests" / "stack.test.ts").read_text()
+
+    tested = run(["make", "test"], cwd=project, env=npm_env())
+    validated = run(["make", "validate", f"PYTHON={PYTHON}"], cwd=project, env=npm_env())
+
+    stdout = ANSI_ESCAPE.sub("", tested.stdout)
+    assert "Test Files  2 passed (2)" in stdout
+    assert re.search(r"Tests  (\d+) passed \(\1\)", stdout), "every vitest test passed"
+    # every stack test ran, the tracing ones among them
+    stack_test_count = len(re.findall(r"^  it\(", stack_tests, re.MULTILINE))
+    assert f"tests/stack.test.ts ({stack_test_count} tests)" in stdout
+    backend = "X-Ray" if tracing == "xray" else "OTLP"
+    assert f'it("traces to {backend}:' in stack_tests
+    assert "problem" not in stdout + tested.stderr
+    assert "cfn-lint cdk.out/*.template.json -a cdk_durable.cfn_lint" in validated.stdout
+    (synthesized,) = (project / "cdk.out").glob("*.template.json")
+    assert durable_findings(synthesized) == set()
+    assert_cfn_lint_clean(synthesized)
+
+    # the same profile as the SAM template for this runtime: layer, wrapper, OTEL_* (no plugin variable)
+    sam = yaml.load(
+        (bake(tmp_path / "sam", **{**inputs, "iac": "sam"}) / "template.yaml").read_text(), Loader=_CfnLoader
+    )
+    sam_fn = _function(sam)
+    resources = json.loads(synthesized.read_text())["Resources"].values()
+    (cdk_fn,) = [r["Properties"] for r in resources if "DurableConfig" in r.get("Properties", {})]
+    assert [_as_sub(layer) for layer in cdk_fn["Layers"]] == [_as_sub(layer) for layer in sam_fn["Layers"]]
+    cdk_env, sam_env = cdk_fn["Environment"]["Variables"], sam_fn["Environment"]["Variables"]
+    literal = {
+        k for k, v in sam_env.items() if k.startswith(("OTEL_", "AWS_LAMBDA_EXEC")) and isinstance(v, str)
+    }
+    assert {"AWS_LAMBDA_EXEC_WRAPPER", "OTEL_SERVICE_NAME", "OTEL_TRACES_EXPORTER"} <= literal
+    assert {k: cdk_env[k] for k in literal} == {k: sam_env[k] for k in literal}
+    assert "DURABLE_EXECUTION_PLUGINS" not in cdk_env
+    if tracing == "xray":
+        assert cdk_fn["TracingConfig"] == {"Mode": "Active"} and sam_fn["Tracing"] == "Active"
+    else:  # SAM: parameters; CDK: the context's default and the same secret, as a dynamic reference
+        assert cdk_env["OTEL_EXPORTER_OTLP_ENDPOINT"] == sam["Parameters"]["OtlpEndpoint"]["Default"]
+        headers = _as_sub(cdk_env["OTEL_EXPORTER_OTLP_HEADERS"])
+        secret = sam["Parameters"]["OtlpHeadersSecret"]["Default"]
+        assert headers.startswith("{{resolve:secretsmanager:arn:${AWS::Partition}:secretsmanager:")
+        assert headers.endswith(f":secret:{secret}:SecretString:::}}}}")

@@ -24,7 +24,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from ... import platform as p
-from .._template import Compliance, FunctionTarget, Resource, StackTemplate
+from .._template import Compliance, FunctionTarget, Resource, StackTemplate, mapping_values
 
 _LAMBDA_INVOKE = re.compile(r":states:::lambda:invoke(\.waitForTaskToken)?$")
 _PLACEHOLDER = re.compile(r"__cdk_durable_part_(\d+)__")
@@ -72,12 +72,7 @@ def _definition(resource: Resource) -> tuple[Any, list[Any]]:
 def _states(definition: Any) -> Iterator[Mapping[str, Any]]:
     if not isinstance(definition, Mapping):
         return
-    states = definition.get("States")
-    if not isinstance(states, Mapping):
-        return
-    for state in states.values():
-        if not isinstance(state, Mapping):
-            continue
+    for state in mapping_values(definition.get("States")):
         yield state
         for branch in state.get("Branches") or []:
             yield from _states(branch)

@@ -40,7 +40,7 @@ SLUG = "{{ cookiecutter.project_slug }}"
 SRC = Path(__file__).resolve().parent / "src"
 {%- if bedrock %}
 #: The Bedrock model the analysis uses, invoked through the account's global cross-region inference profile.
-DEFAULT_MODEL_ID = "anthropic.claude-3-5-haiku-20241022-v1:0"
+DEFAULT_MODEL_ID = "{{ manifest.bedrock.default_model }}"
 {%- endif %}
 RUNTIME = lambda_.Runtime.{{ cookiecutter.runtime | upper | replace(".", "_") | replace("PYTHON3", "PYTHON_3") }}
 

@@ -173,7 +173,7 @@ def test_escalation_rules_decide_whatever_the_model_says():
 
 # --- the Bedrock path: the real boto3 client, its Converse calls answered by botocore's Stubber ---
 
-MODEL = "global.anthropic.claude-3-5-haiku-20241022-v1:0"
+MODEL = "global.{{ manifest.bedrock.default_model }}"
 MODEL_ANSWER = {
     "category": "billing",
     "priority": "medium",

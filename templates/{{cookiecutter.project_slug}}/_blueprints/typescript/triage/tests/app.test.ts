@@ -170,7 +170,7 @@ describe("triage", () => {
 
 // --- the Bedrock path: the real client, its HTTP exchanges answered by a canned request handler ---
 
-const MODEL = "global.anthropic.claude-3-5-haiku-20241022-v1:0";
+const MODEL = "global.{{ manifest.bedrock.default_model }}";
 const MODEL_ANSWER = {
   category: "billing",
   priority: "medium",

@@ -13,6 +13,11 @@
  * - a dead-letter queue for asynchronous invocations Lambda could not start;
  * - grants on the executions (`<function ARN>:*`), the status-change rule, the recommended alarms and
  *   the outputs.
+{%- if cookiecutter.tracing == "xray" %}
+ * - OpenTelemetry traces to AWS X-Ray (`tracing`), as cdk-durable's `DurableTracing.xray()` wires them.
+{%- elif cookiecutter.tracing == "otlp" %}
+ * - OpenTelemetry traces to an OTLP backend (`tracing`), as cdk-durable's `DurableTracing.otlp()` wires them.
+{%- endif %}
  */
 import * as cdk from "aws-cdk-lib";
 import * as cloudwatch from "aws-cdk-lib/aws-cloudwatch";
@@ -22,6 +27,9 @@ import * as iam from "aws-cdk-lib/aws-iam";
 import * as lambda from "aws-cdk-lib/aws-lambda";
 import * as nodejs from "aws-cdk-lib/aws-lambda-nodejs";
 import type * as logs from "aws-cdk-lib/aws-logs";
+{%- if cookiecutter.tracing == "otlp" %}
+import type * as secretsmanager from "aws-cdk-lib/aws-secretsmanager";
+{%- endif %}
 import type * as sns from "aws-cdk-lib/aws-sns";
 import * as sqs from "aws-cdk-lib/aws-sqs";
 import { Construct } from "constructs";
@@ -43,6 +51,45 @@ export type ExecutionStatus = "RUNNING" | "SUCCEEDED" | "FAILED" | "TIMED_OUT" |
 
 /** A durable execution writes at most 100 MB of checkpoint data. */
 const MAX_STORAGE_WRITTEN_BYTES = 100 * 1024 * 1024;
+{%- if cookiecutter.tracing == "xray" %}
+
+/**
+ * OpenTelemetry -> AWS X-Ray, AWS's ADOT exporter profile (cdk-durable's docs/observability.md): the
+ * ADOT JavaScript layer for the stack's region and the function's architecture (aws-cdk-lib's
+ * `AdotLambdaLayerJavaScriptSdkVersion.LATEST`), its wrapper, `OTEL_*`, X-Ray active tracing and the
+ * role's X-Ray write permission.
+ */
+export interface WorkflowTracing {
+  /** `OTEL_SERVICE_NAME`. */
+  readonly serviceName: string;
+}
+
+/** The ADOT layer's wrapper script: it starts OpenTelemetry before the handler. */
+export const ADOT_WRAPPER = "/opt/otel-instrument";
+{%- elif cookiecutter.tracing == "otlp" %}
+
+/**
+ * OpenTelemetry -> any OTLP backend, AWS's community exporter profile (cdk-durable's
+ * docs/observability.md): the OpenTelemetry community Node.js layer in the stack's region, its
+ * wrapper, `OTEL_*`, and the headers from a Secrets Manager secret as a CloudFormation dynamic
+ * reference, resolved at deploy: the template never holds them, the function's role needs no
+ * Secrets Manager permission.
+ */
+export interface WorkflowTracing {
+  /** `OTEL_SERVICE_NAME`. */
+  readonly serviceName: string;
+  /** `OTEL_EXPORTER_OTLP_ENDPOINT`: an http(s):// URL of the OTLP backend. */
+  readonly endpoint: string;
+  /** The secret whose value is `OTEL_EXPORTER_OTLP_HEADERS` (`key=value,...`, they carry the API key). */
+  readonly headersSecret: secretsmanager.ISecret;
+}
+
+/** The community layer of AWS's profile (account 184161586896, any region) and its wrapper script. */
+export const COMMUNITY_LAYER = { account: "184161586896", name: "opentelemetry-nodejs-0_18_0:1" };
+export const COMMUNITY_WRAPPER = "/opt/otel-handler";
+const OTLP_ENDPOINT = /^https?:\/\/[^\s/]+(\/\S*)?$/;
+{%- elif cookiecutter.tracing != "none" %}{{ unsupported("tracing", cookiecutter.tracing, "lib/durable-workflow.ts") }}
+{%- endif %}
 
 export interface DurableWorkflowProps {
   /** The handler's entry file (`src/app.ts`, exporting `handler`). */
@@ -57,6 +104,10 @@ export interface DurableWorkflowProps {
   readonly aliasName: string;
   readonly logGroup: logs.ILogGroup;
   readonly environment: Record<string, string>;
+{%- if cookiecutter.tracing != "none" %}
+  /** OpenTelemetry traces: the layer, its wrapper and `OTEL_*` (a variable of `environment` it sets is refused). */
+  readonly tracing: WorkflowTracing;
+{%- endif %}
 }
 
 export class DurableWorkflow extends Construct {
@@ -66,6 +117,13 @@ export class DurableWorkflow extends Construct {
 
   constructor(scope: Construct, id: string, props: DurableWorkflowProps) {
     super(scope, id);
+{%- if cookiecutter.tracing != "none" %}
+    const tracingEnvironment = this.tracingEnvironment(props.tracing);
+    const clash = Object.keys(props.environment).find((name) => name in tracingEnvironment);
+    if (clash) {
+      throw new Error(`environment ${clash} is set by tracing too: drop it from environment`);
+    }
+{%- endif %}
 
     this.deadLetterQueue = new sqs.Queue(this, "DeadLetterQueue", {
       encryption: sqs.QueueEncryption.SQS_MANAGED,
@@ -97,6 +155,9 @@ export class DurableWorkflow extends Construct {
     // cfn-lint W3005: aws-cdk-lib adds DependsOn on the role next to the GetAtt that implies it.
     const resource = this.function.node.defaultChild as cdk.CfnResource;
     resource.addMetadata("cfn-lint", { config: { ignore_checks: ["W3005"] } });
+{%- if cookiecutter.tracing != "none" %}
+    this.applyTracing(tracingEnvironment);
+{%- endif %}
 
     this.alias = new lambda.Alias(this, "Alias", {
       aliasName: props.aliasName,
@@ -193,6 +254,59 @@ export class DurableWorkflow extends Construct {
       description: "Durable function name (use with --qualifier / the alias name)",
     });
   }
+
+{%- if cookiecutter.tracing == "xray" %}
+
+  /** The ADOT profile's variables (the JavaScript SDK's OpenTelemetry needs no plugin variable). */
+  private tracingEnvironment(tracing: WorkflowTracing): Record<string, string> {
+    return {
+      OTEL_SERVICE_NAME: tracing.serviceName,
+      OTEL_TRACES_EXPORTER: "otlp",
+      AWS_LAMBDA_EXEC_WRAPPER: ADOT_WRAPPER,
+      OTEL_PROPAGATORS: "xray",
+    };
+  }
+
+  /** Layer, wrapper and `OTEL_*`, X-Ray active tracing and the role's permission to write traces. */
+  private applyTracing(environment: Record<string, string>): void {
+    for (const [name, value] of Object.entries(environment)) {
+      this.function.addEnvironment(name, value);
+    }
+    const layerArn = lambda.AdotLambdaLayerJavaScriptSdkVersion.LATEST.layerArn(this, this.function.architecture);
+    this.function.addLayers(lambda.LayerVersion.fromLayerVersionArn(this, "TracingLayer", layerArn));
+    const resource = this.function.node.defaultChild as lambda.CfnFunction;
+    resource.tracingConfig = { mode: "Active" };
+    this.function.addToRolePolicy(
+      new iam.PolicyStatement({ actions: ["xray:PutTraceSegments", "xray:PutTelemetryRecords"], resources: ["*"] }),
+    );
+  }
+{%- elif cookiecutter.tracing == "otlp" %}
+
+  /** The community profile's variables (the JavaScript SDK's OpenTelemetry needs no plugin variable). */
+  private tracingEnvironment(tracing: WorkflowTracing): Record<string, string> {
+    if (!cdk.Token.isUnresolved(tracing.endpoint) && !OTLP_ENDPOINT.test(tracing.endpoint)) {
+      throw new Error(`tracing endpoint must be an http(s):// URL of an OTLP backend, got ${JSON.stringify(tracing.endpoint)}`);
+    }
+    return {
+      OTEL_SERVICE_NAME: tracing.serviceName,
+      OTEL_TRACES_EXPORTER: "otlp",
+      AWS_LAMBDA_EXEC_WRAPPER: COMMUNITY_WRAPPER,
+      OTEL_EXPORTER_OTLP_ENDPOINT: tracing.endpoint,
+      // A Secrets Manager dynamic reference (resolve:secretsmanager): CloudFormation resolves it at deploy.
+      OTEL_EXPORTER_OTLP_HEADERS: tracing.headersSecret.secretValue.unsafeUnwrap(),
+    };
+  }
+
+  /** Layer (the stack's region), wrapper and `OTEL_*`. */
+  private applyTracing(environment: Record<string, string>): void {
+    for (const [name, value] of Object.entries(environment)) {
+      this.function.addEnvironment(name, value);
+    }
+    const region = cdk.Stack.of(this).region;
+    const layerArn = `arn:aws:lambda:${region}:${COMMUNITY_LAYER.account}:layer:${COMMUNITY_LAYER.name}`;
+    this.function.addLayers(lambda.LayerVersion.fromLayerVersionArn(this, "TracingLayer", layerArn));
+  }
+{%- endif %}
 
   private grantOnExecutions(grantee: iam.IGrantable, actions: string[]): iam.Grant {
     return iam.Grant.addToPrincipal({ grantee, actions, resourceArns: [this.executionArns] });

@@ -1,5 +1,4 @@
 {%- set bedrock = manifest.blueprints[cookiecutter.blueprint].bedrock %}
-{%- if cookiecutter.tracing != "none" and cookiecutter.iac == "cdk" and cookiecutter.__runtime_family == "typescript" %}{{ unsupported("tracing", cookiecutter.tracing, "lib/workflow-stack.ts (the TypeScript CDK app has no tracing wiring yet: use tracing=none, or iac=sam/cloudformation)") }}{% endif %}
 {%- set retention_days_names = {1: "ONE_DAY", 3: "THREE_DAYS", 5: "FIVE_DAYS", 7: "ONE_WEEK", 14: "TWO_WEEKS",
     30: "ONE_MONTH", 60: "TWO_MONTHS", 90: "THREE_MONTHS", 120: "FOUR_MONTHS", 150: "FIVE_MONTHS", 180: "SIX_MONTHS",
     365: "ONE_YEAR", 400: "THIRTEEN_MONTHS", 545: "EIGHTEEN_MONTHS", 731: "TWO_YEARS", 1096: "THREE_YEARS",
@@ -21,15 +20,30 @@ import * as targets from "aws-cdk-lib/aws-events-targets";
 import * as iam from "aws-cdk-lib/aws-iam";
 import * as lambda from "aws-cdk-lib/aws-lambda";
 import * as logs from "aws-cdk-lib/aws-logs";
+{%- if cookiecutter.tracing == "otlp" %}
+import * as secretsmanager from "aws-cdk-lib/aws-secretsmanager";
+{%- endif %}
 import * as sns from "aws-cdk-lib/aws-sns";
 import type { Construct } from "constructs";
 import { DurableWorkflow } from "./durable-workflow";
 
 const PROJECT_NAME = "{{ cookiecutter.project_name }}";
 const SLUG = "{{ cookiecutter.project_slug }}";
+{%- if cookiecutter.tracing == "otlp" %}
+/** OTEL_EXPORTER_OTLP_ENDPOINT when the context `otlp_endpoint` is not given. */
+export const DEFAULT_OTLP_ENDPOINT = "https://otlp.example.com";
+
+/** The context `otlp_endpoint` (`cdk deploy -c otlp_endpoint=<URL>`), else `DEFAULT_OTLP_ENDPOINT`;
+ * `DurableWorkflow` refuses a value that is not an http(s):// URL. */
+function otlpEndpoint(scope: Construct): string {
+  const given: unknown = scope.node.tryGetContext("otlp_endpoint");
+  if (given === undefined || given === "") return DEFAULT_OTLP_ENDPOINT;
+  return typeof given === "string" ? given : JSON.stringify(given);
+}
+{%- endif %}
 {%- if bedrock %}
 /** The Bedrock model the analysis uses, invoked through the account's global cross-region inference profile. */
-export const DEFAULT_MODEL_ID = "anthropic.claude-3-5-haiku-20241022-v1:0";
+export const DEFAULT_MODEL_ID = "{{ manifest.bedrock.default_model }}";
 
 export interface WorkflowStackProps extends cdk.StackProps {
   /** Bedrock model id (default `DEFAULT_MODEL_ID`); "" uses the local keyword rules, no Bedrock. */
@@ -73,6 +87,21 @@ export class WorkflowStack extends cdk.Stack {
       retentionPeriod: cdk.Duration.days({{ cookiecutter.retention_days }}),
       aliasName: "{{ cookiecutter.alias_name }}",
       logGroup,
+{%- if cookiecutter.tracing == "xray" %}
+      // OpenTelemetry -> X-Ray (AWS's ADOT profile): layer, wrapper, OTEL_*, active tracing and the
+      // role's X-Ray permission.
+      tracing: { serviceName: SLUG },
+{%- elif cookiecutter.tracing == "otlp" %}
+      // OpenTelemetry -> your OTLP backend (AWS's community profile): `cdk deploy -c otlp_endpoint=<URL>`.
+      // The headers come from the Secrets Manager secret "<slug>/otlp-headers" as a dynamic reference,
+      // never in the template.
+      tracing: {
+        serviceName: SLUG,
+        endpoint: otlpEndpoint(this),
+        headersSecret: secretsmanager.Secret.fromSecretNameV2(this, "OtlpHeaders", `${SLUG}/otlp-headers`),
+      },
+{%- elif cookiecutter.tracing != "none" %}{{ unsupported("tracing", cookiecutter.tracing, "lib/workflow-stack.ts") }}
+{%- endif %}
       environment: {
         WORKFLOW_NAME: SLUG,
 {%- if cookiecutter.__callbacks == "True" %}
