@@ -11,7 +11,8 @@ for every rendering: the variables' defaults, the hooks and the project files. I
   or, for the copy packaged in the wheel, the installed distribution (``cdk_durable._requirement``).
 - ``unsupported(variable, value, file)``: the last branch of every ``{% if %}`` on a kind; a kind the
   manifest adds but a file has no branch for stops the bake with one line naming both.
-- the ``requirement_source`` filter: the README's words for where a requirement points.
+- the ``requirement_source`` filter: the README's words for where a requirement points;
+- the ``with_extra`` filter: a requirement with one more extra (``cdk-durable[local] @ file:///...``).
 
 Run ``python templates/cdk_durable_template.py`` after editing ``manifest.json``: it rewrites the
 choice lists and their prompt descriptions in ``cookiecutter.json`` (cookiecutter needs them
@@ -84,6 +85,23 @@ def requirement_source(requirement: str) -> str:
     return "the requirement given when this project was generated"
 
 
+#: A requirement's name and extras, then the rest (version, ``@ URL``, markers), per PEP 508.
+_NAME_AND_EXTRAS = re.compile(
+    r"^\s*(?P<name>[A-Za-z0-9][A-Za-z0-9._-]*)(?:\s*\[(?P<extras>[^\]]*)\])?(?P<rest>.*)$"
+)
+
+
+def with_extra(requirement: str, extra: str) -> str:
+    """``requirement`` asking for ``extra`` too: ``cdk-durable @ URL`` -> ``cdk-durable[local] @ URL``."""
+    found = _NAME_AND_EXTRAS.match(requirement)
+    if found is None:  # the pre-gen hook accepts only requirement lines; keep anything else as given
+        return requirement
+    extras = [e.strip() for e in (found["extras"] or "").split(",") if e.strip()]
+    if extra not in extras:
+        extras.append(extra)
+    return f"{found['name']}[{','.join(extras)}]{found['rest']}"
+
+
 def unsupported(variable: str, value: object, file: str) -> str:
     raise UndefinedError(
         f"{file} has no branch for {variable} {value!r}: add one (templates/LAYOUT.md, 'Branches')"
@@ -99,6 +117,7 @@ class TemplateExtension(Extension):
             unsupported=unsupported,
         )
         environment.filters["requirement_source"] = requirement_source
+        environment.filters["with_extra"] = with_extra
 
 
 def synced_cookiecutter_json(context: dict[str, Any], manifest: dict[str, Any]) -> dict[str, Any]:

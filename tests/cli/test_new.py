@@ -90,7 +90,7 @@ def test_an_explicit_requirement_overrides_the_default(tmp_path):
 
     assert result.exit_code == 0, result.output
     project = tmp_path / "durable-workflow"
-    assert requirement_line(project) == "cdk-durable==9.9.9"
+    assert requirement_line(project) == "cdk-durable[local]==9.9.9"  # `local`: cdk-durable serve
     assert "the release you generated this project with" in (project / "README.md").read_text()
 
 

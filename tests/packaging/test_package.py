@@ -259,12 +259,16 @@ def test_new_from_the_wheel_bakes_a_project_whose_make_test_passes(venv_from_whe
 
     project = tmp_path / "durable-workflow"
     assert not list(project.rglob("__pycache__")), "pip's bytecode of the installed template is not copied"
-    wheel_url = f"cdk-durable @ {_only(dist, '*.whl').as_uri()}"
+    # with the `local` extra: `cdk-durable serve` for `make serve` and the project's integration test
+    wheel_url = f"cdk-durable[local] @ {_only(dist, '*.whl').as_uri()}"
     if runtime.startswith("python") or iac == "cdk":
         assert wheel_url in (project / "requirements-dev.txt").read_text().splitlines()
         assert f"`{wheel_url}`" in (project / "README.md").read_text()
     proc = run(["make", "test"], cwd=project, env=env)
     assert "passed" in proc.stdout
+    # the integration test ran on cdk-durable serve from the project's own .venv (cdk-durable[local])
+    assert "tests/integration" in proc.stdout or "test:integration" in proc.stdout
+    assert "integration test skipped" not in proc.stdout
 
 
 @pytest.mark.slow
@@ -293,7 +297,7 @@ def test_installed_from_an_index_the_project_pins_the_release(venv_from_wheel, d
     )
 
     requirements = (tmp_path / "durable-workflow" / "requirements-dev.txt").read_text().splitlines()
-    assert f"cdk-durable=={VERSION}" in requirements
+    assert f"cdk-durable[local]=={VERSION}" in requirements
     assert "from the package index" in (tmp_path / "durable-workflow" / "README.md").read_text()
 
 
@@ -325,5 +329,5 @@ def test_the_readme_template_command_works_in_a_fresh_clone(clone, tmp_path):
 
     assert "passed" in proc.stdout
     requirements = (clone / "durable-workflow" / "requirements-dev.txt").read_text().splitlines()
-    assert f"cdk-durable @ {clone.as_uri()}" in requirements, "the project installs the clone itself"
+    assert f"cdk-durable[local] @ {clone.as_uri()}" in requirements, "the project installs the clone itself"
     assert shlex.split(command)[:2] == ["cookiecutter", "templates/"]

@@ -36,8 +36,9 @@ RUNTIMES: list[str] = list(MANIFEST["runtimes"])
 PYTHON_RUNTIMES: list[str] = [r for r in RUNTIMES if MANIFEST["runtimes"][r]["family"] == "python"]
 TYPESCRIPT_RUNTIMES: list[str] = [r for r in RUNTIMES if MANIFEST["runtimes"][r]["family"] == "typescript"]
 CALLBACK_BLUEPRINTS: set[str] = {b for b, entry in MANIFEST["blueprints"].items() if entry["has_callbacks"]}
-#: The requirement a project baked from this checkout gets when none is given.
-CHECKOUT_REQUIREMENT = f"cdk-durable @ {ROOT.as_uri()}"
+#: The requirement line a project baked from this checkout gets when none is given: this checkout
+#: with the `local` extra (`cdk-durable serve`: `make serve` and the project's integration test).
+CHECKOUT_REQUIREMENT = f"cdk-durable[local] @ {ROOT.as_uri()}"
 #: Every Python combination, readable ids: ``sam-python3.13-approval``.
 PYTHON_COMBOS: list[tuple[str, str, str]] = [
     (iac, runtime, blueprint) for iac in IACS for runtime in PYTHON_RUNTIMES for blueprint in BLUEPRINTS

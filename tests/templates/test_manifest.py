@@ -211,3 +211,23 @@ def test_default_requirement_in_a_checkout_is_the_checkout():
 )
 def test_readme_words_for_each_kind_of_requirement(requirement, words):
     assert words in load_extension().requirement_source(requirement)
+
+
+@pytest.mark.parametrize(
+    ("requirement", "with_local"),
+    [
+        ("cdk-durable==0.1.0", "cdk-durable[local]==0.1.0"),
+        ("cdk-durable @ file:///home/me/cdk-durable", "cdk-durable[local] @ file:///home/me/cdk-durable"),
+        (
+            "cdk-durable @ git+https://h/me/cdk-durable@abc",
+            "cdk-durable[local] @ git+https://h/me/cdk-durable@abc",
+        ),
+        ("cdk-durable", "cdk-durable[local]"),
+        ("cdk-durable[cfn-lint]>=0.1", "cdk-durable[cfn-lint,local]>=0.1"),
+        ("cdk-durable[local]>=0.1", "cdk-durable[local]>=0.1"),
+        ('cdk-durable ; python_version >= "3.11"', 'cdk-durable[local] ; python_version >= "3.11"'),
+    ],
+)
+def test_the_project_asks_for_the_local_extra_whatever_the_requirement(requirement, with_local):
+    """requirements-dev.txt: `cdk-durable serve` (make serve, the integration test) needs `local`."""
+    assert load_extension().with_extra(requirement, "local") == with_local

@@ -9,10 +9,11 @@ API. Every bundle must load in Node and export ``handler``.
 
 The handler, its tests and the TypeScript tooling do not depend on the IaC kind (asserted below;
 a CDK project adds its app and aws-cdk-lib to the same tooling), so the handler's checks
-(``make test``: ``npm ci`` with a shared npm cache, ``tsc``, vitest on the durable testing SDK's
-``LocalDurableTestRunner``, ESLint) run once per runtime x blueprint for SAM and CloudFormation,
-and once more for CDK. ``npm ci`` runs once per distinct lockfile per session (``NodeModules``):
-every other project with that lockfile reuses the ``node_modules`` (a symlink).
+(``make test`` without the integration test, which ``test_integration.py`` runs for a subset and
+checks statically for every combination: ``npm ci`` with a shared npm cache, ``tsc``, vitest on the
+durable testing SDK's ``LocalDurableTestRunner``, ESLint) run once per runtime x blueprint for SAM
+and CloudFormation, and once more for CDK. ``npm ci`` runs once per distinct lockfile per session
+(``NodeModules``): every other project with that lockfile reuses the ``node_modules`` (a symlink).
 """
 
 from __future__ import annotations
@@ -87,6 +88,8 @@ def pair_id(pair: tuple[str, str]) -> str:
 
 
 ANSI_ESCAPE = re.compile(r"\x1b\[[0-9;]*m")
+#: `make test`'s targets but the integration test, side by side as `make test` runs them.
+UNIT_AND_LINT = ["make", "-j3", "--output-sync=target", "typecheck", "vitest", "lint"]
 
 
 class Projects:
@@ -197,7 +200,7 @@ def test_project_checks_pass(projects: Projects, pair: tuple[str, str]) -> None:
     runtime, blueprint = pair
     project = projects.installed(("sam", runtime, blueprint))
 
-    proc = run(["make", "test"], cwd=project, env=npm_env())
+    proc = run(UNIT_AND_LINT, cwd=project, env=npm_env())
     stdout = ANSI_ESCAPE.sub("", proc.stdout)
 
     assert "Test Files  1 passed (1)" in stdout
@@ -239,16 +242,16 @@ def test_cloudformation_validates_and_bundles(projects: Projects, combo: Combo) 
 @pytest.mark.slow
 @pytest.mark.parametrize("combo", CDK_COMBOS, ids=combo_id)
 def test_cdk_project_checks_pass(projects: Projects, combo: Combo) -> None:
-    """The TypeScript CDK project's `make test`: the handler's tests and the stack's (assertions)."""
+    """The TypeScript CDK project's checks: the handler's tests and the stack's (assertions)."""
     project = projects.installed(combo)
 
-    proc = run(["make", "test"], cwd=project, env=npm_env())
+    proc = run(UNIT_AND_LINT, cwd=project, env=npm_env())
     stdout = ANSI_ESCAPE.sub("", proc.stdout)
 
     assert "Test Files  2 passed (2)" in stdout  # tests/app.test.ts and tests/stack.test.ts
     assert re.search(r"Tests  (\d+) passed \(\1\)", stdout), "every vitest test passed"
     assert "problem" not in stdout + proc.stderr
-    assert not (project / ".venv").exists(), "no Python for build and test"
+    assert not (project / ".venv").exists(), "no Python for build, unit tests and lint"
 
 
 @pytest.mark.slow

@@ -137,7 +137,8 @@ def test_cdk_python_otlp_synthesizes_the_profile(tmp_path: Path) -> None:
 def test_the_projects_own_tests_check_the_wiring(tmp_path: Path, iac: str, tracing: str) -> None:
     project = _bake(tmp_path, iac, "python3.13", tracing)
 
-    proc = run(["make", "test", f"PYTHON={PYTHON}"], cwd=project)
+    # the integration test too: the function on cdk-durable serve with no OTel plugin (offline)
+    proc = run(["make", "test", f"PYTHON={PYTHON}", f"CDK={NODE_BIN / 'cdk'}"], cwd=project)
     tracing_tests = run([str(PYTHON), "-m", "pytest", "-q", "tests/test_tracing.py"], cwd=project)
 
     assert "All checks passed!" in proc.stdout
@@ -191,7 +192,8 @@ def test_cdk_typescript_app_tests_and_validates_its_tracing(
     project = node_modules.link(bake(tmp_path / "cdk", **inputs))
     stack_tests = (project / "tests" / "stack.test.ts").read_text()
 
-    tested = run(["make", "test"], cwd=project, env=npm_env())
+    # PYTHON=: the integration test (cdk-durable serve) from this repository's environment
+    tested = run(["make", "test", f"PYTHON={PYTHON}"], cwd=project, env=npm_env())
     validated = run(["make", "validate", f"PYTHON={PYTHON}"], cwd=project, env=npm_env())
 
     stdout = ANSI_ESCAPE.sub("", tested.stdout)
