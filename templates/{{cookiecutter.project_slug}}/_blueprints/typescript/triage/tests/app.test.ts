@@ -101,8 +101,9 @@ describe("triage", () => {
   });
 
   it("leaves the ticket escalated when the specialist does not answer in time", async () => {
-    // Callback timeouts run on the real clock in the local runner (skipTime covers waits and retry delays).
-    SPECIALIST_REVIEW.timeout = { seconds: 1 };
+    // Callback timeouts run on the real clock in the local runner (skipTime covers waits and retry delays)
+    // and take fractions of a second there (AWS takes whole seconds): 50 ms keeps the test quick.
+    SPECIALIST_REVIEW.timeout = { seconds: 0.05 };
 
     const { execution, names } = await triage(URGENT, [["agent-review", { approved: true }]]);
 
@@ -112,7 +113,7 @@ describe("triage", () => {
   });
 
   it("escalates when the agent does not answer in time", async () => {
-    AGENT_REVIEW.timeout = { seconds: 1 };
+    AGENT_REVIEW.timeout = { seconds: 0.05 };
 
     const { execution } = await triage(STANDARD, [["specialist-review", { approved: true }]]);
 
