@@ -18,6 +18,7 @@ import io
 import json
 import logging
 import re
+import sys
 import threading
 from collections.abc import Sequence
 from typing import Any
@@ -150,6 +151,23 @@ def _checkpoint_error(body: bytes) -> str | None:
     )
 
 
+def configure_server(server: Any, handler_class: type) -> None:
+    """The emulator's ``WebServer`` as ``run`` and ``serve`` use it: ``handler_class`` answers, request
+    threads are daemons, the listen backlog takes a burst of clients (socketserver's is 5: connections
+    reset), and a client that goes away (a browser closing a keep-alive connection) is not an error:
+    socketserver would print its traceback."""
+    server.RequestHandlerClass = handler_class
+    server.daemon_threads = True
+    server.socket.listen(LISTEN_BACKLOG)
+    report = server.handle_error
+
+    def handle_error(request: Any, client_address: Any) -> None:
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            report(request, client_address)
+
+    server.handle_error = handle_error
+
+
 class LocalEndpoint:
     """The emulator's routes over ``executor`` on a free loopback port, served from a daemon thread."""
 
@@ -164,9 +182,7 @@ class LocalEndpoint:
         )
         root.setLevel(saved[0])
         root.handlers[:] = saved[1]
-        self._server.RequestHandlerClass = EmulatorRequestHandler
-        self._server.daemon_threads = True
-        self._server.socket.listen(LISTEN_BACKLOG)
+        configure_server(self._server, EmulatorRequestHandler)
         self._thread = threading.Thread(
             target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
         )

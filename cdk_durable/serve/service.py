@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from ..local_run import _sdk
-from ..local_run.endpoint import LISTEN_BACKLOG
+from ..local_run.endpoint import configure_server
 from ..local_run.inputs import LOCAL_ACCOUNT_ID, FunctionSpec, LocalRunError, lambda_environment
 from ..local_run.node import is_node_handler, node_init
 from ..local_run.runner import invocation_timeout_of
@@ -140,12 +140,8 @@ class Service:
         executor_log.propagate = False
         executor_log.addHandler(_OneLine(self.log))
         self._server = _sdk.web_server(self._web)
-        self._server.RequestHandlerClass = ServeRequestHandler
         self._server.service = self
-        self._server.daemon_threads = True
-        # socketserver listens with a backlog of 5: a burst of clients connecting at once (a load
-        # test, a fan-out) would see connections reset. Lambda's endpoint takes them all.
-        self._server.socket.listen(LISTEN_BACKLOG)
+        configure_server(self._server, ServeRequestHandler)
 
     def resume(self) -> list[str]:
         """After a restart from ``--state``: every execution still running is invoked again and replays.

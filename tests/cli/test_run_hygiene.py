@@ -85,6 +85,10 @@ def _gone(pid: int) -> bool:
         return True
 
 
+def _sigint_default() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGHUP, signal.SIGINT, signal.SIGKILL])
 def test_workers_and_their_children_never_outlive_run(tmp_path: Path, sig: int) -> None:
     pids = tmp_path / "pids"
@@ -92,6 +96,9 @@ def test_workers_and_their_children_never_outlive_run(tmp_path: Path, sig: int) 
         [CDK_DURABLE, "run", f"{HYGIENE}:spawn", json.dumps({"pids": str(pids)}), "--timeout", "600"],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
+        # As from a terminal: SIGINT at its default. A test run started in the background by a
+        # non-interactive shell inherits SIGINT ignored, and Python then keeps ignoring it.
+        preexec_fn=_sigint_default,
     )
     try:
         deadline = time.monotonic() + BOUND

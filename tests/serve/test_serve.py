@@ -345,3 +345,26 @@ def test_a_handler_that_does_not_load_is_one_line_and_exit_1(tmp_path: Path) -> 
         and "nope.py" in result.stderr
         and "Traceback" not in result.stderr
     )
+
+
+def test_a_client_that_resets_its_connection_is_not_an_error(serve: Any) -> None:
+    """A browser closing a keep-alive connection (a reset, mid-wait for its next request)."""
+    import socket
+    import struct
+    import time
+    import urllib.request
+
+    served = serve("--skip-time", "--function", APPROVAL)
+    for request in (b"", b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: keep-alive\r\n\r\n"):
+        with socket.create_connection(("127.0.0.1", served.port), timeout=BOUND) as sock:
+            if request:
+                sock.sendall(request)
+                assert sock.recv(64).startswith(b"HTTP/1.")
+            time.sleep(0.3)  # the server's thread now waits for the (next) request line
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))  # close = reset
+
+    with urllib.request.urlopen(served.url + "/", timeout=BOUND) as answer:  # still serving
+        assert answer.status == 200
+    time.sleep(0.3)
+    assert "Traceback" not in served.log.read_text()
+    assert "Exception occurred" not in served.log.read_text()
