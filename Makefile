@@ -60,9 +60,9 @@ check: tools-sam lint typecheck
 test: setup tools-sam
 	@$(MAKE) --no-print-directory -j3 $(if $(filter output-sync,$(.FEATURES)),--output-sync=line) lint typecheck suite
 
-## Every test (`make test` runs it beside lint and typecheck).
+## Every test (`make test` runs it beside lint and typecheck), and the 30 slowest (where CI's time goes).
 suite: setup tools-sam
-	$(BIN)/pytest -n auto --dist worksteal
+	$(BIN)/pytest -n auto --dist worksteal --durations=30
 
 lint: setup
 	$(BIN)/ruff check .
