@@ -22,6 +22,14 @@ REPO = Path(__file__).resolve().parents[2]
 BOUND = 60.0
 
 
+CDK_DURABLE = str(Path(sys.executable).parent / "cdk-durable")
+
+
+def cdk_durable_cli(*args: str, **options: Any) -> subprocess.CompletedProcess[str]:
+    """``cdk-durable ARGS`` as a user runs it: text output captured, bounded by ``BOUND``."""
+    return subprocess.run([CDK_DURABLE, *args], capture_output=True, text=True, timeout=BOUND, **options)
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -44,7 +52,7 @@ class Served:
     def start(self) -> Served:
         handle = self.log.open("ab")
         self.process = subprocess.Popen(
-            [str(Path(sys.executable).parent / "cdk-durable"), "serve", "--port", str(self.port), *self.args],
+            [CDK_DURABLE, "serve", "--port", str(self.port), *self.args],
             stdout=handle,
             stderr=subprocess.STDOUT,
             cwd=str(self.cwd),

@@ -6,8 +6,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +14,7 @@ from botocore.exceptions import ClientError
 
 from cdk_durable.platform import EXECUTION_ARN_PATTERN
 
-from .conftest import BOUND, FLOWS, wait_until
+from .conftest import BOUND, FLOWS, cdk_durable_cli, wait_until
 
 APPROVAL = f"approval={FLOWS}:approval"
 NESTED = f"nested={FLOWS}:nested"
@@ -122,19 +120,7 @@ def test_the_execution_arn_is_aws_shaped_and_every_api_takes_it(serve: Any, tmp_
         ["--function", "approval:$LATEST", "--execution-name", "order-7"],
         ["--execution-arn", arn],
     ):
-        live = subprocess.run(
-            [
-                str(Path(sys.executable).parent / "cdk-durable"),
-                "diagnose",
-                *args,
-                "--endpoint-url",
-                served.url,
-            ],
-            capture_output=True,
-            text=True,
-            timeout=BOUND,
-            env=env,
-        )
+        live = cdk_durable_cli("diagnose", *args, "--endpoint-url", served.url, env=env)
         assert live.returncode == 0, live.stderr
         assert "SUCCEEDED" in live.stdout
     assert "Traceback" not in served.log.read_text()

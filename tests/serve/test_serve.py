@@ -5,15 +5,19 @@ from __future__ import annotations
 import json
 import os
 import signal
+import socket
+import struct
 import subprocess
 import sys
+import time
+import urllib.request
 from pathlib import Path
 from typing import Any
 
 import pytest
 from botocore.exceptions import ClientError
 
-from .conftest import BOUND, FLOWS, free_port, wait_until
+from .conftest import BOUND, FLOWS, cdk_durable_cli, free_port, wait_until
 
 APPROVAL = f"approval={FLOWS}:approval"
 TAX = f"tax={FLOWS}:tax,plain"
@@ -96,24 +100,13 @@ def test_boto3_idempotent_start_callback_listing_and_diagnose(serve: Any, tmp_pa
     history.pop("ResponseMetadata")
     path = tmp_path / "history.json"
     path.write_text(json.dumps(history, default=str))
-    result = subprocess.run(
-        [str(Path(sys.executable).parent / "cdk-durable"), "diagnose", str(path)],
-        capture_output=True,
-        text=True,
-        timeout=BOUND,
-    )
+    result = cdk_durable_cli("diagnose", str(path))
     assert result.returncode == 0, result.stderr
     assert "SUCCEEDED" in result.stdout and "review" in result.stdout
     # and live, pointed at the service the way every AWS SDK is: AWS_ENDPOINT_URL_LAMBDA
     env = {**os.environ, "AWS_ENDPOINT_URL_LAMBDA": served.url, "AWS_REGION": "us-east-1"}
     env.update(AWS_ACCESS_KEY_ID="local", AWS_SECRET_ACCESS_KEY="local")
-    live = subprocess.run(
-        [str(Path(sys.executable).parent / "cdk-durable"), "diagnose", "--execution-arn", arn],
-        capture_output=True,
-        text=True,
-        timeout=BOUND,
-        env=env,
-    )
+    live = cdk_durable_cli("diagnose", "--execution-arn", arn, env=env)
     assert live.returncode == 0, live.stderr
     assert "SUCCEEDED" in live.stdout
     assert "Traceback" not in served.log.read_text()
@@ -325,18 +318,12 @@ def test_stop_ends_a_running_execution(serve: Any) -> None:
 
 
 def test_a_handler_that_does_not_load_is_one_line_and_exit_1(tmp_path: Path) -> None:
-    result = subprocess.run(
-        [
-            str(Path(sys.executable).parent / "cdk-durable"),
-            "serve",
-            "--port",
-            str(free_port()),
-            "--function",
-            "x=nope.py:handler",
-        ],
-        capture_output=True,
-        text=True,
-        timeout=BOUND,
+    result = cdk_durable_cli(
+        "serve",
+        "--port",
+        str(free_port()),
+        "--function",
+        "x=nope.py:handler",
         cwd=tmp_path,
     )
     assert result.returncode == 1
@@ -349,11 +336,6 @@ def test_a_handler_that_does_not_load_is_one_line_and_exit_1(tmp_path: Path) -> 
 
 def test_a_client_that_resets_its_connection_is_not_an_error(serve: Any) -> None:
     """A browser closing a keep-alive connection (a reset, mid-wait for its next request)."""
-    import socket
-    import struct
-    import time
-    import urllib.request
-
     served = serve("--skip-time", "--function", APPROVAL)
     for request in (b"", b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: keep-alive\r\n\r\n"):
         with socket.create_connection(("127.0.0.1", served.port), timeout=BOUND) as sock:
