@@ -19,77 +19,89 @@ Everything runs on ``DurableFunctionTestRunner`` from ``aws-durable-execution-sd
 
 The history model is :mod:`cdk_durable._history`, shared with ``cdk-durable diagnose``;
 :func:`run_history` gives a finished run's history as ``get-durable-execution-history`` JSON.
+
+Names below are imported on first use, so a worker process (:mod:`.worker`) starts without loading
+the emulator, click or the renderer.
 """
 
 from __future__ import annotations
 
-from .answers import (
-    ANY_CALLBACK,
-    AnswerScript,
-    CallbackAnswer,
-    collect_answers,
-    load_answers,
-    load_presets,
-    make_prompt,
-    parse_callback_option,
-    parse_fail_option,
-)
-from .cli import EXIT_EXECUTION_NOT_SUCCEEDED, command, run_from_options, write_history
-from .inputs import (
-    FunctionSpec,
-    LocalRunError,
-    lambda_environment,
-    load_env_file,
-    load_event,
-    load_handler,
-    parse_env_option,
-    parse_function_option,
-    parse_json,
-)
-from .render import format_change, render_history
-from .runner import (
-    DEFAULT_POLL_INTERVAL,
-    Crash,
-    HistoryReader,
-    RunReport,
-    expire_callback,
-    run_handler,
-    run_history,
-)
-from .template import TemplateFunctions, load_template_functions
+from typing import TYPE_CHECKING
 
-__all__ = [
-    "ANY_CALLBACK",
-    "DEFAULT_POLL_INTERVAL",
-    "EXIT_EXECUTION_NOT_SUCCEEDED",
-    "AnswerScript",
-    "CallbackAnswer",
-    "Crash",
-    "FunctionSpec",
-    "HistoryReader",
-    "LocalRunError",
-    "RunReport",
-    "TemplateFunctions",
-    "collect_answers",
-    "command",
-    "expire_callback",
-    "format_change",
-    "lambda_environment",
-    "load_answers",
-    "load_env_file",
-    "load_event",
-    "load_handler",
-    "load_presets",
-    "load_template_functions",
-    "make_prompt",
-    "parse_callback_option",
-    "parse_env_option",
-    "parse_fail_option",
-    "parse_function_option",
-    "parse_json",
-    "render_history",
-    "run_from_options",
-    "run_handler",
-    "run_history",
-    "write_history",
-]
+from .._lazy import lazy_getattr
+
+_LAZY: dict[str, str] = {
+    "ANY_CALLBACK": "cdk_durable.local_run.answers",
+    "AnswerScript": "cdk_durable.local_run.answers",
+    "CallbackAnswer": "cdk_durable.local_run.answers",
+    "collect_answers": "cdk_durable.local_run.answers",
+    "load_answers": "cdk_durable.local_run.answers",
+    "load_presets": "cdk_durable.local_run.answers",
+    "make_prompt": "cdk_durable.local_run.answers",
+    "parse_callback_option": "cdk_durable.local_run.answers",
+    "parse_fail_option": "cdk_durable.local_run.answers",
+    "EXIT_EXECUTION_NOT_SUCCEEDED": "cdk_durable.local_run.cli",
+    "command": "cdk_durable.local_run.cli",
+    "run_from_options": "cdk_durable.local_run.cli",
+    "write_history": "cdk_durable.local_run.cli",
+    "FunctionSpec": "cdk_durable.local_run.inputs",
+    "LocalRunError": "cdk_durable.local_run.inputs",
+    "lambda_environment": "cdk_durable.local_run.inputs",
+    "load_env_file": "cdk_durable.local_run.inputs",
+    "load_event": "cdk_durable.local_run.inputs",
+    "load_handler": "cdk_durable.local_run.inputs",
+    "parse_env_option": "cdk_durable.local_run.inputs",
+    "parse_function_option": "cdk_durable.local_run.inputs",
+    "parse_json": "cdk_durable.local_run.inputs",
+    "format_change": "cdk_durable.local_run.render",
+    "render_history": "cdk_durable.local_run.render",
+    "DEFAULT_POLL_INTERVAL": "cdk_durable.local_run.runner",
+    "Crash": "cdk_durable.local_run.runner",
+    "HistoryReader": "cdk_durable.local_run.runner",
+    "RunReport": "cdk_durable.local_run.runner",
+    "expire_callback": "cdk_durable.local_run.runner",
+    "run_handler": "cdk_durable.local_run.runner",
+    "run_history": "cdk_durable.local_run.runner",
+    "TemplateFunctions": "cdk_durable.local_run.template",
+    "load_template_functions": "cdk_durable.local_run.template",
+}
+
+__all__ = sorted(_LAZY)
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .answers import ANY_CALLBACK as ANY_CALLBACK
+    from .answers import AnswerScript as AnswerScript
+    from .answers import CallbackAnswer as CallbackAnswer
+    from .answers import collect_answers as collect_answers
+    from .answers import load_answers as load_answers
+    from .answers import load_presets as load_presets
+    from .answers import make_prompt as make_prompt
+    from .answers import parse_callback_option as parse_callback_option
+    from .answers import parse_fail_option as parse_fail_option
+    from .cli import EXIT_EXECUTION_NOT_SUCCEEDED as EXIT_EXECUTION_NOT_SUCCEEDED
+    from .cli import command as command
+    from .cli import run_from_options as run_from_options
+    from .cli import write_history as write_history
+    from .inputs import FunctionSpec as FunctionSpec
+    from .inputs import LocalRunError as LocalRunError
+    from .inputs import lambda_environment as lambda_environment
+    from .inputs import load_env_file as load_env_file
+    from .inputs import load_event as load_event
+    from .inputs import load_handler as load_handler
+    from .inputs import parse_env_option as parse_env_option
+    from .inputs import parse_function_option as parse_function_option
+    from .inputs import parse_json as parse_json
+    from .render import format_change as format_change
+    from .render import render_history as render_history
+    from .runner import DEFAULT_POLL_INTERVAL as DEFAULT_POLL_INTERVAL
+    from .runner import Crash as Crash
+    from .runner import HistoryReader as HistoryReader
+    from .runner import RunReport as RunReport
+    from .runner import expire_callback as expire_callback
+    from .runner import run_handler as run_handler
+    from .runner import run_history as run_history
+    from .template import TemplateFunctions as TemplateFunctions
+    from .template import load_template_functions as load_template_functions
+
+
+__getattr__ = lazy_getattr(__name__, _LAZY, globals())
