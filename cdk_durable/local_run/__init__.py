@@ -30,41 +30,55 @@ from typing import TYPE_CHECKING
 
 from .._lazy import lazy_getattr
 
-_LAZY: dict[str, str] = {
-    "ANY_CALLBACK": "cdk_durable.local_run.answers",
-    "AnswerScript": "cdk_durable.local_run.answers",
-    "CallbackAnswer": "cdk_durable.local_run.answers",
-    "collect_answers": "cdk_durable.local_run.answers",
-    "load_answers": "cdk_durable.local_run.answers",
-    "load_presets": "cdk_durable.local_run.answers",
-    "make_prompt": "cdk_durable.local_run.answers",
-    "parse_callback_option": "cdk_durable.local_run.answers",
-    "parse_fail_option": "cdk_durable.local_run.answers",
-    "EXIT_EXECUTION_NOT_SUCCEEDED": "cdk_durable.local_run.cli",
-    "command": "cdk_durable.local_run.cli",
-    "run_from_options": "cdk_durable.local_run.cli",
-    "write_history": "cdk_durable.local_run.cli",
-    "FunctionSpec": "cdk_durable.local_run.inputs",
-    "LocalRunError": "cdk_durable.local_run.inputs",
-    "lambda_environment": "cdk_durable.local_run.inputs",
-    "load_env_file": "cdk_durable.local_run.inputs",
-    "load_event": "cdk_durable.local_run.inputs",
-    "load_handler": "cdk_durable.local_run.inputs",
-    "parse_env_option": "cdk_durable.local_run.inputs",
-    "parse_function_option": "cdk_durable.local_run.inputs",
-    "parse_json": "cdk_durable.local_run.inputs",
-    "format_change": "cdk_durable.local_run.render",
-    "render_history": "cdk_durable.local_run.render",
-    "DEFAULT_POLL_INTERVAL": "cdk_durable.local_run.runner",
-    "Crash": "cdk_durable.local_run.runner",
-    "HistoryReader": "cdk_durable.local_run.runner",
-    "RunReport": "cdk_durable.local_run.runner",
-    "expire_callback": "cdk_durable.local_run.runner",
-    "run_handler": "cdk_durable.local_run.runner",
-    "run_history": "cdk_durable.local_run.runner",
-    "TemplateFunctions": "cdk_durable.local_run.template",
-    "load_template_functions": "cdk_durable.local_run.template",
+#: Each public name and the module it lives in.
+_MODULES: dict[str, tuple[str, ...]] = {
+    "answers": (
+        "ANY_CALLBACK",
+        "AnswerScript",
+        "CallbackAnswer",
+        "collect_answers",
+        "load_answers",
+        "load_presets",
+        "make_prompt",
+        "parse_callback_option",
+        "parse_fail_option",
+    ),
+    "cli": (
+        "EXIT_EXECUTION_NOT_SUCCEEDED",
+        "command",
+        "run_from_options",
+        "write_history",
+    ),
+    "inputs": (
+        "FunctionSpec",
+        "LocalRunError",
+        "lambda_environment",
+        "load_env_file",
+        "load_event",
+        "load_handler",
+        "parse_env_option",
+        "parse_function_option",
+        "parse_json",
+    ),
+    "render": (
+        "format_change",
+        "render_history",
+    ),
+    "runner": (
+        "DEFAULT_POLL_INTERVAL",
+        "Crash",
+        "HistoryReader",
+        "RunReport",
+        "expire_callback",
+        "run_handler",
+        "run_history",
+    ),
+    "template": (
+        "TemplateFunctions",
+        "load_template_functions",
+    ),
 }
+_LAZY: dict[str, str] = {name: f"{__name__}.{module}" for module, names in _MODULES.items() for name in names}
 
 __all__ = sorted(_LAZY)
 
