@@ -116,8 +116,19 @@ def format_bytes(count: int) -> str:
 
 def json_depth(text: str) -> int:
     """The deepest nesting of brackets in JSON ``text`` (strings skipped), without parsing it."""
+    return _bracket_depth(_JSON_TOKENS, text)
+
+
+def yaml_flow_depth(text: str) -> int:
+    """The deepest nesting of YAML flow collections (``[...]``, ``{...}``) in ``text``, quoted strings
+    and comments skipped, without parsing it: PyYAML's scanner takes time quadratic in this depth
+    before its composer gives up with RecursionError, so a deep document is refused up front."""
+    return _bracket_depth(_YAML_FLOW_TOKENS, text)
+
+
+def _bracket_depth(tokens: re.Pattern[str], text: str) -> int:
     depth = deepest = 0
-    for match in _JSON_TOKENS.finditer(text):
+    for match in tokens.finditer(text):
         token = match.group()
         if token in "[{":
             depth += 1
@@ -128,6 +139,9 @@ def json_depth(text: str) -> int:
 
 
 _JSON_TOKENS = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]')
+_YAML_FLOW_TOKENS = re.compile(
+    r'"(?:[^"\\]|\\.)*"|\'(?:[^\']|\'\')*\'|(?:^|(?<=\s))#[^\n]*|[\[\]{}]', re.MULTILINE
+)
 
 
 def loads_json(text: str, *, what: str, error: Callable[[str], Exception] | None = None) -> Any:

@@ -23,7 +23,7 @@ from typing import Any
 
 from .. import platform as p
 from .._intrinsics import Intrinsics, Unresolved, number, to_text
-from ..errors import LIMITS, InputLimitError, loads_json
+from ..errors import LIMITS, InputLimitError, loads_json, yaml_flow_depth
 from .inputs import (
     _ENV_NAME,
     DURABLE_PYTHON_RUNTIMES,
@@ -146,6 +146,11 @@ def read_template(path: Path) -> dict[str, Any]:
     try:
         if text.lstrip().startswith("{"):
             data = loads_json(text, what=f"--template {path}", error=LocalRunError)
+        elif yaml_flow_depth(text) > LIMITS["json_depth"]:
+            raise LocalRunError(
+                f"--template {path} is nested too deeply to read (more than {LIMITS['json_depth']} "
+                "levels of [ ] or { })"
+            )
         else:
             data = _load_yaml(text, path)
     except RecursionError:

@@ -120,14 +120,26 @@ def test_workers_and_their_children_never_outlive_run(tmp_path: Path, sig: int) 
             process.wait()
 
 
-@pytest.mark.slow  # a 6 MB step result, invoked until the executor gives up
+@pytest.mark.slow  # a 6 MB step result: one invocation hangs to its timeout (below), the replay fails
 def test_a_step_result_over_the_checkpoint_limit_fails_the_execution_as_lambdas_api_refuses_it() -> None:
     from cdk_durable.platform import OPERATION_PAYLOAD_MAX_BYTES
 
-    spec = FunctionSpec(name="big", handler=f"{HYGIENE}:big", timeout_seconds=60)
+    spec = FunctionSpec(name="big", handler=f"{HYGIENE}:big", timeout_seconds=5)
     report = run_handler(spec, {"size": OPERATION_PAYLOAD_MAX_BYTES + 1}, wall_timeout=BOUND * 2)
     assert report.status == "FAILED"
     assert report.error is not None and "less than or equal to 6291456" in report.error["message"]
+
+
+def test_a_step_result_over_the_sdks_batch_size_costs_one_invocation_timeout_then_succeeds() -> None:
+    """aws-durable-execution-sdk-python 3.0.0 batches checkpoints up to 750 KB. A step result larger
+    than that, queued behind its own START, goes to the batcher's overflow queue, which only drains
+    into a batch it fits: it is never sent, and the invocation waits until Lambda times it out. The
+    re-invocation replays the step, its result is then the first of a batch and is sent. The same
+    SDK code runs in Lambda, so ``run`` shows what AWS does; when the SDK fixes it, this test says so."""
+    spec = FunctionSpec(name="big", handler=f"{HYGIENE}:big", timeout_seconds=2)
+    report = run_handler(spec, {"size": 1024 * 1024}, wall_timeout=BOUND * 2)
+    assert report.status == "SUCCEEDED" and report.result == {"size": 1024 * 1024}
+    assert [c.error_type for c in report.crashes] == ["Sandbox.Timedout"]
 
 
 def test_a_step_result_under_the_limit_is_checkpointed() -> None:

@@ -454,3 +454,30 @@ CASES: list[Case] = [
 def test_run_hostile(case: Case, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     code, out, err = run_case(case, tmp_path, monkeypatch)
     assert_clean(case, code, out, err, tmp_path / "case")
+
+
+def test_yaml_flow_depth_skips_quoted_strings_and_comments_but_not_a_hash_inside_a_word() -> None:
+    from cdk_durable.errors import yaml_flow_depth
+
+    assert yaml_flow_depth("Resources: " + "[" * 3_000 + "]" * 3_000) == 3_000
+    assert yaml_flow_depth("a: '[[[' # [[[\nb: \"{{\"\nc: [1, {x: [2]}]\n") == 3
+    assert yaml_flow_depth("a: 'it''s [' \nb: x#[[\n") == 2  # '' is a quote inside '...'; x# is no comment
+
+
+def test_a_template_as_deep_as_the_limit_still_loads(tmp_path: Path) -> None:
+    from cdk_durable.errors import LIMITS
+    from cdk_durable.local_run import LocalRunError
+    from cdk_durable.local_run.template import read_template
+
+    depth = LIMITS["json_depth"]
+    template = tmp_path / "t.yaml"
+    template.write_text("Resources: {}\nMetadata:\n  Deep: " + "[" * 100 + "]" * 100 + "\n")
+    value, levels = read_template(template)["Metadata"]["Deep"], 0
+    while isinstance(value, list):
+        value, levels = (value[0] if value else None), levels + 1
+    assert levels == 100
+    template.write_text("Resources: {}\nMetadata:\n  Deep: " + "[" * (depth + 1) + "]" * (depth + 1) + "\n")
+    with pytest.raises(
+        LocalRunError, match=rf"t\.yaml is nested too deeply to read \(more than {depth} levels"
+    ):
+        read_template(template)
