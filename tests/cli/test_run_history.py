@@ -33,6 +33,7 @@ def test_a_history_past_one_page_finishes() -> None:
     assert result.stdout.count("WAIT     w") == 10  # each wait's start and end, live
 
 
+@pytest.mark.slow  # a 1000-event workload
 def test_a_1000_event_run_shows_every_operation_once(tmp_path: Path) -> None:
     history = tmp_path / "h.json"
     event = '{"rounds": 10, "steps": 50}'
@@ -46,6 +47,7 @@ def test_a_1000_event_run_shows_every_operation_once(tmp_path: Path) -> None:
     assert [e["EventId"] for e in events] == list(range(1, len(events) + 1))
 
 
+@pytest.mark.slow  # a 1000-event workload
 def test_a_1000_event_history_is_read_once_each_event_in_order() -> None:
     from aws_durable_execution_sdk_python_testing.runner import DurableFunctionTestRunner
 

@@ -20,6 +20,7 @@ CDK_DURABLE = str(Path(sys.executable).parent / "cdk-durable")
 BOUND = 60.0
 
 
+@pytest.mark.slow  # waits out a real Lambda timeout, then its retries
 def test_an_endless_handler_is_killed_at_its_timeout_and_fails_as_lambda_sandbox_timedout() -> None:
     spec = FunctionSpec(name="spin", handler=f"{HYGIENE}:spin", timeout_seconds=1)
     report = run_handler(spec, {}, wall_timeout=BOUND)
@@ -42,6 +43,7 @@ def test_the_timeout_comes_from_the_option_then_the_template_then_lambdas_defaul
     assert invocation_timeout_of(spec, 5000) == 900
 
 
+@pytest.mark.slow  # waits out a real Lambda timeout, then its retries
 def test_run_timeout_option_as_the_readme_prints_it(tmp_path: Path) -> None:
     result = subprocess.run(
         [
@@ -130,6 +132,7 @@ def test_a_step_result_over_the_checkpoint_limit_fails_the_execution_as_lambdas_
     assert report.error is not None and "less than or equal to 6291456" in report.error["message"]
 
 
+@pytest.mark.slow  # waits out a real Lambda timeout
 def test_a_step_result_over_the_sdks_batch_size_costs_one_invocation_timeout_then_succeeds() -> None:
     """aws-durable-execution-sdk-python 3.0.0 batches checkpoints up to 750 KB. A step result larger
     than that, queued behind its own START, goes to the batcher's overflow queue, which only drains

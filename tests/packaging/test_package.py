@@ -12,7 +12,6 @@ per run, shared by the xdist workers (a lock file in pytest's shared temporary d
 
 from __future__ import annotations
 
-import fcntl
 import json
 import os
 import re
@@ -29,6 +28,7 @@ from pathlib import Path
 import pytest
 
 import cdk_durable
+from tests.shared_tmp import made_once
 from tests.templates.conftest import NODE_BIN, ROOT, TEMPLATE, run
 
 PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text())
@@ -109,19 +109,7 @@ def _copy_of_checkout(target: Path) -> Path:
 
 def _made_once(factory: pytest.TempPathFactory, name: str, make: Callable[[Path], object]) -> Path:
     """``<shared tmp>/packaging/<name>``, made by the first xdist worker that asks; the others wait."""
-    base = factory.getbasetemp()
-    shared = (base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base) / "packaging"
-    shared.mkdir(exist_ok=True)
-    target = shared / name
-    with (shared / f"{name}.lock").open("w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        done = shared / f"{name}.done"
-        if not done.exists():
-            shutil.rmtree(target, ignore_errors=True)
-            target.mkdir()
-            make(target)
-            done.touch()
-    return target
+    return made_once(factory, "packaging", name, make)
 
 
 @pytest.fixture(scope="session")

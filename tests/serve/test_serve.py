@@ -240,6 +240,7 @@ def test_sigkill_with_a_pending_callback_then_restart_the_callback_still_complet
     assert json.loads(execution["Result"])["total"] == 4
 
 
+@pytest.mark.slow  # runs the AWS CLI
 def test_the_aws_cli_drives_it(serve: Any, tmp_path: Path) -> None:
     served = serve("--skip-time", "--function", APPROVAL)
     aws = str(Path(sys.executable).parent / "aws")

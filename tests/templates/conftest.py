@@ -26,6 +26,8 @@ from typing import Any
 import pytest
 from cookiecutter.main import cookiecutter
 
+from tests.shared_tmp import made_once
+
 ROOT = Path(__file__).resolve().parents[2]
 TEMPLATE = ROOT / "templates"
 CONTEXT: dict[str, Any] = json.loads((TEMPLATE / "cookiecutter.json").read_text())
@@ -179,22 +181,29 @@ def lock_key(project: Path) -> str:
 
 
 class NodeModules:
-    """``npm ci`` once per distinct lockfile per test session (aws-cdk-lib is big): the first project
-    with a lockfile installs it, every other project with the same lockfile gets a symlink to it."""
+    """``npm ci`` once per distinct lockfile per test run (aws-cdk-lib is big): the first xdist worker
+    to need a lockfile installs it into the run's shared temporary directory, and every project with
+    that lockfile, in any worker, gets links to what it installed."""
 
-    def __init__(self) -> None:
-        self._installed: dict[str, Path] = {}
+    def __init__(self, factory: pytest.TempPathFactory) -> None:
+        self._factory = factory
 
     def link(self, project: Path) -> Path:
         modules = project / "node_modules"
-        key = lock_key(project)
-        source = self._installed.get(key)
-        if source is None:
-            if not modules.exists():
-                run(["npm", "ci", "--prefer-offline"], cwd=project, env=npm_env())
-            self._installed[key] = project
-        elif not modules.exists():
-            modules.symlink_to(source / "node_modules", target_is_directory=True)
+        if not modules.exists():
+
+            def install(target: Path) -> None:
+                for name in ("package.json", "package-lock.json"):
+                    shutil.copy2(project / name, target / name)
+                run(["npm", "ci", "--prefer-offline"], cwd=target, env=npm_env())
+
+            installed = made_once(self._factory, "node_modules", lock_key(project)[:16], install)
+            # A directory of links, not one link: the tools' caches (node_modules/.cache: tsc,
+            # ESLint, vitest) stay the project's own while workers run projects side by side.
+            modules.mkdir()
+            for entry in (installed / "node_modules").iterdir():
+                if entry.name != ".cache":
+                    (modules / entry.name).symlink_to(entry, target_is_directory=entry.is_dir())
         # The Makefile reinstalls when package.json is newer than node_modules/.package-lock.json:
         # the same lockfile is installed, so mark it current for this (later baked) project too.
         os.utime(modules / ".package-lock.json")
@@ -202,5 +211,5 @@ class NodeModules:
 
 
 @pytest.fixture(scope="session")
-def node_modules() -> NodeModules:
-    return NodeModules()
+def node_modules(tmp_path_factory: pytest.TempPathFactory) -> NodeModules:
+    return NodeModules(tmp_path_factory)
