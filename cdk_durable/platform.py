@@ -55,6 +55,12 @@ CHECKPOINT_PAYLOAD_THRESHOLD_BYTES: Final = 256 * 1024
 #: least their 6 MB response limit (a larger final result is checkpointed instead of returned).
 #: ``run`` and ``serve`` enforce it (:mod:`cdk_durable.local_run.endpoint`).
 OPERATION_PAYLOAD_MAX_BYTES: Final = 6 * 1024 * 1024
+#: The Python SDK's checkpoint batch size (aws-durable-execution-sdk-python 3.0.0,
+#: ``CheckpointBatcherConfig.max_batch_size_bytes``). Not a limit either, but a step result larger than
+#: this that arrives behind its own step's START waits in the batcher's overflow queue, which only
+#: drains into a batch it fits, until Lambda times the invocation out; the replay then sends it
+#: (docs/local-run.md, ``diagnose``'s ``step-result-over-batch``).
+PYTHON_SDK_CHECKPOINT_BATCH_BYTES: Final = 750 * 1024
 #: Invocation payload limits (async ``Event`` invocation / synchronous).
 ASYNC_PAYLOAD_MAX_BYTES: Final = 1024 * 1024
 SYNC_PAYLOAD_MAX_BYTES: Final = 6 * 1024 * 1024

@@ -656,6 +656,22 @@ def _limit_findings(diagnosis: Diagnosis, history: History) -> list[Finding]:
                 ),
             )
         )
+    batch = p.PYTHON_SDK_CHECKPOINT_BATCH_BYTES
+    for op in history.operations:
+        size = op.payload_bytes.get("result", 0)
+        if op.kind == "Step" and batch < size <= p.OPERATION_PAYLOAD_MAX_BYTES:
+            findings.append(
+                Finding.of(
+                    codes.STEP_RESULT_OVER_BATCH,
+                    f"step {op.label!r} result is {format_bytes(size)}, over the Python SDK's "
+                    f"{format_bytes(batch)} checkpoint batch: an invocation that produces it waits "
+                    "until its timeout (Sandbox.Timedout) before the replay checkpoints it",
+                    (
+                        "Store the result (S3, DynamoDB) and return a reference, or split the step.",
+                        "`cdk-durable run` shows it locally: a Sandbox.Timedout crash, then the replay.",
+                    ),
+                )
+            )
     count = len(history.operations)
     if count >= NEAR_LIMIT_RATIO * p.MAX_OPERATIONS_PER_EXECUTION:
         findings.append(

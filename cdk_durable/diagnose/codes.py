@@ -137,6 +137,16 @@ PAYLOAD_OVER_LIMIT: Final = _code(
     "a payload is at 80 % or more of its limit (over 100 % is an error)",
     "keep large data out of checkpoints (store it, return a reference)",
 )
+STEP_RESULT_OVER_BATCH: Final = _code(
+    "step-result-over-batch",
+    Severity.WARNING,
+    (
+        "a step result is larger than the Python SDK's 750 KB checkpoint batch: with "
+        "aws-durable-execution-sdk-python 3.0.0 each invocation that produces it waits until its "
+        "timeout before the replay checkpoints it"
+    ),
+    "store the result (S3, DynamoDB) and return a reference",
+)
 OPERATIONS_NEAR_LIMIT: Final = _code(
     "operations-near-limit",
     Severity.WARNING,
@@ -189,6 +199,7 @@ CODES: Final[tuple[RuleInfo, ...]] = (
     WAIT_OUTLIVES_EXECUTION,
     PAYLOAD_NEAR_LIMIT,
     PAYLOAD_OVER_LIMIT,
+    STEP_RESULT_OVER_BATCH,
     OPERATIONS_NEAR_LIMIT,
     EXECUTION_PAUSED,
     EXECUTION_STOPPED,

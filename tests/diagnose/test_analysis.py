@@ -234,6 +234,22 @@ def test_payload_over_the_limit_is_an_error() -> None:
     assert _finding(diagnosis, "payload-over-limit").severity == "error"
 
 
+def test_a_step_result_over_the_python_sdks_batch_size_is_a_warning_below_it_nothing() -> None:
+    history = fx.history("payload_near_limit")
+    result = fx.event(history, "StepSucceeded", "build-report")["StepSucceededDetails"]["Result"]
+    result["Payload"] = '"' + "x" * p.PYTHON_SDK_CHECKPOINT_BATCH_BYTES + '"'
+    diagnosis = diagnose_history(history, now=fx.at("payload_near_limit", hours=1))
+    finding = _finding(diagnosis, "step-result-over-batch")
+    assert finding.severity == "warning"
+    assert finding.message.startswith(
+        "step 'build-report' result is 750.0 KB, over the Python SDK's 750.0 KB"
+    )
+    assert "Sandbox.Timedout" in finding.message
+    result["Payload"] = '"' + "x" * (p.PYTHON_SDK_CHECKPOINT_BATCH_BYTES - 2) + '"'  # exactly the batch
+    diagnosis = diagnose_history(history, now=fx.at("payload_near_limit", hours=1))
+    assert "step-result-over-batch" not in _codes(diagnosis)
+
+
 def test_history_without_execution_data_says_sizes_are_unknown() -> None:
     history = fx.history("payload_near_limit")
     for event in history["Events"]:
