@@ -16,8 +16,7 @@ export PATH := $(CURDIR)/$(BIN):$(NODE_BIN):$(PATH)
 # workers, `cdk-durable` commands, handler workers) and pytest caches its assertion rewrites there.
 unexport PYTHONDONTWRITEBYTECODE
 # pytest workers: one more than the cores. Many tests wait on a subprocess (a handler worker, a
-# server, npm, pip) and the extra worker fills those waits (2 cores: `make check` 163 s with 2, 100 s
-# with 3, 113 s with 4).
+# server, npm, pip) and the extra worker fills those waits (measured by bench/loops.py --workers).
 PYTEST_WORKERS ?= $(shell echo $$(( $$(nproc 2>/dev/null || echo 2) + 1 )))
 
 .PHONY: setup demo synth check test suite lint typecheck bench clean tools-sam
