@@ -144,6 +144,19 @@ def test_sdist_and_wheel_pass_twine_check(dist):
 
 
 @pytest.mark.slow
+def test_the_wheel_holds_every_data_file_of_the_package(dist):
+    # package data (the linter's catalogs, the page's style and script, the Node worker, py.typed):
+    # a file missing from [tool.setuptools.package-data] only fails once installed
+    names = set(zipfile.ZipFile(_only(dist, "*.whl")).namelist())
+    data = {
+        str(p.relative_to(ROOT))
+        for p in (ROOT / "cdk_durable").rglob("*")
+        if p.is_file() and p.suffix not in (".py", ".pyc") and "__pycache__" not in p.parts
+    }
+    assert "cdk_durable/lint/catalogs.toml" in data
+    assert sorted(data - names) == []
+
+
 def test_the_wheel_holds_the_template_the_typing_marker_and_the_starter_handler(dist):
     names = set(zipfile.ZipFile(_only(dist, "*.whl")).namelist())
 
