@@ -22,7 +22,6 @@ import sys
 import tarfile
 import tomllib
 import zipfile
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -107,15 +106,11 @@ def _copy_of_checkout(target: Path) -> Path:
     return target
 
 
-def _made_once(factory: pytest.TempPathFactory, name: str, make: Callable[[Path], object]) -> Path:
-    """``<shared tmp>/packaging/<name>``, made by the first xdist worker that asks; the others wait."""
-    return made_once(factory, "packaging", name, make)
-
-
 @pytest.fixture(scope="session")
 def clone(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return (
-        _made_once(tmp_path_factory, "clone", lambda t: _copy_of_checkout(t / "cdk-durable")) / "cdk-durable"
+        made_once(tmp_path_factory, "packaging", "clone", lambda t: _copy_of_checkout(t / "cdk-durable"))
+        / "cdk-durable"
     )
 
 
@@ -124,7 +119,7 @@ def dist(clone: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     def build(out: Path) -> None:
         run([sys.executable, "-m", "build", "--outdir", str(out), str(clone)], cwd=clone)
 
-    return _made_once(tmp_path_factory, "dist", build)
+    return made_once(tmp_path_factory, "packaging", "dist", build)
 
 
 def _only(directory: Path, pattern: str) -> Path:
@@ -209,7 +204,7 @@ def venv_from_wheel(dist: Path, tmp_path_factory: pytest.TempPathFactory) -> Pat
             env=clean_env([venv / "bin"]),
         )
 
-    return _made_once(tmp_path_factory, "venv", install)
+    return made_once(tmp_path_factory, "packaging", "venv", install)
 
 
 @pytest.mark.slow
