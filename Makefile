@@ -18,15 +18,18 @@ unexport PYTHONDONTWRITEBYTECODE
 # pytest workers: one more than the cores. Many tests wait on a subprocess (a handler worker, a
 # server, npm, pip) and the extra worker fills those waits (measured by bench/loops.py --workers).
 PYTEST_WORKERS ?= $(shell echo $$(( $$(nproc 2>/dev/null || echo 2) + 1 )))
+# pip without byte-compiling all it installs (uv's default; bytecode is on, above): Python compiles
+# a module on its first import, so only what runs is compiled. Setup takes 29 s instead of 49 s here.
+PIP_INSTALL := pip install --quiet --no-compile
 
 .PHONY: setup demo synth check test suite lint typecheck bench clean tools-sam
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/$(PIP_INSTALL) --upgrade pip
 
 $(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/$(PIP_INSTALL) -e '.[dev]'
 	touch $@
 
 node_modules/.installed: package.json package-lock.json
@@ -39,8 +42,8 @@ setup: $(VENV)/.installed node_modules/.installed
 SAM_VENV := .venv-sam
 $(SAM_VENV)/.installed:
 	$(PYTHON) -m venv $(SAM_VENV)
-	$(SAM_VENV)/bin/pip install --quiet --upgrade pip
-	$(SAM_VENV)/bin/pip install --quiet 'aws-sam-cli>=1.150'
+	$(SAM_VENV)/bin/$(PIP_INSTALL) --upgrade pip
+	$(SAM_VENV)/bin/$(PIP_INSTALL) 'aws-sam-cli>=1.150'
 	touch $@
 
 tools-sam: $(SAM_VENV)/.installed

@@ -72,3 +72,21 @@ def test_generated_handlers_pass_the_replay_rules(tmp_path: Path, node_modules: 
     project = node_modules.link(bake(tmp_path, iac="sam", runtime=TYPESCRIPT_RUNTIMES[0], blueprint="saga"))
 
     run(["npm", "run", "--silent", "lint"], cwd=project, env=npm_env())
+
+
+@pytest.mark.slow
+def test_the_aws_cdk_lib_package_root_is_refused_with_the_module_to_use(
+    tmp_path: Path, node_modules: NodeModules
+) -> None:
+    # one ESLint config for every IaC kind (test_matrix_typescript): a handler-only project has it too
+    project = node_modules.link(bake(tmp_path, iac="sam", runtime=TYPESCRIPT_RUNTIMES[0], blueprint="hello"))
+    (project / "src" / "stack.ts").write_text(
+        'import * as cdk from "aws-cdk-lib";\nimport { Duration } from "aws-cdk-lib/core";\n'
+        "export const seconds = [cdk, Duration];\n"
+    )
+
+    result = eslint_messages(project, "src/stack.ts")
+    restricted = [m for m in result if m["ruleId"] == "no-restricted-imports"]
+
+    assert [m["line"] for m in restricted] == [1]
+    assert "aws-cdk-lib/core" in restricted[0]["message"]

@@ -18,6 +18,12 @@ export default tseslint.config(
     rules: {
       "@typescript-eslint/require-await": "off", // step functions are async by contract
       "@typescript-eslint/restrict-template-expressions": ["error", { allowNumber: true }],
+      // The package root re-exports every AWS service's module: tsc and these type-aware rules
+      // then read all of their declarations (3,490 files instead of 2,096, about 40 % of their time).
+      "no-restricted-imports": [
+        "error",
+        { name: "aws-cdk-lib", message: "Import from aws-cdk-lib/core or the service's module (aws-cdk-lib/aws-lambda)." },
+      ],
     },
   },
   {

@@ -1,6 +1,6 @@
 {%- set bedrock = manifest.blueprints[cookiecutter.blueprint].bedrock %}
 // The CDK app: `cdk synth` / `cdk deploy` run it (cdk.json: `npx tsx bin/app.ts`).
-import * as cdk from "aws-cdk-lib";
+import * as cdk from "aws-cdk-lib/core";
 import { WorkflowStack } from "../lib/workflow-stack";
 
 const app = new cdk.App();

@@ -19,7 +19,7 @@
  * - OpenTelemetry traces to an OTLP backend (`tracing`), as cdk-durable's `DurableTracing.otlp()` wires them.
 {%- endif %}
  */
-import * as cdk from "aws-cdk-lib";
+import * as cdk from "aws-cdk-lib/core";
 import * as cloudwatch from "aws-cdk-lib/aws-cloudwatch";
 import * as cwActions from "aws-cdk-lib/aws-cloudwatch-actions";
 import * as events from "aws-cdk-lib/aws-events";

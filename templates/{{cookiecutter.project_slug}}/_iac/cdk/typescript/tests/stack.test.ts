@@ -1,6 +1,6 @@
 {%- set bedrock = manifest.blueprints[cookiecutter.blueprint].bedrock %}
 // The CDK app's wiring, asserted on the synthesized template (aws-cdk-lib/assertions).
-import * as cdk from "aws-cdk-lib";
+import * as cdk from "aws-cdk-lib/core";
 import { Match, Template } from "aws-cdk-lib/assertions";
 import { beforeAll, describe, expect, it } from "vitest";
 import { WorkflowStack } from "../lib/workflow-stack";
