@@ -18,7 +18,9 @@ import logging
 import os
 import shutil
 import sys
-from collections.abc import Mapping, Sequence
+import tempfile
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -147,6 +149,20 @@ def new_project(
     return Path(project)
 
 
+@contextmanager
+def hook_scripts_removed() -> Iterator[None]:
+    """cookiecutter (2.7) writes each hook, rendered, to a temporary file it never removes: two files
+    in the system's temporary directory per project. Inside this block they go to a private temporary
+    directory, removed at its end. ``tempfile.tempdir`` is process-wide: bake from one thread."""
+    saved = tempfile.tempdir
+    with tempfile.TemporaryDirectory(prefix="cdk-durable-new-") as private:
+        tempfile.tempdir = private
+        try:
+            yield
+        finally:
+            tempfile.tempdir = saved
+
+
 def _bake(template: Path, output_dir: Path, extra_context: Mapping[str, str], *, no_input: bool) -> str:
     """cookiecutter's API, its errors turned into one line each."""
     from cookiecutter.exceptions import (
@@ -162,13 +178,14 @@ def _bake(template: Path, output_dir: Path, extra_context: Mapping[str, str], *,
     if not quiet.handlers:
         quiet.addHandler(logging.NullHandler())
     try:
-        project: str = cookiecutter(
-            str(template),
-            no_input=no_input,
-            extra_context=dict(extra_context),
-            output_dir=str(output_dir),
-            default_config=True,
-        )
+        with hook_scripts_removed():
+            project: str = cookiecutter(
+                str(template),
+                no_input=no_input,
+                extra_context=dict(extra_context),
+                output_dir=str(output_dir),
+                default_config=True,
+            )
     except FailedHookException as err:
         # The hook printed its one line (the input and the allowed values) on stderr.
         raise InputRefused("the template's pre-generation hook refused an input") from err

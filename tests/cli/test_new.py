@@ -7,10 +7,15 @@ matrix and tests/packaging do that).
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
+import tempfile
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from cookiecutter.main import cookiecutter
 
 from cdk_durable import cli
 from tests.templates.conftest import CHECKOUT_REQUIREMENT, MANIFEST, TEMPLATE
@@ -181,3 +186,42 @@ def test_without_a_terminal_new_takes_the_defaults(tmp_path):
 
     assert result.exit_code == 0, result.output
     assert (tmp_path / "durable-workflow" / "template.yaml").is_file(), "the default IaC kind: sam"
+
+
+@pytest.mark.parametrize(
+    ("answer", "exit_code"), [("blueprint=saga", 0), ("blueprint=nope", 1)], ids=["baked", "refused"]
+)
+def test_new_leaves_nothing_in_the_temporary_directory(tmp_path, answer, exit_code):
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
+    command = [
+        str(Path(sys.executable).parent / "cdk-durable"),
+        "new",
+        "--no-input",
+        "-o",
+        str(tmp_path / "out"),
+    ]
+
+    proc = subprocess.run(
+        [*command, answer],
+        env={**os.environ, "TMPDIR": str(temporary)},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+    assert proc.returncode == exit_code, proc.stderr
+    assert (tmp_path / "out" / "durable-workflow").is_dir() == (exit_code == 0)
+    assert sorted(temporary.iterdir()) == []
+
+
+def test_cookiecutter_alone_leaves_its_rendered_hooks_behind(tmp_path, monkeypatch):
+    """Why ``hook_scripts_removed`` exists (cookiecutter 2.7). When this fails, cookiecutter cleans up
+    after itself: ``cdk-durable new`` and the tests' ``bake`` can call it without the wrapper."""
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(temporary))
+
+    cookiecutter(str(TEMPLATE), no_input=True, output_dir=str(tmp_path / "out"), default_config=True)
+
+    assert sorted(p.suffix for p in temporary.iterdir()) == [".py", ".py"]  # pre_gen and post_gen

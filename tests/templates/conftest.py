@@ -26,6 +26,7 @@ from typing import Any
 import pytest
 from cookiecutter.main import cookiecutter
 
+from cdk_durable.new import hook_scripts_removed
 from tests.shared_tmp import made_once
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -62,15 +63,16 @@ def combo_id(combo: tuple[str, str, str]) -> str:
 
 def bake(output_dir: Path, template: Path = TEMPLATE, **extra_context: str) -> Path:
     """Generate a project into ``output_dir`` and return its directory."""
-    return Path(
-        cookiecutter(
-            str(template),
-            no_input=True,
-            output_dir=str(output_dir),
-            extra_context=extra_context,
-            default_config=True,
+    with hook_scripts_removed():  # as `cdk-durable new` bakes: no hook scripts left in /tmp
+        return Path(
+            cookiecutter(
+                str(template),
+                no_input=True,
+                output_dir=str(output_dir),
+                extra_context=extra_context,
+                default_config=True,
+            )
         )
-    )
 
 
 def assert_readme_names_its_commands(project: Path, iac: str, runtime: str) -> None:
