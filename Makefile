@@ -65,7 +65,8 @@ check: tools-sam lint typecheck
 	$(BIN)/pytest -q -m '$(FAST_TESTS)' -n $(PYTEST_WORKERS) --dist worksteal
 
 ## The whole test suite (what CI runs): ruff, mypy and pytest side by side, so that mypy's first run
-## (about a minute of one core in a fresh clone) uses the core pytest's workers leave it.
+## (about 12 s of one core in a fresh clone: pyproject.toml's mypy overrides) uses the core pytest's
+## workers leave it.
 test: setup tools-sam
 	@$(MAKE) --no-print-directory -j3 $(if $(filter output-sync,$(.FEATURES)),--output-sync=line) lint typecheck suite
 
