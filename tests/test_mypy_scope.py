@@ -6,7 +6,7 @@ analyze all of them: 50 s of a cold run, 21 s of it in modules like ``aws_medial
 skips ``aws_cdk.*`` except a list; this test derives that list and compares: each module
 ``cdk_durable`` imports, then, transitively, each module those import for their own types (the
 hashed ``import aws_cdk.X as _X_1a2b3c4d`` lines; the root's fan-out is ``from . import X``). A
-module left off would type as ``Any``, so the list must be exactly this closure.
+module left off would type as ``Any``, so the list must hold this closure.
 """
 
 from __future__ import annotations
@@ -63,8 +63,12 @@ def test_mypy_skips_aws_cdk_but_the_modules_cdk_durables_types_depend_on():
 
     expected = type_closure(imported_by_cdk_durable())
 
-    assert sorted(set(followed["module"]) - expected) == [], "listed, but no type of cdk_durable needs it"
     assert sorted(expected - set(followed["module"])) == [], "add to the second [[tool.mypy.overrides]]"
+    # one listed but no longer needed (aws-cdk-lib floats, >= 2.275) only costs mypy time; a name
+    # that is not a module at all is a typo
+    assert [
+        m for m in followed["module"] if not SITE.joinpath(*m.split(".")[1:], "__init__.py").is_file()
+    ] == []
 
 
 def test_the_closure_holds_what_cdk_durable_imports_and_their_dependencies():
