@@ -14,6 +14,7 @@ import pytest
 
 from cdk_durable.local_run import FunctionSpec, run_handler
 from cdk_durable.local_run.runner import invocation_timeout_of
+from tests.processes import wait_gone
 
 HYGIENE = Path(__file__).parent / "handlers" / "hygiene.py"
 CDK_DURABLE = str(Path(sys.executable).parent / "cdk-durable")
@@ -75,18 +76,6 @@ def test_a_bad_timeout_is_one_usage_line() -> None:
     assert result.returncode == 2 and "--timeout" in result.stderr and "Traceback" not in result.stderr
 
 
-def _gone(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return True
-    # a zombie of a process we did not start is gone for our purpose
-    try:
-        return Path(f"/proc/{pid}/stat").read_text().split(") ", 1)[1].startswith("Z")
-    except OSError:
-        return True
-
-
 def _sigint_default() -> None:
     signal.signal(signal.SIGINT, signal.SIG_DFL)
 
@@ -110,10 +99,7 @@ def test_workers_and_their_children_never_outlive_run(tmp_path: Path, sig: int) 
         process.send_signal(sig)
         returncode = process.wait(timeout=BOUND)
         assert returncode != 0
-        deadline = time.monotonic() + BOUND
-        while not (_gone(worker) and _gone(child)) and time.monotonic() < deadline:
-            time.sleep(0.05)
-        assert _gone(worker) and _gone(child)
+        assert wait_gone([worker, child], BOUND)
         if sig != signal.SIGKILL:
             assert b"Traceback" not in (process.stderr.read() if process.stderr else b"")
     finally:
@@ -179,9 +165,7 @@ def test_a_signal_while_a_worker_loads_its_handler_stops_it_too(tmp_path: Path) 
         worker = int(pids.read_text())
         process.send_signal(signal.SIGTERM)  # the worker is still importing the handler
         assert process.wait(timeout=BOUND) == 128 + signal.SIGTERM
-        while not _gone(worker) and time.monotonic() < deadline:
-            time.sleep(0.05)
-        assert _gone(worker)
+        assert wait_gone([worker], BOUND)
         stderr = process.stderr.read().decode() if process.stderr else ""
         assert stderr.strip() == "Error: stopped by SIGTERM"
     finally:

@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 
 from cdk_durable.local_run.cli import _function_name_for
+from tests.processes import wait_gone
 from tests.serve import _node
 
 CDK_DURABLE = str(Path(sys.executable).parent / "cdk-durable")
@@ -310,17 +311,6 @@ def test_the_function_name_of_a_node_handler_is_its_file_stem() -> None:
 # --- process hygiene ------------------------------------------------------------------------------------
 
 
-def _gone(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return True
-    try:  # a zombie of a process we did not start is gone for our purpose
-        return Path(f"/proc/{pid}/stat").read_text().split(") ", 1)[1].startswith("Z")
-    except OSError:
-        return True
-
-
 def _node_workers_of(pid: int) -> list[int]:
     found = []
     for stat in Path("/proc").glob("[0-9]*/stat"):
@@ -355,9 +345,7 @@ def test_a_node_worker_never_outlives_run(project: Path, sig: int) -> None:
         process.send_signal(sig)
         returncode = process.wait(timeout=BOUND)
         assert returncode == (-signal.SIGKILL if sig == signal.SIGKILL else 128 + sig)
-        while not all(_gone(w) for w in workers) and time.monotonic() < deadline:
-            time.sleep(0.05)
-        assert all(_gone(w) for w in workers)
+        assert wait_gone(workers, BOUND)
         if sig != signal.SIGKILL:
             stderr = process.stderr.read().decode() if process.stderr else ""
             assert stderr.strip() == "Error: stopped by SIGTERM"

@@ -30,6 +30,7 @@ from typing import Any
 from click.testing import CliRunner
 
 from cdk_durable.cli import main
+from tests.processes import assert_group_gone
 
 ROOT = Path(__file__).resolve().parents[2]
 HANDLERS = ROOT / "tests" / "cli" / "handlers"
@@ -189,19 +190,6 @@ def _run_subprocess(
         raise AssertionError(f"hung: no exit within {BOUND:.0f}s") from None
     assert_group_gone(process.pid)
     return process.returncode, out.decode("utf-8", "replace"), err.decode("utf-8", "replace")
-
-
-def assert_group_gone(pgid: int) -> None:
-    """Nothing of the command's process group (its workers and their children) is left."""
-    deadline = time.monotonic() + 5
-    while time.monotonic() < deadline:
-        try:
-            os.killpg(pgid, 0)
-        except ProcessLookupError:
-            return
-        time.sleep(0.05)
-    os.killpg(pgid, signal.SIGKILL)
-    raise AssertionError(f"processes of group {pgid} were left running")
 
 
 def assert_clean(case: Case, code: int, out: str, err: str, work: Path) -> None:

@@ -15,7 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from ._harness import BOUND, CONTROL, TRACEBACK, assert_group_gone, cli_executable
+from tests.processes import assert_group_gone
+
+from ._harness import BOUND, CONTROL, TRACEBACK, cli_executable
 
 WAITING = (
     "from aws_durable_execution_sdk_python import DurableContext, durable_execution\n"
