@@ -14,6 +14,11 @@ for every rendering: the variables' defaults, the hooks and the project files. I
 - the ``requirement_source`` filter: the README's words for where a requirement points;
 - the ``with_extra`` filter: a requirement with one more extra (``cdk-durable[local] @ file:///...``).
 
+It also gives cookiecutter's environment a per-process cache of compiled templates (Jinja's
+``BytecodeCache``, keyed by file name and checked against the source): compiling the ~70 files is
+most of a bake, and a process that bakes again (the tests, a tool calling cookiecutter's API in a
+loop) compiles each file once.
+
 Run ``python templates/cdk_durable_template.py`` after editing ``manifest.json``: it rewrites the
 choice lists and their prompt descriptions in ``cookiecutter.json`` (cookiecutter needs them
 there, literally); a test fails while they differ.
@@ -26,7 +31,8 @@ import re
 from pathlib import Path
 from typing import Any
 
-from jinja2 import Environment
+from jinja2 import BytecodeCache, Environment
+from jinja2.bccache import Bucket
 from jinja2.exceptions import UndefinedError
 from jinja2.ext import Extension
 
@@ -108,9 +114,27 @@ def unsupported(variable: str, value: object, file: str) -> str:
     )
 
 
+class _ProcessBytecodeCache(BytecodeCache):
+    """Compiled templates in memory for this process; Jinja resets a bucket whose source changed."""
+
+    def __init__(self) -> None:
+        self._compiled: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        if bucket.key in self._compiled:
+            bucket.bytecode_from_string(self._compiled[bucket.key])
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        self._compiled[bucket.key] = bucket.bytecode_to_string()
+
+
+_COMPILED = _ProcessBytecodeCache()
+
+
 class TemplateExtension(Extension):
     def __init__(self, environment: Environment) -> None:
         super().__init__(environment)
+        environment.bytecode_cache = _COMPILED
         environment.globals.update(
             manifest=load_manifest(),
             default_cdk_durable_requirement=default_requirement,
