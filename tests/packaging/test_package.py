@@ -152,6 +152,7 @@ def test_the_wheel_holds_every_data_file_of_the_package(dist):
     assert sorted(data - names) == []
 
 
+@pytest.mark.slow  # builds the sdist and the wheel (the `dist` fixture)
 def test_the_wheel_holds_the_template_the_typing_marker_and_the_starter_handler(dist):
     names = set(zipfile.ZipFile(_only(dist, "*.whl")).namelist())
 
