@@ -28,11 +28,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from cookiecutter.main import cookiecutter
-
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from tests.templates.conftest import find_interpreter  # noqa: E402  (the same probe as the matrix)
+from tests.templates.conftest import bake, find_interpreter  # noqa: E402  (the same as the matrix)
 
 TEMPLATE = ROOT / "templates"
 NODE_BIN = ROOT / "node_modules" / ".bin"
@@ -111,19 +109,7 @@ def bake_to_green(iac: str, runtime: str, blueprint: str, *, fresh_venv: bool) -
         overrides.append(f"SAM={ROOT / '.venv-sam' / 'bin' / 'sam'}")
     with tempfile.TemporaryDirectory() as tmp:
         start = time.perf_counter()
-        project = Path(
-            cookiecutter(
-                str(TEMPLATE),
-                no_input=True,
-                output_dir=tmp,
-                default_config=True,
-                extra_context={
-                    "iac": iac,
-                    "runtime": runtime,
-                    "blueprint": blueprint,
-                },
-            )
-        )
+        project = bake(Path(tmp), iac=iac, runtime=runtime, blueprint=blueprint)  # as the matrix bakes
         figures = {"bake": time.perf_counter() - start}
         figures["make test"] = timed("make test", ["make", "test", *overrides], project, env)
         cpu = {"make test": CPU["make test"]}

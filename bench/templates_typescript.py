@@ -25,6 +25,8 @@ from pathlib import Path
 
 from cookiecutter.main import cookiecutter
 
+from cdk_durable.new import hook_scripts_removed
+
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATE = ROOT / "templates"
 NODE_BIN = ROOT / "node_modules" / ".bin"
@@ -64,15 +66,16 @@ def one_project(iac: str, runtime: str, blueprint: str) -> None:
         iac_tools.append(f"SAM={sam}")
     with tempfile.TemporaryDirectory() as tmp:
         start = time.perf_counter()
-        project = Path(
-            cookiecutter(
-                str(TEMPLATE),
-                no_input=True,
-                output_dir=tmp,
-                extra_context={"iac": iac, "runtime": runtime, "blueprint": blueprint},
-                default_config=True,
+        with hook_scripts_removed():  # cookiecutter leaves its rendered hooks in the temp dir
+            project = Path(
+                cookiecutter(
+                    str(TEMPLATE),
+                    no_input=True,
+                    output_dir=tmp,
+                    extra_context={"iac": iac, "runtime": runtime, "blueprint": blueprint},
+                    default_config=True,
+                )
             )
-        )
         print(f"{iac} / {runtime} / {blueprint}: baked in {time.perf_counter() - start:.1f} s")
         with tempfile.TemporaryDirectory() as cold_cache:
             timed("npm ci (cold npm cache)", ["npm", "ci"], project, environment(cold_cache))

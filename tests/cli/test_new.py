@@ -15,9 +15,9 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from cookiecutter.main import cookiecutter
 
 from cdk_durable import cli
+from cdk_durable.new import hook_scripts_removed
 from tests.templates.conftest import CHECKOUT_REQUIREMENT, MANIFEST, TEMPLATE
 
 VARIABLES = [k for k in json.loads((TEMPLATE / "cookiecutter.json").read_text()) if not k.startswith("_")]
@@ -215,13 +215,20 @@ def test_new_leaves_nothing_in_the_temporary_directory(tmp_path, answer, exit_co
     assert sorted(temporary.iterdir()) == []
 
 
-def test_cookiecutter_alone_leaves_its_rendered_hooks_behind(tmp_path, monkeypatch):
-    """Why ``hook_scripts_removed`` exists (cookiecutter 2.7). When this fails, cookiecutter cleans up
-    after itself: ``cdk-durable new`` and the tests' ``bake`` can call it without the wrapper."""
+def test_what_is_written_to_the_temporary_directory_inside_the_block_is_gone_after_it(tmp_path, monkeypatch):
+    """cookiecutter 2.7 writes each rendered hook with ``NamedTemporaryFile(delete=False)`` and never
+    removes it. Asserted on that call itself, not on cookiecutter's current behaviour, so a cookiecutter
+    release that cleans up does not turn this red."""
     temporary = tmp_path / "tmp"
     temporary.mkdir()
     monkeypatch.setattr(tempfile, "tempdir", str(temporary))
 
-    cookiecutter(str(TEMPLATE), no_input=True, output_dir=str(tmp_path / "out"), default_config=True)
+    with hook_scripts_removed():
+        with tempfile.NamedTemporaryFile(delete=False, suffix=".py") as hook:
+            hook.write(b"print('pre_gen_project')\n")
+        written = Path(hook.name)
+        assert written.is_file() and written.parent != temporary  # in the private directory
 
-    assert sorted(p.suffix for p in temporary.iterdir()) == [".py", ".py"]  # pre_gen and post_gen
+    assert not written.exists() and not written.parent.exists()
+    assert tempfile.tempdir == str(temporary)  # restored
+    assert sorted(temporary.iterdir()) == []

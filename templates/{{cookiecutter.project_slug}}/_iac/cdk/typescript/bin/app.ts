@@ -1,5 +1,5 @@
 {%- set bedrock = manifest.blueprints[cookiecutter.blueprint].bedrock %}
-// The CDK app: `cdk synth` / `cdk deploy` run it (cdk.json: `npx tsx bin/app.ts`).
+// The CDK app: `cdk synth` / `cdk deploy` run it (cdk.json: `node --import tsx bin/app.ts`).
 import * as cdk from "aws-cdk-lib/core";
 import { WorkflowStack } from "../lib/workflow-stack";
 
