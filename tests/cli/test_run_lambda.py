@@ -391,3 +391,17 @@ def test_real_time_leaves_a_callback_to_its_own_timer(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.stdout + result.stderr
     assert "review <- time out  [no answer: waits for its timeout in real time]" in result.stdout
     assert result_of(result) == {"review": "CallbackTimeoutError: Callback timed out"}
+
+
+def test_the_handler_gets_the_lambda_context_and_its_process_never_loads_the_testing_sdk() -> None:
+    """The worker gets the context's fields, not the testing SDK's class: a handler process starts
+    with the durable SDK and its own code only, as on Lambda."""
+    result = run(f"{H}/contextcheck.py:handler", "{}")
+    assert result.exit_code == 0, result.stdout + result.stderr
+    assert result_of(result) == {
+        "function_name": "contextcheck",
+        "aws_request_id_set": True,
+        "remaining_millis": 900_000,  # the testing SDK's context: Lambda's 15-minute maximum
+        "testing_sdk_loaded": False,
+    }
+    assert "context.log goes to the function's log" in result.stdout
