@@ -228,6 +228,8 @@ def test_cloudformation_deploy_script_builds_packages_and_deploys(baked, tmp_pat
     build = project / ".build" / "function"
     assert (build / "app.py").exists()
     assert (build / "aws_durable_execution_sdk_python").is_dir(), "the SDK is bundled"
+    # built by this suite's Python, not the runtime's: no bytecode Lambda would ignore
+    assert not list((build / "aws_durable_execution_sdk_python").rglob("*.pyc"))
     package, deploy, describe = calls.read_text().splitlines()
     assert package.startswith("cloudformation package --template-file template.yaml --s3-bucket my-artifacts")
     assert "cloudformation deploy --template-file .build/packaged.yaml" in deploy
@@ -248,6 +250,10 @@ def test_cdk_synth_and_cfn_lint(baked, combo):
     template = json.loads(synthesized.read_text())
     _wiring(template)
     assert len(_callback_statements(template)) == int(combo[2] in CALLBACK_BLUEPRINTS)
+    # the asset, bundled by this suite's Python (not the runtime's): the SDK, and no bytecode
+    (asset,) = (p.parent for p in (project / "cdk.out").glob("asset.*/app.py"))
+    assert (asset / "aws_durable_execution_sdk_python").is_dir()
+    assert not list(asset.rglob("*.pyc"))
 
 
 class _CfnLoader(yaml.SafeLoader):

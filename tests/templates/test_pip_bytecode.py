@@ -3,19 +3,23 @@
 Python compiles a module on its first import, so ``--no-compile`` leaves out only the bytecode of
 modules nothing imports (most of aws-cdk-lib's ~700). With ``PYTHONDONTWRITEBYTECODE`` set, imports
 write no bytecode, so pip compiles as it does by default. The Lambda package (``make build``,
-``--target .build/function``) is installed as pip does by default: its bytecode serves the cold
-start when the build interpreter is the runtime's version. ``make -n`` prints the recipes.
+``--target .build/function``) is byte-compiled only when the build interpreter is the runtime's
+version: then its bytecode serves the cold start; Lambda ignores another version's bytecode, which
+would only add megabytes. ``make -n`` prints the recipes.
 """
 
 from __future__ import annotations
 
 import os
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
-from .conftest import bake
+from .conftest import bake, find_interpreter
+
+OTHER_VERSION = Path(sys.executable)  # this suite's Python (3.11+), not a Lambda durable runtime
 
 
 @pytest.fixture(scope="module")
@@ -38,23 +42,35 @@ def pip_lines(project: Path, target: str, **env: str) -> tuple[list[str], list[s
     return [x for x in lines if "--target" not in x], [x for x in lines if "--target" in x]
 
 
-@pytest.mark.parametrize(
-    ("runtime", "target", "package"), [("python3.13", "build", 1), ("nodejs22.x", "setup", 0)]
-)
-def test_the_venv_installs_without_compiling_and_the_lambda_package_as_pip_does(
-    projects, runtime, target, package
-):
-    venv, lambda_package = pip_lines(projects[runtime], target)
+@pytest.mark.parametrize(("runtime", "target"), [("python3.13", "build"), ("nodejs22.x", "setup")])
+def test_the_venv_installs_without_compiling(projects, runtime, target):
+    venv, _ = pip_lines(projects[runtime], target)
 
     assert len(venv) == 2  # pip itself, then requirements-dev.txt
     assert all("--no-compile" in line for line in venv), venv
-    assert len(lambda_package) == package
-    assert not [line for line in lambda_package if "--no-compile" in line]
+
+
+def test_the_lambda_package_is_compiled_by_the_runtimes_python_only(projects):
+    """The user's default (.venv's python, missing under ``make -n``) and another version: no
+    bytecode; the runtime's version: pip's bytecode, as pip does by default."""
+    runtime_python = find_interpreter("python3.13")
+    if runtime_python is None:
+        pytest.skip("python3.13 interpreter not installed: the runtime-version case not run")
+    for python, compiled in ((None, False), (OTHER_VERSION, False), (runtime_python, True)):
+        env = {} if python is None else {"PYTHON": str(python)}
+        _, lambda_package = pip_lines(projects["python3.13"], "build", **env)
+        assert len(lambda_package) == 1, lambda_package
+        assert ("--no-compile" not in lambda_package[0]) == compiled, (python, lambda_package)
+
+
+def test_a_typescript_project_has_no_python_lambda_package(projects):
+    _, lambda_package = pip_lines(projects["nodejs22.x"], "setup")
+    assert lambda_package == []
 
 
 @pytest.mark.parametrize(("runtime", "target"), [("python3.13", "build"), ("nodejs22.x", "setup")])
 def test_with_pythondontwritebytecode_pip_compiles_as_by_default(projects, runtime, target):
-    venv, lambda_package = pip_lines(projects[runtime], target, PYTHONDONTWRITEBYTECODE="1")
+    venv, _ = pip_lines(projects[runtime], target, PYTHONDONTWRITEBYTECODE="1")
 
     assert len(venv) == 2
-    assert not [line for line in venv + lambda_package if "--no-compile" in line]
+    assert not [line for line in venv if "--no-compile" in line]  # (the Lambda package: by version)

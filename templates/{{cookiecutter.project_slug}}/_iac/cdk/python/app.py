@@ -43,6 +43,9 @@ SRC = Path(__file__).resolve().parent / "src"
 DEFAULT_MODEL_ID = "{{ manifest.bedrock.default_model }}"
 {%- endif %}
 RUNTIME = lambda_.Runtime.{{ cookiecutter.runtime | upper | replace(".", "_") | replace("PYTHON3", "PYTHON_3") }}
+#: pip byte-compiles the bundle only when this Python is the runtime's version: Lambda ignores another
+#: version's bytecode, which would only add megabytes to the asset.
+RUNTIME_PYTHON = ({{ cookiecutter.runtime | replace('python', '') | replace('.', ', ') }})
 
 
 @jsii.implements(cdk.ILocalBundling)
@@ -57,6 +60,7 @@ class LocalPipBundling:
                 "--target", output_dir,
                 "--platform", "manylinux2014_x86_64", "--implementation", "cp",
                 "--python-version", "{{ cookiecutter.runtime | replace('python', '') }}", "--only-binary=:all:",
+                *([] if sys.version_info[:2] == RUNTIME_PYTHON else ["--no-compile"]),
             ],
             check=True,
         )  # fmt: skip
