@@ -424,7 +424,8 @@ class WorkerContext:
         self._remaining_millis = remaining_millis
 
     def get_remaining_time_in_millis(self) -> int:
-        return self._remaining_millis if self._remaining_millis is not None else 0
+        # unknown (a context without the method): Lambda's 15-minute maximum, never "no time left"
+        return self._remaining_millis if self._remaining_millis is not None else 900_000
 
     def log(self, msg: str) -> None:
         """Lambda's ``context.log``: the message goes to the function's log."""

@@ -405,3 +405,22 @@ def test_the_handler_gets_the_lambda_context_and_its_process_never_loads_the_tes
         "testing_sdk_loaded": False,
     }
     assert "context.log goes to the function's log" in result.stdout
+
+
+def test_the_portable_context_has_every_field_of_the_runners_context() -> None:
+    import pickle
+
+    from aws_durable_execution_sdk_python_testing.model import LambdaContext
+
+    from cdk_durable.local_run.worker import WorkerContext, portable_context
+
+    source = LambdaContext(
+        aws_request_id="r-1", function_name="orders", invoked_function_arn=f"{ARN}:orders:live"
+    )
+    sent = pickle.loads(pickle.dumps(portable_context(source)))
+    assert isinstance(sent, WorkerContext)
+    fields = {k: v for k, v in vars(source).items()}
+    assert {k: getattr(sent, k) for k in fields} == fields
+    assert sent.get_remaining_time_in_millis() == source.get_remaining_time_in_millis()
+    assert b"aws_durable_execution_sdk_python_testing" not in pickle.dumps(portable_context(source))
+    assert portable_context(None) is None
