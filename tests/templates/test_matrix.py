@@ -13,6 +13,7 @@ Each project is baked once per worker and shared by its checks.
 from __future__ import annotations
 
 import json
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -228,8 +229,9 @@ def test_cloudformation_deploy_script_builds_packages_and_deploys(baked, tmp_pat
     build = project / ".build" / "function"
     assert (build / "app.py").exists()
     assert (build / "aws_durable_execution_sdk_python").is_dir(), "the SDK is bundled"
-    # built by this suite's Python, not the runtime's: no bytecode Lambda would ignore
-    assert not list((build / "aws_durable_execution_sdk_python").rglob("*.pyc"))
+    # bytecode only when this suite's Python is the runtime's version (Lambda ignores another's)
+    compiled = list((build / "aws_durable_execution_sdk_python").rglob("*.pyc"))
+    assert bool(compiled) == (sys.version_info[:2] == (3, 13)), compiled[:3]
     package, deploy, describe = calls.read_text().splitlines()
     assert package.startswith("cloudformation package --template-file template.yaml --s3-bucket my-artifacts")
     assert "cloudformation deploy --template-file .build/packaged.yaml" in deploy
@@ -250,10 +252,12 @@ def test_cdk_synth_and_cfn_lint(baked, combo):
     template = json.loads(synthesized.read_text())
     _wiring(template)
     assert len(_callback_statements(template)) == int(combo[2] in CALLBACK_BLUEPRINTS)
-    # the asset, bundled by this suite's Python (not the runtime's): the SDK, and no bytecode
+    # the asset, bundled by this suite's Python: the SDK, with bytecode only when this Python is
+    # the runtime's version (Lambda ignores another's)
     (asset,) = (p.parent for p in (project / "cdk.out").glob("asset.*/app.py"))
     assert (asset / "aws_durable_execution_sdk_python").is_dir()
-    assert not list(asset.rglob("*.pyc"))
+    compiled = list(asset.rglob("*.pyc"))
+    assert bool(compiled) == (f"python{sys.version_info[0]}.{sys.version_info[1]}" == combo[1]), compiled[:3]
 
 
 class _CfnLoader(yaml.SafeLoader):

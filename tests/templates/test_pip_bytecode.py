@@ -19,8 +19,6 @@ import pytest
 
 from .conftest import bake, find_interpreter
 
-OTHER_VERSION = Path(sys.executable)  # this suite's Python (3.11+), not a Lambda durable runtime
-
 
 @pytest.fixture(scope="module")
 def projects(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
@@ -50,17 +48,27 @@ def test_the_venv_installs_without_compiling(projects, runtime, target):
     assert all("--no-compile" in line for line in venv), venv
 
 
-def test_the_lambda_package_is_compiled_by_the_runtimes_python_only(projects):
-    """The user's default (.venv's python, missing under ``make -n``) and another version: no
-    bytecode; the runtime's version: pip's bytecode, as pip does by default."""
-    runtime_python = find_interpreter("python3.13")
-    if runtime_python is None:
-        pytest.skip("python3.13 interpreter not installed: the runtime-version case not run")
-    for python, compiled in ((None, False), (OTHER_VERSION, False), (runtime_python, True)):
-        env = {} if python is None else {"PYTHON": str(python)}
-        _, lambda_package = pip_lines(projects["python3.13"], "build", **env)
-        assert len(lambda_package) == 1, lambda_package
-        assert ("--no-compile" not in lambda_package[0]) == compiled, (python, lambda_package)
+#: (PYTHON=..., compiled?): the user's default (.venv's python, missing under ``make -n``), this
+#: suite's Python (compiled only if it happens to be 3.13), and python3.13 itself (probed).
+LAMBDA_PACKAGE_CASES = [
+    pytest.param(None, False, id="default"),
+    pytest.param(Path(sys.executable), sys.version_info[:2] == (3, 13), id="this-python"),
+    pytest.param("python3.13", True, id="runtime-python"),
+]
+
+
+@pytest.mark.parametrize(("python", "compiled"), LAMBDA_PACKAGE_CASES)
+def test_the_lambda_package_is_compiled_by_the_runtimes_python_only(projects, python, compiled):
+    if python == "python3.13":
+        python = find_interpreter("python3.13")
+        if python is None:
+            pytest.skip("python3.13 interpreter not installed: the runtime-version case not run")
+    env = {} if python is None else {"PYTHON": str(python)}
+
+    _, lambda_package = pip_lines(projects["python3.13"], "build", **env)
+
+    assert len(lambda_package) == 1, lambda_package
+    assert ("--no-compile" not in lambda_package[0]) == compiled, lambda_package
 
 
 def test_a_typescript_project_has_no_python_lambda_package(projects):
